@@ -1,0 +1,3 @@
+module github.com/mindnet/mindnet
+
+go 1.26.5
