@@ -1,0 +1,94 @@
+package app
+
+import (
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	consensusparamtypes "github.com/cosmos/cosmos-sdk/x/consensus/types"
+	distrtypes "github.com/cosmos/cosmos-sdk/x/distribution/types"
+	evidencetypes "github.com/cosmos/cosmos-sdk/x/evidence/types"
+	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
+	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
+	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+)
+
+// moduleAccountPermissions lists every module account and what it may do with coins. Order does not
+// matter to the SDK (it is a map), but keep it grouped: SDK accounts first, Mindnet's after.
+var moduleAccountPermissions = map[string][]string{
+	authtypes.FeeCollectorName:     nil,
+	distrtypes.ModuleName:          nil,
+	stakingtypes.BondedPoolName:    {authtypes.Burner, authtypes.Staking},
+	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
+	govtypes.ModuleName:            {authtypes.Burner},
+}
+
+// ModuleAccountPermissions returns a copy of the module account permissions, for tests and tooling.
+func ModuleAccountPermissions() map[string][]string {
+	perms := make(map[string][]string, len(moduleAccountPermissions))
+	for name, p := range moduleAccountPermissions {
+		perms[name] = append([]string(nil), p...)
+	}
+	return perms
+}
+
+// BlockedAddresses returns the module accounts that may not receive funds by plain bank sends: a coin
+// sent there by mistake would be stranded or would break a module's bookkeeping.
+func BlockedAddresses() map[string]bool {
+	blocked := make(map[string]bool, len(moduleAccountPermissions))
+	for name := range moduleAccountPermissions {
+		blocked[authtypes.NewModuleAddress(name).String()] = true
+	}
+	// The community pool is fed through gov, which must be able to receive.
+	delete(blocked, authtypes.NewModuleAddress(govtypes.ModuleName).String())
+	return blocked
+}
+
+// Block and genesis orders. They are consensus-relevant: changing one is a state-machine breaking change
+// that needs a coordinated upgrade.
+
+func preBlockerOrder() []string {
+	return []string{upgradetypes.ModuleName, authtypes.ModuleName}
+}
+
+func beginBlockerOrder() []string {
+	// distribution before slashing so that fees are allocated before a validator can be jailed, as the
+	// SDK's own app does; evidence after slashing.
+	return []string{
+		distrtypes.ModuleName,
+		slashingtypes.ModuleName,
+		evidencetypes.ModuleName,
+		stakingtypes.ModuleName,
+		genutiltypes.ModuleName,
+	}
+}
+
+func endBlockerOrder() []string {
+	// x/bank first, as SDK v0.54 requires.
+	return []string{
+		banktypes.ModuleName,
+		govtypes.ModuleName,
+		stakingtypes.ModuleName,
+		genutiltypes.ModuleName,
+	}
+}
+
+func initGenesisOrder() []string {
+	// genutil after staking and auth: it delivers the genesis transactions, which need both.
+	return []string{
+		consensusparamtypes.ModuleName,
+		authtypes.ModuleName,
+		banktypes.ModuleName,
+		distrtypes.ModuleName,
+		stakingtypes.ModuleName,
+		slashingtypes.ModuleName,
+		govtypes.ModuleName,
+		evidencetypes.ModuleName,
+		upgradetypes.ModuleName,
+		genutiltypes.ModuleName,
+	}
+}
+
+func exportGenesisOrder() []string {
+	return initGenesisOrder()
+}
