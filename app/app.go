@@ -71,6 +71,10 @@ import (
 	"github.com/cosmos/cosmos-sdk/x/upgrade"
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	"github.com/mindnet/mindnet/x/subnet"
+	subnetkeeper "github.com/mindnet/mindnet/x/subnet/keeper"
+	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
 var (
@@ -98,6 +102,8 @@ type MindnetApp struct {
 	UpgradeKeeper         *upgradekeeper.Keeper
 	EvidenceKeeper        evidencekeeper.Keeper
 	ConsensusParamsKeeper consensusparamkeeper.Keeper
+
+	SubnetKeeper *subnetkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -150,6 +156,7 @@ func New(
 		consensusparamtypes.StoreKey,
 		upgradetypes.StoreKey,
 		evidencetypes.StoreKey,
+		subnettypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(fmt.Errorf("register streaming services: %w", err))
@@ -220,6 +227,10 @@ func New(
 	govKeeper.SetLegacyRouter(govRouter)
 	app.GovKeeper = *govKeeper.SetHooks(govtypes.NewMultiGovHooks())
 
+	app.SubnetKeeper = subnetkeeper.NewKeeper(
+		appCodec, runtime.NewKVStoreService(keys[subnettypes.StoreKey]), accountCodec, authority,
+	)
+
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
 		auth.NewAppModule(appCodec, app.AccountKeeper, authsims.RandomGenesisAccounts, nil),
@@ -231,6 +242,7 @@ func New(
 		upgrade.NewAppModule(app.UpgradeKeeper, accountCodec),
 		evidence.NewAppModule(app.EvidenceKeeper),
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
+		subnet.NewAppModule(appCodec, app.SubnetKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(
@@ -379,7 +391,7 @@ func (app *MindnetApp) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.AP
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
-	registerMindnetGatewayRoutes(clientCtx, apiSvr)
+	registerMindnetGatewayRoutes(clientCtx, apiSvr, app.ModuleManager.Modules)
 
 	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
 		panic(fmt.Errorf("register swagger API: %w", err))

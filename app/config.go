@@ -1,6 +1,7 @@
 package app
 
 import (
+	dbm "github.com/cosmos/cosmos-db"
 	"os"
 	"path/filepath"
 
@@ -59,3 +60,10 @@ func defaultNodeHome() string {
 	}
 	return filepath.Join(home, ".mindnet")
 }
+
+// DefaultDBBackend is the database mindnetd keeps application state in (app.toml app-db-backend).
+// Not goleveldb, the SDK's fallback: goleveldb returns a stored empty value as missing, so the IAVL
+// root of a module store that holds nothing (x/evidence until the first evidence) reads as "version
+// does not exist" and every query at that height fails. Pebble keeps empty values apart from absent
+// ones.
+const DefaultDBBackend = dbm.PebbleDBBackend

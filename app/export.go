@@ -198,4 +198,3 @@ func (app *MindnetApp) prepForZeroHeightGenesis(ctx sdk.Context, jailAllowedAddr
 		return false
 	})
 }
-

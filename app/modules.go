@@ -11,6 +11,8 @@ import (
 	slashingtypes "github.com/cosmos/cosmos-sdk/x/slashing/types"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
+
+	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
 // moduleAccountPermissions lists every module account and what it may do with coins. Order does not
@@ -85,6 +87,7 @@ func initGenesisOrder() []string {
 		govtypes.ModuleName,
 		evidencetypes.ModuleName,
 		upgradetypes.ModuleName,
+		subnettypes.ModuleName,
 		genutiltypes.ModuleName,
 	}
 }

@@ -27,8 +27,10 @@ func initCometBFTConfig() *cmtcfg.Config {
 
 // initAppConfig returns the SDK's app.toml template and defaults with Mindnet's fee denom. A zero
 // minimum gas price accepts free transactions: a public validator should raise it in app.toml.
+// Application state is kept in app.DefaultDBBackend.
 func initAppConfig() (string, any) {
 	cfg := serverconfig.DefaultConfig()
 	cfg.MinGasPrices = "0" + app.BondDenom
+	cfg.AppDBBackend = string(app.DefaultDBBackend)
 	return serverconfig.DefaultConfigTemplate, *cfg
 }

@@ -1,0 +1,125 @@
+package apptest
+
+import (
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"cosmossdk.io/log/v2"
+	sdkmath "cosmossdk.io/math"
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmtjson "github.com/cometbft/cometbft/libs/json"
+	cmttypes "github.com/cometbft/cometbft/types"
+	dbm "github.com/cosmos/cosmos-db"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/mindnet/mindnet/app"
+)
+
+// ChainID is the chain id of every apptest chain.
+const ChainID = "mindnet-test-1"
+
+// GenesisTime is the fixed genesis time: tests never read the wall clock.
+var GenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// BlockInterval is the block time apptest chains advance by.
+const BlockInterval = time.Second
+
+// Chain is an in-memory Mindnet app with a one-validator genesis, driven block by block.
+type Chain struct {
+	App      *app.MindnetApp
+	DB       dbm.DB
+	ValSet   *cmttypes.ValidatorSet
+	Accounts []sdk.AccAddress
+	Genesis  []byte
+	time     time.Time
+}
+
+// AccountBalance is what each funded test account holds at genesis.
+var AccountBalance = sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdkmath.NewInt(1_000_000_000_000)))
+
+// New initialises a chain from genesis with numAccounts funded accounts and commits block 1.
+func New(t testing.TB, numAccounts int) *Chain {
+	t.Helper()
+	db := dbm.NewMemDB()
+	mindnet := app.New(log.NewNopLogger(), db, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
+		baseapp.SetChainID(ChainID))
+
+	valSet, err := simtestutil.CreateRandomValidatorSet()
+	if err != nil {
+		t.Fatalf("create validator set: %v", err)
+	}
+	accounts := make([]sdk.AccAddress, numAccounts+1)
+	genAccs := make([]authtypes.GenesisAccount, len(accounts))
+	balances := make([]banktypes.Balance, len(accounts))
+	for i := range accounts {
+		accounts[i] = sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address())
+		genAccs[i] = authtypes.NewBaseAccount(accounts[i], nil, uint64(i), 0)
+		balances[i] = banktypes.Balance{Address: accounts[i].String(), Coins: AccountBalance}
+	}
+	genesisState, err := simtestutil.GenesisStateWithValSet(mindnet.AppCodec(), mindnet.DefaultGenesis(), valSet, genAccs, balances...)
+	if err != nil {
+		t.Fatalf("build genesis: %v", err)
+	}
+	stateBytes, err := cmtjson.MarshalIndent(genesisState, "", " ")
+	if err != nil {
+		t.Fatalf("encode genesis: %v", err)
+	}
+
+	c := &Chain{App: mindnet, DB: db, ValSet: valSet, Accounts: accounts[1:], Genesis: stateBytes, time: GenesisTime}
+	if _, err := mindnet.InitChain(&abci.RequestInitChain{
+		ChainId:         ChainID,
+		Time:            GenesisTime,
+		ConsensusParams: simtestutil.DefaultConsensusParams,
+		AppStateBytes:   stateBytes,
+		InitialHeight:   1,
+	}); err != nil {
+		t.Fatalf("init chain: %v", err)
+	}
+	c.NextBlock(t)
+	return c
+}
+
+// NextBlock finalizes and commits one empty block and returns its app hash.
+func (c *Chain) NextBlock(t testing.TB, txs ...[]byte) []byte {
+	t.Helper()
+	c.time = c.time.Add(BlockInterval)
+	res, err := c.App.FinalizeBlock(&abci.RequestFinalizeBlock{
+		Height:             c.App.LastBlockHeight() + 1,
+		Time:               c.time,
+		Txs:                txs,
+		NextValidatorsHash: c.ValSet.Hash(),
+		ProposerAddress:    c.ValSet.Proposer.Address,
+	})
+	if err != nil {
+		t.Fatalf("finalize block %d: %v", c.App.LastBlockHeight()+1, err)
+	}
+	for i, tx := range res.TxResults {
+		if tx.Code != 0 {
+			t.Fatalf("tx %d in block %d failed: code %d: %s", i, c.App.LastBlockHeight()+1, tx.Code, tx.Log)
+		}
+	}
+	if _, err := c.App.Commit(); err != nil {
+		t.Fatalf("commit block: %v", err)
+	}
+	return res.AppHash
+}
+
+// Time is the time of the last committed block.
+func (c *Chain) Time() time.Time { return c.time }
+
+// GenesisState decodes the chain's genesis app state.
+func (c *Chain) GenesisState() (map[string]json.RawMessage, error) {
+	var gs map[string]json.RawMessage
+	if err := json.Unmarshal(c.Genesis, &gs); err != nil {
+		return nil, fmt.Errorf("decode genesis: %w", err)
+	}
+	return gs, nil
+}

@@ -1,0 +1,90 @@
+package yuma
+
+// Epoch runs one Yuma consensus epoch over a subnet. It is a pure function: the same
+// input gives the same output on every machine. It returns a *FieldError for malformed
+// input and never panics.
+func Epoch(in Input) (Output, error) {
+	if err := validate(&in); err != nil {
+		return Output{}, err
+	}
+	n := len(in.Neurons)
+	p := in.Params
+	out := Output{Neurons: make([]NeuronResult, n), DustUID: -1}
+
+	// Who counts: activity, stake and validator permits.
+	active := activeMask(in.Neurons, in.Block, p.ActivityCutoff)
+	stake := normalizedStake(in.Neurons, p.MinValidatorStake)
+	permits := newValidatorPermits(stake, int(p.MaxAllowedValidators))
+	oldPermits := make([]bool, n)
+	for i := range in.Neurons {
+		oldPermits[i] = in.Neurons[i].ValidatorPermit
+	}
+	activeStake := activeValidatorStake(stake, active, oldPermits)
+
+	// Weights: masked, then each validator's row normalised to sum to 1.
+	weights := buildRows(in.Neurons, false, u16AsInteger)
+	maskWeights(weights, in.Neurons)
+	weights.normalizeRows()
+
+	// Consensus, clipping and what miners earn.
+	consensus := consensusWeights(weights, activeStake, n, u16Fraction(p.Kappa))
+	clipped := clipWeights(weights, consensus)
+	vtrust := validatorTrust(clipped)
+	miners := scoreMiners(weights, clipped, activeStake, n)
+
+	// Bonds and what validators earn. weights and clipped are not read past this point:
+	// the classic bond step reuses their storage for the bond delta.
+	wfb := weightsForBonds(weights, clipped, u16Fraction(p.BondsPenalty))
+	since := previousEpochStart(&in)
+	var bonds *sparseMatrix
+	var dividends []Fixed
+	if p.Yuma3 {
+		old := buildRows(in.Neurons, true, FixedFromU16Proportion)
+		maskNewcomerBonds(old, in.Neurons, since)
+		bonds, dividends = yuma3Bonds(wfb, old, activeStake, miners.incentive, consensus, p, n)
+	} else {
+		old := buildRows(in.Neurons, true, u16AsInteger)
+		maskNewcomerBonds(old, in.Neurons, since)
+		bonds, dividends = classicBonds(wfb, old, activeStake, miners.incentive, emaAlpha(p.BondsMovingAverage), n)
+	}
+
+	shares := splitEmission(miners.incentive, dividends, stake, activeStake)
+	payEmission(shares, in.Emission, &out)
+
+	storedBonds := make([]Entry, 0, bondsStoredFor(bonds, permits))
+	for i := range out.Neurons {
+		r := &out.Neurons[i]
+		r.Active = active[i]
+		r.Rank = miners.rank[i]
+		r.Trust = miners.trust[i]
+		r.Consensus = consensus[i]
+		r.Incentive = miners.incentive[i]
+		r.Dividends = dividends[i]
+		r.ValidatorTrust = vtrust[i]
+		r.PruningScore = shares.combined[i]
+		r.ValidatorPermit = permits[i]
+		// Only permitted validators keep bonds; subtensor empties every other row.
+		if !permits[i] {
+			continue
+		}
+		cols, vals := bonds.row(i)
+		start := len(storedBonds)
+		for k, j := range cols {
+			storedBonds = append(storedBonds, Entry{UID: j, Value: vals[k].ToU16Proportion()})
+		}
+		r.Bonds = storedBonds[start:len(storedBonds):len(storedBonds)]
+	}
+	return out, nil
+}
+
+// bondsStoredFor counts the bond entries that permitted validators keep, so that all bond
+// rows of the output share one allocation.
+func bondsStoredFor(b *sparseMatrix, permits []bool) int {
+	total := 0
+	for i, ok := range permits {
+		if ok {
+			total += b.rowStart[i+1] - b.rowStart[i]
+		}
+	}
+	return total
+}
