@@ -5,6 +5,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
@@ -110,6 +111,9 @@ type MindnetApp struct {
 
 	sm           *module.SimulationManager
 	configurator module.Configurator
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // New builds the application over db. loadLatest loads the last committed state; export and tests pass

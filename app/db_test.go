@@ -23,7 +23,6 @@ func TestQueriesWorkOnDefaultDiskBackend(t *testing.T) {
 	if err != nil {
 		t.Fatalf("open %s: %v", app.DefaultDBBackend, err)
 	}
-	t.Cleanup(func() { _ = db.Close() })
 
 	genesis := apptest.New(t, 1)
 	chain := &apptest.Chain{
@@ -51,5 +50,21 @@ func TestQueriesWorkOnDefaultDiskBackend(t *testing.T) {
 	}
 	if res.Code != 0 {
 		t.Fatalf("query on %s failed: %s", app.DefaultDBBackend, res.Log)
+	}
+}
+
+// Regression: Pebble panics on a second Close, and the SDK's start command closes the app twice on
+// shutdown, so Ctrl-C crashed the node.
+func TestAppSurvivesDoubleClose(t *testing.T) {
+	db, err := dbm.NewDB("application", app.DefaultDBBackend, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mindnet := app.New(log.NewNopLogger(), db, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()))
+	if err := mindnet.Close(); err != nil {
+		t.Fatalf("first close: %v", err)
+	}
+	if err := mindnet.Close(); err != nil {
+		t.Fatalf("second close: %v", err)
 	}
 }

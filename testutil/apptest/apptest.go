@@ -3,6 +3,7 @@ package apptest
 import (
 	"encoding/json"
 	"fmt"
+	"math/rand"
 	"testing"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
@@ -38,6 +40,7 @@ type Chain struct {
 	DB       dbm.DB
 	ValSet   *cmttypes.ValidatorSet
 	Accounts []sdk.AccAddress
+	Keys     []cryptotypes.PrivKey
 	Genesis  []byte
 	time     time.Time
 }
@@ -57,10 +60,12 @@ func New(t testing.TB, numAccounts int) *Chain {
 		t.Fatalf("create validator set: %v", err)
 	}
 	accounts := make([]sdk.AccAddress, numAccounts+1)
+	keys := make([]cryptotypes.PrivKey, numAccounts+1)
 	genAccs := make([]authtypes.GenesisAccount, len(accounts))
 	balances := make([]banktypes.Balance, len(accounts))
 	for i := range accounts {
-		accounts[i] = sdk.AccAddress(secp256k1.GenPrivKey().PubKey().Address())
+		keys[i] = secp256k1.GenPrivKey()
+		accounts[i] = sdk.AccAddress(keys[i].PubKey().Address())
 		genAccs[i] = authtypes.NewBaseAccount(accounts[i], nil, uint64(i), 0)
 		balances[i] = banktypes.Balance{Address: accounts[i].String(), Coins: AccountBalance}
 	}
@@ -73,7 +78,7 @@ func New(t testing.TB, numAccounts int) *Chain {
 		t.Fatalf("encode genesis: %v", err)
 	}
 
-	c := &Chain{App: mindnet, DB: db, ValSet: valSet, Accounts: accounts[1:], Genesis: stateBytes, time: GenesisTime}
+	c := &Chain{App: mindnet, DB: db, ValSet: valSet, Accounts: accounts[1:], Keys: keys[1:], Genesis: stateBytes, time: GenesisTime}
 	if _, err := mindnet.InitChain(&abci.RequestInitChain{
 		ChainId:         ChainID,
 		Time:            GenesisTime,
@@ -122,4 +127,26 @@ func (c *Chain) GenesisState() (map[string]json.RawMessage, error) {
 		return nil, fmt.Errorf("decode genesis: %w", err)
 	}
 	return gs, nil
+}
+
+// SignedTx signs msgs with the key of test account signer (an index into Accounts) and returns the
+// encoded transaction, ready for NextBlock.
+func (c *Chain) SignedTx(t testing.TB, signer int, msgs ...sdk.Msg) []byte {
+	t.Helper()
+	ctx := c.App.NewContext(true)
+	acc := c.App.AccountKeeper.GetAccount(ctx, c.Accounts[signer])
+	if acc == nil {
+		t.Fatalf("account %d (%s) not found", signer, c.Accounts[signer])
+	}
+	tx, err := simtestutil.GenSignedMockTx(rand.New(rand.NewSource(int64(signer))), c.App.TxConfig(), msgs,
+		sdk.NewCoins(), simtestutil.DefaultGenTxGas, ChainID,
+		[]uint64{acc.GetAccountNumber()}, []uint64{acc.GetSequence()}, c.Keys[signer])
+	if err != nil {
+		t.Fatalf("sign tx: %v", err)
+	}
+	bz, err := c.App.TxConfig().TxEncoder()(tx)
+	if err != nil {
+		t.Fatalf("encode tx: %v", err)
+	}
+	return bz
 }

@@ -38,6 +38,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.MindnetApp) {
 
 	// start, export, rollback, comet (tendermint), version.
 	server.AddCommandsWithStartCmdOptions(rootCmd, app.DefaultNodeHome, newApp, exportApp, server.StartCmdOptions{})
+	guardStart(rootCmd)
 
 	rootCmd.AddCommand(
 		server.StatusCommand(),
@@ -51,6 +52,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.MindnetApp) {
 // debugCommand is the SDK's debug command (addresses, pubkeys, raw bytes) plus Mindnet's own tools.
 func debugCommand() *cobra.Command {
 	cmd := debug.Cmd()
+	cmd.AddCommand(yumaCmd())
 	return cmd
 }
 
