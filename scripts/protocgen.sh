@@ -19,8 +19,13 @@ go build -o "$tools/" \
 
 gen=.proto-gen
 rm -rf "$gen"
+# Chain modules get gogoproto types; the axon protocol is off chain and needs only the API types.
+chain_protos=()
+for dir in proto/mindnet/*/; do
+  [ "$(basename "$dir")" = axon ] || chain_protos+=(--path "${dir%/}")
+done
 echo "generating gogoproto chain types"
-"$tools/buf" generate --template proto/buf.gen.gogo.yaml --path proto/mindnet
+"$tools/buf" generate --template proto/buf.gen.gogo.yaml "${chain_protos[@]}"
 echo "generating API types, gRPC clients and grpc-gateway v2 handlers"
 "$tools/buf" generate --template proto/buf.gen.api.yaml --path proto/mindnet
 
