@@ -232,7 +232,7 @@ func New(
 	app.GovKeeper = *govKeeper.SetHooks(govtypes.NewMultiGovHooks())
 
 	app.SubnetKeeper = subnetkeeper.NewKeeper(
-		appCodec, runtime.NewKVStoreService(keys[subnettypes.StoreKey]), accountCodec, authority,
+		appCodec, runtime.NewKVStoreService(keys[subnettypes.StoreKey]), accountCodec, app.BankKeeper, BondDenom, authority,
 	)
 
 	app.ModuleManager = module.NewManager(

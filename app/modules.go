@@ -23,6 +23,11 @@ var moduleAccountPermissions = map[string][]string{
 	stakingtypes.BondedPoolName:    {authtypes.Burner, authtypes.Staking},
 	stakingtypes.NotBondedPoolName: {authtypes.Burner, authtypes.Staking},
 	govtypes.ModuleName:            {authtypes.Burner},
+
+	// x/subnet holds all stake and burns registration costs; subnet creation locks sit apart so that
+	// the stake pool's balance always equals the sum of stake records.
+	subnettypes.ModuleName:   {authtypes.Burner},
+	subnettypes.LockPoolName: nil,
 }
 
 // ModuleAccountPermissions returns a copy of the module account permissions, for tests and tooling.

@@ -6,13 +6,33 @@ import (
 	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
 )
 
-// AutoCLIOptions describes `mindnetd query subnet …` and `mindnetd tx subnet …`.
+func args(names ...string) []*autocliv1.PositionalArgDescriptor {
+	out := make([]*autocliv1.PositionalArgDescriptor, len(names))
+	for i, n := range names {
+		out[i] = &autocliv1.PositionalArgDescriptor{ProtoField: n}
+	}
+	return out
+}
+
+// AutoCLIOptions describes `mindnetd query subnet …` and `mindnetd tx subnet …`, with positional
+// arguments in the order users of btcli and the Cosmos CLIs type them. The signer of each transaction
+// (owner, coldkey or hotkey) comes from --from.
 func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: subnetv1.Query_ServiceDesc.ServiceName,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the x/subnet parameters"},
+				{RpcMethod: "Subnets", Use: "subnets", Short: "List subnets"},
+				{RpcMethod: "Subnet", Use: "subnet NETUID", Short: "Show a subnet", PositionalArgs: args("netuid")},
+				{RpcMethod: "Hyperparameters", Use: "hyperparameters NETUID", Short: "Show a subnet's hyperparameters", PositionalArgs: args("netuid")},
+				{RpcMethod: "Metagraph", Use: "metagraph NETUID", Short: "Show every neuron of a subnet", PositionalArgs: args("netuid")},
+				{RpcMethod: "Neuron", Use: "neuron NETUID UID", Short: "Show the neuron at a UID", PositionalArgs: args("netuid", "uid")},
+				{RpcMethod: "NeuronByHotkey", Use: "neuron-by-hotkey NETUID HOTKEY", Short: "Show the neuron a hotkey holds on a subnet", PositionalArgs: args("netuid", "hotkey")},
+				{RpcMethod: "Stake", Use: "stake HOTKEY", Short: "Show a hotkey's stake, take and nominators", PositionalArgs: args("hotkey")},
+				{RpcMethod: "StakesByColdkey", Use: "stakes COLDKEY", Short: "Show every stake a coldkey holds", PositionalArgs: args("coldkey")},
+				{RpcMethod: "RegistrationCost", Use: "registration-cost NETUID", Short: "Show what registering on a subnet burns now", PositionalArgs: args("netuid")},
+				{RpcMethod: "SubnetCreationCost", Use: "subnet-creation-cost", Short: "Show what creating a subnet locks now"},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -20,6 +40,14 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				// Params change only through governance: `mindnetd tx gov submit-proposal`.
 				{RpcMethod: "UpdateParams", Skip: true},
+				{RpcMethod: "CreateSubnet", Use: "create-subnet NAME", Short: "Lock the creation cost and open a subnet (signer: --from owner)", PositionalArgs: args("name")},
+				{RpcMethod: "TransferSubnetOwnership", Use: "transfer-ownership NETUID NEW_OWNER", Short: "Hand a subnet to a new owner", PositionalArgs: args("netuid", "new_owner")},
+				{RpcMethod: "SetHyperparameters", Use: "set-hyperparameters NETUID", Short: "Replace a subnet's hyperparameters (pass --hyperparameters as JSON; start from `q subnet hyperparameters`)", PositionalArgs: args("netuid")},
+				{RpcMethod: "RegisterNeuron", Use: "register NETUID HOTKEY", Short: "Burn the registration cost and give HOTKEY a UID (signer: --from coldkey)", PositionalArgs: args("netuid", "hotkey")},
+				{RpcMethod: "ServeAxon", Use: "serve-axon NETUID IP PORT", Short: "Record where a neuron listens (signer: --from hotkey)", PositionalArgs: args("netuid", "ip", "port")},
+				{RpcMethod: "AddStake", Use: "add-stake HOTKEY AMOUNT", Short: "Stake AMOUNT umind behind HOTKEY (signer: --from coldkey)", PositionalArgs: args("hotkey", "amount")},
+				{RpcMethod: "RemoveStake", Use: "remove-stake HOTKEY AMOUNT", Short: "Return AMOUNT umind of stake behind HOTKEY (signer: --from coldkey)", PositionalArgs: args("hotkey", "amount")},
+				{RpcMethod: "SetDelegateTake", Use: "set-delegate-take TAKE", Short: "Set the hotkey's take in basis points (signer: --from hotkey)", PositionalArgs: args("take")},
 			},
 		},
 	}

@@ -96,6 +96,12 @@
 //
 // # Cost
 //
-// Every step is linear in the number of non-zero weights and bonds, except consensus,
-// which selects a median per miner (linear on average, bounded by sorting the column).
+// Every step is linear in the number of non-zero weights and bonds. Consensus selects a
+// stake-weighted median per miner by radix selection over the weights' bits (at most five
+// passes over the column). Steps that subtensor runs one after another over the whole
+// matrix (masking and row normalisation; clipping, rank, trust and the bonds penalty;
+// the column normalisations of the bond EMA) are fused into single passes that round
+// every entry exactly as the separate passes do, and divisions by a shared sum use a
+// reciprocal that gives the exact truncated quotient. oracle_test.go keeps the unfused
+// implementation, and the tests check that both agree bit for bit.
 package yuma

@@ -20,38 +20,31 @@ func Epoch(in Input) (Output, error) {
 		oldPermits[i] = in.Neurons[i].ValidatorPermit
 	}
 	activeStake := activeValidatorStake(stake, active, oldPermits)
+	registeredAt := registrations(in.Neurons)
 
-	// Weights: masked, then each validator's row normalised to sum to 1.
-	weights := buildRows(in.Neurons, false, u16AsInteger)
-	maskWeights(weights, in.Neurons)
-	weights.normalizeRows()
+	// Weights: masked, each validator's row normalised to sum to 1.
+	weights := buildWeights(in.Neurons, registeredAt)
 
-	// Consensus, clipping and what miners earn.
+	// Consensus, clipping and what miners earn. From here on weights holds the weights
+	// that bonds are built from.
 	consensus := consensusWeights(weights, activeStake, n, u16Fraction(p.Kappa))
-	clipped := clipWeights(weights, consensus)
-	vtrust := validatorTrust(clipped)
-	miners := scoreMiners(weights, clipped, activeStake, n)
+	miners, vtrust := clipAndScore(weights, consensus, activeStake, u16Fraction(p.BondsPenalty), n)
 
-	// Bonds and what validators earn. weights and clipped are not read past this point:
-	// the classic bond step reuses their storage for the bond delta.
-	wfb := weightsForBonds(weights, clipped, u16Fraction(p.BondsPenalty))
-	since := previousEpochStart(&in)
+	// Bonds and what validators earn.
+	old := buildStoredBonds(in.Neurons, registeredAt, previousEpochStart(&in))
 	var bonds *sparseMatrix
 	var dividends []Fixed
 	if p.Yuma3 {
-		old := buildRows(in.Neurons, true, FixedFromU16Proportion)
-		maskNewcomerBonds(old, in.Neurons, since)
-		bonds, dividends = yuma3Bonds(wfb, old, activeStake, miners.incentive, consensus, p, n)
+		bonds, dividends = yuma3Bonds(weights, old, activeStake, miners.incentive, consensus, p, n)
 	} else {
-		old := buildRows(in.Neurons, true, u16AsInteger)
-		maskNewcomerBonds(old, in.Neurons, since)
-		bonds, dividends = classicBonds(wfb, old, activeStake, miners.incentive, emaAlpha(p.BondsMovingAverage), n)
+		bonds, dividends = classicBonds(weights, old, activeStake, miners.incentive, emaAlpha(p.BondsMovingAverage), permits, n)
 	}
 
 	shares := splitEmission(miners.incentive, dividends, stake, activeStake)
 	payEmission(shares, in.Emission, &out)
 
-	storedBonds := make([]Entry, 0, bondsStoredFor(bonds, permits))
+	storedBonds := make([]Entry, bondsStoredFor(bonds, permits))
+	w := 0
 	for i := range out.Neurons {
 		r := &out.Neurons[i]
 		r.Active = active[i]
@@ -68,11 +61,12 @@ func Epoch(in Input) (Output, error) {
 			continue
 		}
 		cols, vals := bonds.row(i)
-		start := len(storedBonds)
+		start := w
 		for k, j := range cols {
-			storedBonds = append(storedBonds, Entry{UID: j, Value: vals[k].ToU16Proportion()})
+			storedBonds[w] = Entry{UID: j, Value: vals[k].ToU16Proportion()}
+			w++
 		}
-		r.Bonds = storedBonds[start:len(storedBonds):len(storedBonds)]
+		r.Bonds = storedBonds[start:w:w]
 	}
 	return out, nil
 }

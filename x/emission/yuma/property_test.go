@@ -267,9 +267,7 @@ func checkInvariants(t *testing.T, in Input, out Output, ref refResult) {
 	// validators holding less than kappa gave it more.
 	w := newRefMatrix(n)
 	kappa := float64(in.Params.Kappa) / 65535
-	norm := buildRows(in.Neurons, false, u16AsInteger)
-	maskWeights(norm, in.Neurons)
-	norm.normalizeRows()
+	norm := buildWeights(in.Neurons, registrations(in.Neurons))
 	for i := 0; i < n; i++ {
 		cols, vals := norm.row(i)
 		for k, j := range cols {

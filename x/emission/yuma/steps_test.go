@@ -143,8 +143,7 @@ func TestMaskWeights(t *testing.T) {
 		{ValidatorPermit: false, LastUpdate: 10, Weights: []Entry{{0, 9}, {2, 9}}},
 		{ValidatorPermit: true, LastUpdate: 10, RegisteredAt: 10, Weights: []Entry{{0, 9}}},
 	}
-	w := buildRows(ns, false, u16AsInteger)
-	maskWeights(w, ns)
+	w := buildWeights(ns, registrations(ns))
 	// Row 0 loses its self-weight and the weight on uid 2 (registered at 10, not before
 	// the weights were set at 10); row 1 has no permit; row 2 keeps its weight on uid 0.
 	rows := [][]uint16{}
@@ -161,23 +160,17 @@ func TestMaskWeights(t *testing.T) {
 }
 
 func TestRowsAreSortedAndNormalised(t *testing.T) {
-	ns := []Neuron{{Weights: []Entry{{2, 3}, {0, 1}}}, {}, {}}
-	w := buildRows(ns, false, u16AsInteger)
-	w.normalizeRows()
+	ns := []Neuron{{ValidatorPermit: true, LastUpdate: 1, Weights: []Entry{{2, 3}, {1, 1}}}, {}, {}}
+	w := buildWeights(ns, registrations(ns))
 	c, v := w.row(0)
-	if !slices.Equal(c, []uint16{0, 2}) || v[0] != One/4 || v[1] != 3*One/4 {
+	if !slices.Equal(c, []uint16{1, 2}) || v[0] != One/4 || v[1] != 3*One/4 {
 		t.Errorf("row 0 = %v %v", c, v)
 	}
 }
 
 func TestConsensusIsStakeWeightedMedian(t *testing.T) {
 	// Three validators with stake 0.5, 0.3, 0.2 weight miner 3 with 0.2, 0.6, 0.9.
-	w := newSparse(4, 3)
-	for _, v := range []Fixed{f(0.2), f(0.6), f(0.9)} {
-		w.push(3, v)
-		w.endRow()
-	}
-	w.endRow()
+	w := sparseFromRows([][]sparseEntry{{{3, f(0.2)}}, {{3, f(0.6)}}, {{3, f(0.9)}}, {}})
 	stake := []Fixed{f(0.5), f(0.3), f(0.2), 0}
 	for _, c := range []struct {
 		kappa float64
@@ -207,17 +200,20 @@ func TestConsensusIsStakeWeightedMedian(t *testing.T) {
 }
 
 func TestWeightedSelectSortFallbackAgrees(t *testing.T) {
-	e := make([]scoredStake, 300)
-	for i := range e {
-		e[i] = scoredStake{score: Fixed((i * 7919) % 101), stake: Fixed(1 + i%13)}
+	stake := make([]Fixed, 300)
+	keys := make([]uint64, 300)
+	for i := range keys {
+		keys[i] = uint64((i*7919)%101)<<16 | uint64(i)
+		stake[i] = Fixed(1 + i%13)
 	}
 	var total Fixed
-	for _, x := range e {
-		total += x.stake
+	for _, s := range stake {
+		total += s
 	}
+	var sel radixSelector
 	for target := Fixed(-1); target <= total+1; target += 37 {
-		a := weightedSelect(slices.Clone(e), target)
-		b := weightedSelectSorted(slices.Clone(e), 0, target)
+		a := sel.selectWeighted(slices.Clone(keys), stake, target)
+		b := selectSorted(slices.Clone(keys), stake, 0, target)
 		if a != b {
 			t.Fatalf("target %d: selection %d, sorting %d", target, a, b)
 		}
@@ -225,13 +221,9 @@ func TestWeightedSelectSortFallbackAgrees(t *testing.T) {
 }
 
 func TestClipDropsWeightAboveZeroConsensus(t *testing.T) {
-	w := newSparse(1, 3)
-	w.push(0, f(0.5))
-	w.push(1, f(0.3))
-	w.push(2, 0)
-	w.endRow()
-	c := clipWeights(w, []Fixed{f(0.4), 0, 0})
-	cols, vals := c.row(0)
+	w := sparseFromRows([][]sparseEntry{{{0, f(0.5)}, {1, f(0.3)}, {2, 0}}})
+	clipAndScore(w, []Fixed{f(0.4), 0, 0}, []Fixed{One}, One, 3)
+	cols, vals := w.row(0)
 	// 0.5 is cut to 0.4; 0.3 above a consensus of 0 is dropped; the explicit 0 stays.
 	if !slices.Equal(cols, []uint16{0, 2}) || vals[0] != f(0.4) || vals[1] != 0 {
 		t.Errorf("clipped = %v %v", cols, vals)
@@ -239,20 +231,29 @@ func TestClipDropsWeightAboveZeroConsensus(t *testing.T) {
 }
 
 func TestWeightsForBondsPenalty(t *testing.T) {
-	w := newSparse(1, 2)
-	w.push(0, f(0.6))
-	w.push(1, f(0.4))
-	w.endRow()
-	cl := newSparse(1, 1)
-	cl.push(0, f(0.5))
-	cl.endRow()
-	if weightsForBonds(w, cl, 0) != w || weightsForBonds(w, cl, One) != cl {
-		t.Fatal("penalty 0 and 1 must pick the raw and clipped weights")
-	}
-	m := weightsForBonds(w, cl, half)
-	_, v := m.row(0)
-	if math.Abs(fx(v[0])-0.55) > 1e-9 || math.Abs(fx(v[1])-0.2) > 1e-9 {
-		t.Errorf("half penalty = %v", v)
+	rows := [][]sparseEntry{{{0, f(0.6)}, {1, f(0.4)}}, {{0, f(0.5)}, {1, f(0.5)}}}
+	consensus := []Fixed{f(0.5), 0}
+	stake := []Fixed{half, half}
+	for _, c := range []struct {
+		penalty Fixed
+		cols    []uint16
+		vals    []float64
+	}{
+		{0, []uint16{0, 1}, []float64{0.6, 0.4}}, // raw weights
+		{One, []uint16{0}, []float64{0.5}},       // clipped weights
+		{half, []uint16{0, 1}, []float64{0.55, 0.2}},
+	} {
+		w := sparseFromRows(rows)
+		clipAndScore(w, consensus, stake, c.penalty, 2)
+		cols, vals := w.row(0)
+		if !slices.Equal(cols, c.cols) {
+			t.Fatalf("penalty %v: columns %v, want %v", c.penalty, cols, c.cols)
+		}
+		for k := range vals {
+			if math.Abs(fx(vals[k])-c.vals[k]) > 1e-9 {
+				t.Errorf("penalty %v: weights for bonds %v, want %v", c.penalty, vals, c.vals)
+			}
+		}
 	}
 }
 
@@ -302,4 +303,28 @@ func TestPayEmissionGivesDustToLargestPart(t *testing.T) {
 	if out.DustUID != -1 || out.Dust != 7 {
 		t.Errorf("nobody earned: dust %d to %d, want 7 undistributed", out.Dust, out.DustUID)
 	}
+}
+
+// sparseEntry is one entry of a test matrix.
+type sparseEntry struct {
+	j uint16
+	v Fixed
+}
+
+// sparseFromRows builds a sparseMatrix from rows of (column, value) in column order.
+func sparseFromRows(rows [][]sparseEntry) *sparseMatrix {
+	total := 0
+	for _, r := range rows {
+		total += len(r)
+	}
+	m := newSparseSized(len(rows), total)
+	k := 0
+	for i, r := range rows {
+		for _, e := range r {
+			m.col[k], m.val[k] = e.j, e.v
+			k++
+		}
+		m.rowStart[i+1] = k
+	}
+	return m
 }

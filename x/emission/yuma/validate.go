@@ -1,9 +1,6 @@
 package yuma
 
-import (
-	"math"
-	"slices"
-)
+import "math"
 
 // validate checks everything about the input that the epoch relies on, so that the
 // steps after it cannot fail or panic.
@@ -33,12 +30,20 @@ func validate(in *Input) error {
 	// seen[j] == stamp marks UID j as already used in the row being checked: one array for
 	// all rows, so duplicate detection costs O(n + entries) and touches no map. Stamps stay
 	// below 2·MaxNeurons+2, well inside int32.
-	seen := make([]int32, n)
+	var seen []int32
 	for kind, name := range []string{"weights", "bonds"} {
 		for i := range in.Neurons {
 			row := in.Neurons[i].Weights
 			if kind == 1 {
 				row = in.Neurons[i].Bonds
+			}
+			// A row whose UIDs strictly increase up to a valid one has neither fault: the
+			// common case costs one comparison per entry.
+			if rowIsSorted(row) && (len(row) == 0 || int(row[len(row)-1].UID) < n) {
+				continue
+			}
+			if seen == nil {
+				seen = make([]int32, n)
 			}
 			stamp := int32(2*i + kind + 1)
 			for k, e := range row {
@@ -77,53 +82,6 @@ func itoa(i int) string {
 		i /= 10
 	}
 	return string(b[pos:])
-}
-
-// buildRows turns stored rows into a sparse matrix with rows sorted by UID, converting
-// each u16 with conv. The input is assumed validated.
-func buildRows(neurons []Neuron, bonds bool, conv func(uint16) Fixed) *sparseMatrix {
-	total := 0
-	for i := range neurons {
-		if bonds {
-			total += len(neurons[i].Bonds)
-		} else {
-			total += len(neurons[i].Weights)
-		}
-	}
-	m := newSparse(len(neurons), total)
-	for i := range neurons {
-		row := neurons[i].Weights
-		if bonds {
-			row = neurons[i].Bonds
-		}
-		start := len(m.col)
-		for _, e := range row {
-			m.push(e.UID, conv(e.Value))
-		}
-		sortRow(m.col[start:], m.val[start:])
-		m.endRow()
-	}
-	return m
-}
-
-// sortRow sorts one row's entries by column. Rows normally arrive sorted (x/weights keeps
-// them so), in which case this only checks.
-func sortRow(cols []uint16, vals []Fixed) {
-	if slices.IsSorted(cols) {
-		return
-	}
-	type pair struct {
-		j uint16
-		v Fixed
-	}
-	ps := make([]pair, len(cols))
-	for k := range cols {
-		ps[k] = pair{cols[k], vals[k]}
-	}
-	slices.SortFunc(ps, func(a, b pair) int { return int(a.j) - int(b.j) })
-	for k, p := range ps {
-		cols[k], vals[k] = p.j, p.v
-	}
 }
 
 // u16AsInteger converts a stored weight or classic bond to the fixed-point integer it

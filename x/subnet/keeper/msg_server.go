@@ -3,11 +3,11 @@ package keeper
 import (
 	"context"
 
-	errorsmod "cosmossdk.io/errors"
-
 	"github.com/mindnet/mindnet/x/subnet/types"
 )
 
+// msgServer decodes each message, runs its stateless checks and hands it to the keeper method named
+// after the rule.
 type msgServer struct{ k *Keeper }
 
 // NewMsgServerImpl returns the x/subnet Msg service.
@@ -17,14 +17,138 @@ var _ types.MsgServer = msgServer{}
 
 // UpdateParams replaces the module parameters; only the authority may.
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
-	if msg.Authority != m.k.authority {
-		return nil, errorsmod.Wrapf(types.ErrInvalidAuthority, "expected %s, got %s", m.k.authority, msg.Authority)
-	}
-	if err := msg.Params.Validate(); err != nil {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
 		return nil, err
 	}
-	if err := m.k.Params.Set(ctx, msg.Params); err != nil {
+	if err := m.k.UpdateParams(ctx, msg.Authority, msg.Params); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
+}
+
+// CreateSubnet locks the creation cost and opens a subnet.
+func (m msgServer) CreateSubnet(ctx context.Context, msg *types.MsgCreateSubnet) (*types.MsgCreateSubnetResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	owner, err := m.k.addr("owner", msg.Owner)
+	if err != nil {
+		return nil, err
+	}
+	netuid, lock, err := m.k.CreateSubnet(ctx, owner, msg.Name)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgCreateSubnetResponse{Netuid: netuid, Lock: lock}, nil
+}
+
+// TransferSubnetOwnership hands a subnet to a new owner.
+func (m msgServer) TransferSubnetOwnership(ctx context.Context, msg *types.MsgTransferSubnetOwnership) (*types.MsgTransferSubnetOwnershipResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	if err := m.k.TransferSubnetOwnership(ctx, msg.Owner, msg.Netuid, msg.NewOwner); err != nil {
+		return nil, err
+	}
+	return &types.MsgTransferSubnetOwnershipResponse{}, nil
+}
+
+// SetHyperparameters replaces a subnet's hyperparameters.
+func (m msgServer) SetHyperparameters(ctx context.Context, msg *types.MsgSetHyperparameters) (*types.MsgSetHyperparametersResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	if err := m.k.SetHyperparameters(ctx, msg.Authority, msg.Netuid, msg.Hyperparameters); err != nil {
+		return nil, err
+	}
+	return &types.MsgSetHyperparametersResponse{}, nil
+}
+
+// RegisterNeuron burns the registration cost and assigns a UID.
+func (m msgServer) RegisterNeuron(ctx context.Context, msg *types.MsgRegisterNeuron) (*types.MsgRegisterNeuronResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	coldkey, err := m.k.addr("coldkey", msg.Coldkey)
+	if err != nil {
+		return nil, err
+	}
+	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	uid, burned, err := m.k.RegisterNeuron(ctx, coldkey, hotkey, msg.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgRegisterNeuronResponse{Uid: uid, Burned: burned}, nil
+}
+
+// ServeAxon records a neuron's axon.
+func (m msgServer) ServeAxon(ctx context.Context, msg *types.MsgServeAxon) (*types.MsgServeAxonResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	axon := types.AxonInfo{Ip: msg.Ip, Port: msg.Port, Protocol: msg.Protocol, Version: msg.Version}
+	if err := m.k.ServeAxon(ctx, hotkey, msg.Netuid, axon); err != nil {
+		return nil, err
+	}
+	return &types.MsgServeAxonResponse{}, nil
+}
+
+// AddStake stakes coins behind a hotkey.
+func (m msgServer) AddStake(ctx context.Context, msg *types.MsgAddStake) (*types.MsgAddStakeResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	coldkey, err := m.k.addr("coldkey", msg.Coldkey)
+	if err != nil {
+		return nil, err
+	}
+	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.k.AddStake(ctx, coldkey, hotkey, msg.Amount); err != nil {
+		return nil, err
+	}
+	return &types.MsgAddStakeResponse{}, nil
+}
+
+// RemoveStake returns stake to the coldkey.
+func (m msgServer) RemoveStake(ctx context.Context, msg *types.MsgRemoveStake) (*types.MsgRemoveStakeResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	coldkey, err := m.k.addr("coldkey", msg.Coldkey)
+	if err != nil {
+		return nil, err
+	}
+	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.k.RemoveStake(ctx, coldkey, hotkey, msg.Amount); err != nil {
+		return nil, err
+	}
+	return &types.MsgRemoveStakeResponse{}, nil
+}
+
+// SetDelegateTake sets a hotkey's take.
+func (m msgServer) SetDelegateTake(ctx context.Context, msg *types.MsgSetDelegateTake) (*types.MsgSetDelegateTakeResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, err
+	}
+	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.k.SetDelegateTake(ctx, hotkey, msg.Take); err != nil {
+		return nil, err
+	}
+	return &types.MsgSetDelegateTakeResponse{}, nil
 }

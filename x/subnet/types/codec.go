@@ -12,10 +12,28 @@ import (
 // wallets sign amino JSON).
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "mindnet/x/subnet/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgCreateSubnet{}, "mindnet/x/subnet/MsgCreateSubnet")
+	legacy.RegisterAminoMsg(cdc, &MsgTransferSubnetOwnership{}, "mindnet/x/subnet/MsgTransferOwnership")
+	legacy.RegisterAminoMsg(cdc, &MsgSetHyperparameters{}, "mindnet/x/subnet/MsgSetHyperparameters")
+	legacy.RegisterAminoMsg(cdc, &MsgRegisterNeuron{}, "mindnet/x/subnet/MsgRegisterNeuron")
+	legacy.RegisterAminoMsg(cdc, &MsgServeAxon{}, "mindnet/x/subnet/MsgServeAxon")
+	legacy.RegisterAminoMsg(cdc, &MsgAddStake{}, "mindnet/x/subnet/MsgAddStake")
+	legacy.RegisterAminoMsg(cdc, &MsgRemoveStake{}, "mindnet/x/subnet/MsgRemoveStake")
+	legacy.RegisterAminoMsg(cdc, &MsgSetDelegateTake{}, "mindnet/x/subnet/MsgSetDelegateTake")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{})
+	registry.RegisterImplementations((*sdk.Msg)(nil),
+		&MsgUpdateParams{},
+		&MsgCreateSubnet{},
+		&MsgTransferSubnetOwnership{},
+		&MsgSetHyperparameters{},
+		&MsgRegisterNeuron{},
+		&MsgServeAxon{},
+		&MsgAddStake{},
+		&MsgRemoveStake{},
+		&MsgSetDelegateTake{},
+	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -24,9 +24,17 @@ var _ = math.Inf
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
-// GenesisState is the whole x/subnet state, as written by export and read by init.
+// GenesisState is the whole x/subnet state, as written by export and read by init. Indexes (hotkey to
+// UID, stake totals, stakes by coldkey) are rebuilt from these lists on import.
 type GenesisState struct {
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+	// subnets; when netuid 0 is missing, init creates the root subnet owned by the authority.
+	Subnets       []Subnet        `protobuf:"bytes,2,rep,name=subnets,proto3" json:"subnets"`
+	Neurons       []Neuron        `protobuf:"bytes,3,rep,name=neurons,proto3" json:"neurons"`
+	HotkeyOwners  []HotkeyOwner   `protobuf:"bytes,4,rep,name=hotkey_owners,json=hotkeyOwners,proto3" json:"hotkey_owners"`
+	Stakes        []Stake         `protobuf:"bytes,5,rep,name=stakes,proto3" json:"stakes"`
+	DelegateTakes []DelegateTake  `protobuf:"bytes,6,rep,name=delegate_takes,json=delegateTakes,proto3" json:"delegate_takes"`
+	LockState     SubnetLockState `protobuf:"bytes,7,opt,name=lock_state,json=lockState,proto3" json:"lock_state"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -69,6 +77,48 @@ func (m *GenesisState) GetParams() Params {
 	return Params{}
 }
 
+func (m *GenesisState) GetSubnets() []Subnet {
+	if m != nil {
+		return m.Subnets
+	}
+	return nil
+}
+
+func (m *GenesisState) GetNeurons() []Neuron {
+	if m != nil {
+		return m.Neurons
+	}
+	return nil
+}
+
+func (m *GenesisState) GetHotkeyOwners() []HotkeyOwner {
+	if m != nil {
+		return m.HotkeyOwners
+	}
+	return nil
+}
+
+func (m *GenesisState) GetStakes() []Stake {
+	if m != nil {
+		return m.Stakes
+	}
+	return nil
+}
+
+func (m *GenesisState) GetDelegateTakes() []DelegateTake {
+	if m != nil {
+		return m.DelegateTakes
+	}
+	return nil
+}
+
+func (m *GenesisState) GetLockState() SubnetLockState {
+	if m != nil {
+		return m.LockState
+	}
+	return SubnetLockState{}
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "mindnet.subnet.v1.GenesisState")
 }
@@ -76,20 +126,31 @@ func init() {
 func init() { proto.RegisterFile("mindnet/subnet/v1/genesis.proto", fileDescriptor_07e2cf890093cbd9) }
 
 var fileDescriptor_07e2cf890093cbd9 = []byte{
-	// 205 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0xcf, 0xcd, 0xcc, 0x4b,
-	0xc9, 0x4b, 0x2d, 0xd1, 0x2f, 0x2e, 0x4d, 0x02, 0x51, 0x65, 0x86, 0xfa, 0xe9, 0xa9, 0x79, 0xa9,
-	0xc5, 0x99, 0xc5, 0x7a, 0x05, 0x45, 0xf9, 0x25, 0xf9, 0x42, 0x82, 0x50, 0x05, 0x7a, 0x10, 0x05,
-	0x7a, 0x65, 0x86, 0x52, 0x82, 0x89, 0xb9, 0x99, 0x79, 0xf9, 0xfa, 0x60, 0x12, 0xa2, 0x4a, 0x4a,
-	0x24, 0x3d, 0x3f, 0x3d, 0x1f, 0xcc, 0xd4, 0x07, 0xb1, 0xa0, 0xa2, 0x72, 0x98, 0x86, 0x17, 0x24,
-	0x16, 0x25, 0xe6, 0x42, 0xcd, 0x56, 0xf2, 0xe1, 0xe2, 0x71, 0x87, 0x58, 0x16, 0x5c, 0x92, 0x58,
-	0x92, 0x2a, 0x64, 0xc3, 0xc5, 0x06, 0x91, 0x97, 0x60, 0x54, 0x60, 0xd4, 0xe0, 0x36, 0x92, 0xd4,
-	0xc3, 0xb0, 0x5c, 0x2f, 0x00, 0xac, 0xc0, 0x89, 0xf3, 0xc4, 0x3d, 0x79, 0x86, 0x15, 0xcf, 0x37,
-	0x68, 0x31, 0x06, 0x41, 0xf5, 0x38, 0x39, 0x9f, 0x78, 0x24, 0xc7, 0x78, 0xe1, 0x91, 0x1c, 0xe3,
-	0x83, 0x47, 0x72, 0x8c, 0x13, 0x1e, 0xcb, 0x31, 0x5c, 0x78, 0x2c, 0xc7, 0x70, 0xe3, 0xb1, 0x1c,
-	0x43, 0x94, 0x66, 0x7a, 0x66, 0x49, 0x46, 0x69, 0x92, 0x5e, 0x72, 0x7e, 0xae, 0x3e, 0xcc, 0x49,
-	0x30, 0xba, 0x02, 0xe6, 0xb8, 0x92, 0xca, 0x82, 0xd4, 0xe2, 0x24, 0x36, 0xb0, 0xcb, 0x8c, 0x01,
-	0x01, 0x00, 0x00, 0xff, 0xff, 0x87, 0x0f, 0x5b, 0x36, 0x18, 0x01, 0x00, 0x00,
+	// 378 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x74, 0x92, 0xbf, 0x4f, 0xc2, 0x40,
+	0x14, 0xc7, 0x5b, 0xd1, 0x12, 0x4e, 0x30, 0xe1, 0xe2, 0x70, 0x32, 0x1c, 0x84, 0x49, 0x1d, 0xda,
+	0xa0, 0xa3, 0xc6, 0x41, 0x4d, 0x74, 0x20, 0xf8, 0x03, 0x27, 0x17, 0x52, 0xe0, 0x52, 0x9a, 0xd2,
+	0x3b, 0xd2, 0x3b, 0x50, 0xfe, 0x0b, 0xff, 0x0c, 0x47, 0xff, 0x0c, 0x46, 0x46, 0x27, 0x63, 0x60,
+	0xf0, 0x7f, 0x70, 0x32, 0xbd, 0x6b, 0xb5, 0x48, 0xbb, 0xf4, 0x5e, 0xde, 0xfb, 0x7e, 0x3f, 0xbd,
+	0x7b, 0xef, 0x81, 0xaa, 0xef, 0xd2, 0x3e, 0x25, 0xc2, 0xe2, 0xe3, 0x6e, 0x78, 0x4c, 0x1a, 0x96,
+	0x43, 0x28, 0xe1, 0x2e, 0x37, 0x47, 0x01, 0x13, 0x0c, 0x96, 0x23, 0x81, 0xa9, 0x04, 0xe6, 0xa4,
+	0x51, 0x29, 0xdb, 0xbe, 0x4b, 0x99, 0x25, 0xbf, 0x4a, 0x55, 0xd9, 0x75, 0x98, 0xc3, 0x64, 0x68,
+	0x85, 0x51, 0x94, 0xc5, 0xeb, 0xf0, 0x91, 0x1d, 0xd8, 0x3e, 0xcf, 0xae, 0x47, 0x7f, 0x91, 0xf5,
+	0xfa, 0x77, 0x0e, 0x14, 0xaf, 0xd4, 0x6d, 0xda, 0xc2, 0x16, 0x04, 0x9e, 0x02, 0x43, 0x01, 0x90,
+	0x5e, 0xd3, 0xf7, 0xb7, 0x8f, 0xf6, 0xcc, 0xb5, 0xdb, 0x99, 0xb7, 0x52, 0x70, 0x5e, 0x98, 0x7d,
+	0x54, 0xb5, 0xd7, 0xaf, 0xb7, 0x43, 0xfd, 0x3e, 0xf2, 0xc0, 0x33, 0x90, 0x57, 0x32, 0x8e, 0x36,
+	0x6a, 0xb9, 0x0c, 0x7b, 0x5b, 0x46, 0x49, 0x7b, 0x6c, 0x0a, 0xfd, 0x94, 0x8c, 0x03, 0x46, 0x39,
+	0xca, 0x65, 0xfa, 0x5b, 0x52, 0xb1, 0xe2, 0x8f, 0x4c, 0xb0, 0x05, 0x4a, 0x03, 0x26, 0x3c, 0x32,
+	0xed, 0xb0, 0x27, 0x4a, 0x02, 0x8e, 0x36, 0x25, 0x05, 0xa7, 0x50, 0xae, 0xa5, 0xee, 0x26, 0x94,
+	0x25, 0x51, 0xc5, 0xc1, 0x5f, 0x9e, 0xc3, 0x13, 0x60, 0x70, 0x61, 0x7b, 0x84, 0xa3, 0x2d, 0x09,
+	0x42, 0x69, 0xcf, 0x09, 0x05, 0x2b, 0xcd, 0x50, 0x16, 0x78, 0x07, 0x76, 0xfa, 0x64, 0x48, 0x1c,
+	0x5b, 0x90, 0x8e, 0x82, 0x18, 0x12, 0x52, 0x4d, 0x81, 0x5c, 0x46, 0xc2, 0x87, 0x7f, 0xac, 0x52,
+	0x3f, 0x51, 0xe0, 0xb0, 0x09, 0xc0, 0x90, 0xf5, 0xbc, 0x0e, 0x0f, 0x67, 0x85, 0xf2, 0x72, 0x42,
+	0xf5, 0xcc, 0x16, 0x37, 0x59, 0xcf, 0x93, 0x53, 0x4d, 0x12, 0x0b, 0xc3, 0xdf, 0xec, 0xc5, 0x6c,
+	0x81, 0xf5, 0xf9, 0x02, 0xeb, 0x9f, 0x0b, 0xac, 0xbf, 0x2c, 0xb1, 0x36, 0x5f, 0x62, 0xed, 0x7d,
+	0x89, 0xb5, 0xc7, 0x03, 0xc7, 0x15, 0x83, 0x71, 0xd7, 0xec, 0x31, 0xdf, 0x8a, 0x37, 0x28, 0x3e,
+	0x9f, 0xe3, 0x5d, 0x12, 0xd3, 0x11, 0xe1, 0x5d, 0x43, 0x2e, 0xd2, 0xf1, 0x4f, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0x1b, 0x5d, 0xaf, 0x23, 0xe7, 0x02, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -112,6 +173,86 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	{
+		size, err := m.LockState.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x3a
+	if len(m.DelegateTakes) > 0 {
+		for iNdEx := len(m.DelegateTakes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.DelegateTakes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.Stakes) > 0 {
+		for iNdEx := len(m.Stakes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Stakes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.HotkeyOwners) > 0 {
+		for iNdEx := len(m.HotkeyOwners) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.HotkeyOwners[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Neurons) > 0 {
+		for iNdEx := len(m.Neurons) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Neurons[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.Subnets) > 0 {
+		for iNdEx := len(m.Subnets) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Subnets[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
 	{
 		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -143,6 +284,38 @@ func (m *GenesisState) Size() (n int) {
 	var l int
 	_ = l
 	l = m.Params.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	if len(m.Subnets) > 0 {
+		for _, e := range m.Subnets {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Neurons) > 0 {
+		for _, e := range m.Neurons {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.HotkeyOwners) > 0 {
+		for _, e := range m.HotkeyOwners {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Stakes) > 0 {
+		for _, e := range m.Stakes {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.DelegateTakes) > 0 {
+		for _, e := range m.DelegateTakes {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	l = m.LockState.Size()
 	n += 1 + l + sovGenesis(uint64(l))
 	return n
 }
@@ -212,6 +385,209 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subnets", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Subnets = append(m.Subnets, Subnet{})
+			if err := m.Subnets[len(m.Subnets)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Neurons", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Neurons = append(m.Neurons, Neuron{})
+			if err := m.Neurons[len(m.Neurons)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HotkeyOwners", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HotkeyOwners = append(m.HotkeyOwners, HotkeyOwner{})
+			if err := m.HotkeyOwners[len(m.HotkeyOwners)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Stakes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Stakes = append(m.Stakes, Stake{})
+			if err := m.Stakes[len(m.Stakes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DelegateTakes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DelegateTakes = append(m.DelegateTakes, DelegateTake{})
+			if err := m.DelegateTakes[len(m.DelegateTakes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LockState", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.LockState.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

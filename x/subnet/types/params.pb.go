@@ -33,6 +33,21 @@ type Params struct {
 	// min_subnet_lock is the least umind that creating a subnet locks; the cost doubles after each creation
 	// and decays back toward this floor.
 	MinSubnetLock cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=min_subnet_lock,json=minSubnetLock,proto3,customtype=cosmossdk.io/math.Int" json:"min_subnet_lock"`
+	// subnet_lock_reduction_interval is how many blocks the doubled creation cost takes to decay linearly
+	// back to min_subnet_lock.
+	SubnetLockReductionInterval uint64 `protobuf:"varint,3,opt,name=subnet_lock_reduction_interval,json=subnetLockReductionInterval,proto3" json:"subnet_lock_reduction_interval,omitempty"`
+	// default_hyperparameters are what a new subnet starts with.
+	DefaultHyperparameters Hyperparameters `protobuf:"bytes,4,opt,name=default_hyperparameters,json=defaultHyperparameters,proto3" json:"default_hyperparameters"`
+	// min_hyperparameters and max_hyperparameters bound every numeric hyperparameter (inclusive). Their
+	// boolean fields and weights_version_key carry no meaning and must be left unset.
+	MinHyperparameters Hyperparameters `protobuf:"bytes,5,opt,name=min_hyperparameters,json=minHyperparameters,proto3" json:"min_hyperparameters"`
+	MaxHyperparameters Hyperparameters `protobuf:"bytes,6,opt,name=max_hyperparameters,json=maxHyperparameters,proto3" json:"max_hyperparameters"`
+	// Delegate take, in basis points of a delegate's dividends (10000 = 100%).
+	DefaultDelegateTake uint32 `protobuf:"varint,7,opt,name=default_delegate_take,json=defaultDelegateTake,proto3" json:"default_delegate_take,omitempty"`
+	MinDelegateTake     uint32 `protobuf:"varint,8,opt,name=min_delegate_take,json=minDelegateTake,proto3" json:"min_delegate_take,omitempty"`
+	MaxDelegateTake     uint32 `protobuf:"varint,9,opt,name=max_delegate_take,json=maxDelegateTake,proto3" json:"max_delegate_take,omitempty"`
+	// subnet_immunity_period is how many blocks a new subnet cannot be replaced when max_subnets is reached.
+	SubnetImmunityPeriod uint64 `protobuf:"varint,10,opt,name=subnet_immunity_period,json=subnetImmunityPeriod,proto3" json:"subnet_immunity_period,omitempty"`
 }
 
 func (m *Params) Reset()         { *m = Params{} }
@@ -75,6 +90,62 @@ func (m *Params) GetMaxSubnets() uint32 {
 	return 0
 }
 
+func (m *Params) GetSubnetLockReductionInterval() uint64 {
+	if m != nil {
+		return m.SubnetLockReductionInterval
+	}
+	return 0
+}
+
+func (m *Params) GetDefaultHyperparameters() Hyperparameters {
+	if m != nil {
+		return m.DefaultHyperparameters
+	}
+	return Hyperparameters{}
+}
+
+func (m *Params) GetMinHyperparameters() Hyperparameters {
+	if m != nil {
+		return m.MinHyperparameters
+	}
+	return Hyperparameters{}
+}
+
+func (m *Params) GetMaxHyperparameters() Hyperparameters {
+	if m != nil {
+		return m.MaxHyperparameters
+	}
+	return Hyperparameters{}
+}
+
+func (m *Params) GetDefaultDelegateTake() uint32 {
+	if m != nil {
+		return m.DefaultDelegateTake
+	}
+	return 0
+}
+
+func (m *Params) GetMinDelegateTake() uint32 {
+	if m != nil {
+		return m.MinDelegateTake
+	}
+	return 0
+}
+
+func (m *Params) GetMaxDelegateTake() uint32 {
+	if m != nil {
+		return m.MaxDelegateTake
+	}
+	return 0
+}
+
+func (m *Params) GetSubnetImmunityPeriod() uint64 {
+	if m != nil {
+		return m.SubnetImmunityPeriod
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*Params)(nil), "mindnet.subnet.v1.Params")
 }
@@ -82,25 +153,38 @@ func init() {
 func init() { proto.RegisterFile("mindnet/subnet/v1/params.proto", fileDescriptor_dc05a21eb60b331c) }
 
 var fileDescriptor_dc05a21eb60b331c = []byte{
-	// 282 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0xcb, 0xcd, 0xcc, 0x4b,
-	0xc9, 0x4b, 0x2d, 0xd1, 0x2f, 0x2e, 0x4d, 0x02, 0x51, 0x65, 0x86, 0xfa, 0x05, 0x89, 0x45, 0x89,
-	0xb9, 0xc5, 0x7a, 0x05, 0x45, 0xf9, 0x25, 0xf9, 0x42, 0x82, 0x50, 0x79, 0x3d, 0x88, 0xbc, 0x5e,
-	0x99, 0xa1, 0x94, 0x60, 0x62, 0x6e, 0x66, 0x5e, 0xbe, 0x3e, 0x98, 0x84, 0xa8, 0x92, 0x92, 0x4c,
-	0xce, 0x2f, 0xce, 0xcd, 0x2f, 0x8e, 0x07, 0xf3, 0xf4, 0x21, 0x1c, 0xa8, 0x94, 0x48, 0x7a, 0x7e,
-	0x7a, 0x3e, 0x44, 0x1c, 0xc4, 0x82, 0x88, 0x2a, 0x2d, 0x65, 0xe4, 0x62, 0x0b, 0x00, 0xdb, 0x23,
-	0x24, 0xcf, 0xc5, 0x9d, 0x9b, 0x58, 0x11, 0x0f, 0x31, 0xbf, 0x58, 0x82, 0x51, 0x81, 0x51, 0x83,
-	0x37, 0x88, 0x2b, 0x37, 0xb1, 0x22, 0x18, 0x22, 0x22, 0x14, 0xc1, 0xc5, 0x9f, 0x9b, 0x99, 0x07,
-	0x55, 0x10, 0x9f, 0x93, 0x9f, 0x9c, 0x2d, 0xc1, 0xa4, 0xc0, 0xa8, 0xc1, 0xe9, 0x64, 0x70, 0xe2,
-	0x9e, 0x3c, 0xc3, 0xad, 0x7b, 0xf2, 0xa2, 0x10, 0x0b, 0x8b, 0x53, 0xb2, 0xf5, 0x32, 0xf3, 0xf5,
-	0x73, 0x13, 0x4b, 0x32, 0xf4, 0x3c, 0xf3, 0x4a, 0x2e, 0x6d, 0xd1, 0xe5, 0x82, 0xba, 0xc4, 0x33,
-	0xaf, 0x64, 0xc5, 0xf3, 0x0d, 0x5a, 0x8c, 0x41, 0xbc, 0xb9, 0x99, 0x79, 0x10, 0x63, 0x7d, 0xf2,
-	0x93, 0xb3, 0xad, 0x14, 0x5e, 0x2c, 0x90, 0x67, 0xec, 0x7a, 0xbe, 0x41, 0x4b, 0x1c, 0x16, 0x0a,
-	0x15, 0xb0, 0x70, 0x80, 0x38, 0xce, 0xc9, 0xf9, 0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18,
-	0x1f, 0x3c, 0x92, 0x63, 0x9c, 0xf0, 0x58, 0x8e, 0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5,
-	0x18, 0xa2, 0x34, 0xd3, 0x33, 0x4b, 0x32, 0x4a, 0x93, 0xf4, 0x92, 0xf3, 0x73, 0xf5, 0x61, 0xba,
-	0x31, 0x4c, 0x29, 0xa9, 0x2c, 0x48, 0x2d, 0x4e, 0x62, 0x03, 0xfb, 0xd9, 0x18, 0x10, 0x00, 0x00,
-	0xff, 0xff, 0x1a, 0xf2, 0xf0, 0x29, 0x6c, 0x01, 0x00, 0x00,
+	// 493 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x93, 0xbf, 0x6f, 0xd3, 0x40,
+	0x14, 0xc7, 0x73, 0xd0, 0x06, 0x72, 0x55, 0x85, 0xea, 0xfe, 0x32, 0x45, 0x72, 0xac, 0x4e, 0x21,
+	0x12, 0x36, 0x2d, 0x4c, 0x8c, 0x29, 0x03, 0x91, 0x18, 0xaa, 0xc0, 0x80, 0x18, 0x38, 0x5d, 0xec,
+	0x6b, 0x72, 0x72, 0xee, 0xce, 0xf2, 0x9d, 0x23, 0xe7, 0x5f, 0x60, 0xe2, 0x4f, 0x60, 0x64, 0xec,
+	0xc0, 0x1f, 0xd1, 0xb1, 0x42, 0x0c, 0x88, 0xa1, 0x42, 0xc9, 0x50, 0xfe, 0x0c, 0xe4, 0xbb, 0x33,
+	0x6a, 0x9d, 0x4e, 0x59, 0x12, 0xdf, 0xfb, 0x7e, 0xee, 0xfb, 0x9e, 0xdf, 0x7b, 0x86, 0x1e, 0xa3,
+	0x3c, 0xe6, 0x44, 0x85, 0x32, 0x1f, 0x96, 0x7f, 0xd3, 0xa3, 0x30, 0xc5, 0x19, 0x66, 0x32, 0x48,
+	0x33, 0xa1, 0x84, 0xb3, 0x65, 0xf5, 0xc0, 0xe8, 0xc1, 0xf4, 0xe8, 0x60, 0x0b, 0x33, 0xca, 0x45,
+	0xa8, 0x7f, 0x0d, 0x75, 0xf0, 0x38, 0x12, 0x92, 0x09, 0x89, 0xf4, 0x29, 0x34, 0x07, 0x2b, 0xed,
+	0x8c, 0xc4, 0x48, 0x98, 0x78, 0xf9, 0x64, 0xa3, 0x77, 0xa4, 0xb5, 0x09, 0xb4, 0x7e, 0xf8, 0x73,
+	0x1d, 0x36, 0x4f, 0x75, 0x1d, 0x4e, 0x1b, 0x6e, 0x30, 0x5c, 0x20, 0x23, 0x4b, 0x17, 0xf8, 0xa0,
+	0xb3, 0x39, 0x80, 0x0c, 0x17, 0xef, 0x4c, 0xc4, 0xf9, 0x00, 0x1f, 0x31, 0xca, 0x2d, 0x80, 0x26,
+	0x22, 0x4a, 0xdc, 0x7b, 0x3e, 0xe8, 0xb4, 0x7a, 0xcf, 0x2f, 0xae, 0xda, 0x8d, 0xdf, 0x57, 0xed,
+	0x5d, 0x53, 0x90, 0x8c, 0x93, 0x80, 0x8a, 0x90, 0x61, 0x35, 0x0e, 0xfa, 0x5c, 0xfd, 0xf8, 0xfe,
+	0x0c, 0xda, 0x4a, 0xfb, 0x5c, 0x7d, 0xbb, 0x3e, 0xef, 0x82, 0xc1, 0x26, 0xa3, 0xdc, 0xd8, 0xbe,
+	0x15, 0x51, 0xe2, 0x9c, 0x40, 0xef, 0x86, 0x2b, 0xca, 0x48, 0x9c, 0x47, 0x8a, 0x0a, 0x8e, 0x28,
+	0x57, 0x24, 0x9b, 0xe2, 0x89, 0x7b, 0xdf, 0x07, 0x9d, 0xb5, 0xc1, 0x13, 0xf9, 0xff, 0xce, 0xa0,
+	0x62, 0xfa, 0x16, 0x71, 0xce, 0xe0, 0x7e, 0x4c, 0xce, 0x70, 0x3e, 0x51, 0x68, 0x3c, 0x4b, 0x49,
+	0xa6, 0xdb, 0x4b, 0x14, 0xc9, 0xa4, 0xbb, 0xe6, 0x83, 0xce, 0xc6, 0xf1, 0x61, 0xb0, 0xd4, 0xe3,
+	0xe0, 0xcd, 0x6d, 0xb2, 0xd7, 0x2a, 0x5f, 0xc5, 0xd4, 0xb8, 0x67, 0xdd, 0x6a, 0x88, 0xf3, 0x09,
+	0x6e, 0x97, 0x6d, 0xa8, 0xe7, 0x58, 0x5f, 0x25, 0x87, 0xc3, 0x28, 0xbf, 0xcb, 0x1f, 0x17, 0x4b,
+	0xfe, 0xcd, 0xd5, 0xfc, 0x71, 0x51, 0xf7, 0x3f, 0x86, 0xbb, 0x55, 0x9f, 0x62, 0x32, 0x21, 0x23,
+	0xac, 0x08, 0x52, 0x38, 0x21, 0xee, 0x03, 0x3d, 0xf1, 0x6d, 0x2b, 0xbe, 0xb6, 0xda, 0x7b, 0x9c,
+	0x10, 0xa7, 0x0b, 0xcb, 0xfd, 0xac, 0xf1, 0x0f, 0x35, 0x5f, 0xee, 0xc4, 0x12, 0x8b, 0x8b, 0x1a,
+	0xdb, 0xb2, 0x2c, 0x2e, 0x6e, 0xb1, 0x2f, 0xe1, 0x9e, 0x1d, 0x3c, 0x65, 0x2c, 0xe7, 0x54, 0xcd,
+	0x50, 0x4a, 0x32, 0x2a, 0x62, 0x17, 0xea, 0x81, 0xef, 0x18, 0xb5, 0x6f, 0xc5, 0x53, 0xad, 0xbd,
+	0xf2, 0xff, 0x7e, 0x6d, 0x83, 0xcf, 0xd7, 0xe7, 0xdd, 0xfd, 0x6a, 0xbb, 0x8b, 0x6a, 0xbf, 0xcd,
+	0x2e, 0xf7, 0x4e, 0x2e, 0xe6, 0x1e, 0xb8, 0x9c, 0x7b, 0xe0, 0xcf, 0xdc, 0x03, 0x5f, 0x16, 0x5e,
+	0xe3, 0x72, 0xe1, 0x35, 0x7e, 0x2d, 0xbc, 0xc6, 0xc7, 0xa7, 0x23, 0xaa, 0xc6, 0xf9, 0x30, 0x88,
+	0x04, 0x0b, 0xab, 0xdb, 0x4b, 0x2e, 0x6a, 0x96, 0x12, 0x39, 0x6c, 0xea, 0x4f, 0xe4, 0xc5, 0xbf,
+	0x00, 0x00, 0x00, 0xff, 0xff, 0x6c, 0x23, 0xf0, 0x39, 0xbb, 0x03, 0x00, 0x00,
 }
 
 func (this *Params) Equal(that interface{}) bool {
@@ -128,6 +212,30 @@ func (this *Params) Equal(that interface{}) bool {
 	if !this.MinSubnetLock.Equal(that1.MinSubnetLock) {
 		return false
 	}
+	if this.SubnetLockReductionInterval != that1.SubnetLockReductionInterval {
+		return false
+	}
+	if !this.DefaultHyperparameters.Equal(&that1.DefaultHyperparameters) {
+		return false
+	}
+	if !this.MinHyperparameters.Equal(&that1.MinHyperparameters) {
+		return false
+	}
+	if !this.MaxHyperparameters.Equal(&that1.MaxHyperparameters) {
+		return false
+	}
+	if this.DefaultDelegateTake != that1.DefaultDelegateTake {
+		return false
+	}
+	if this.MinDelegateTake != that1.MinDelegateTake {
+		return false
+	}
+	if this.MaxDelegateTake != that1.MaxDelegateTake {
+		return false
+	}
+	if this.SubnetImmunityPeriod != that1.SubnetImmunityPeriod {
+		return false
+	}
 	return true
 }
 func (m *Params) Marshal() (dAtA []byte, err error) {
@@ -150,6 +258,61 @@ func (m *Params) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if m.SubnetImmunityPeriod != 0 {
+		i = encodeVarintParams(dAtA, i, uint64(m.SubnetImmunityPeriod))
+		i--
+		dAtA[i] = 0x50
+	}
+	if m.MaxDelegateTake != 0 {
+		i = encodeVarintParams(dAtA, i, uint64(m.MaxDelegateTake))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.MinDelegateTake != 0 {
+		i = encodeVarintParams(dAtA, i, uint64(m.MinDelegateTake))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.DefaultDelegateTake != 0 {
+		i = encodeVarintParams(dAtA, i, uint64(m.DefaultDelegateTake))
+		i--
+		dAtA[i] = 0x38
+	}
+	{
+		size, err := m.MaxHyperparameters.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintParams(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x32
+	{
+		size, err := m.MinHyperparameters.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintParams(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size, err := m.DefaultHyperparameters.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintParams(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if m.SubnetLockReductionInterval != 0 {
+		i = encodeVarintParams(dAtA, i, uint64(m.SubnetLockReductionInterval))
+		i--
+		dAtA[i] = 0x18
+	}
 	{
 		size := m.MinSubnetLock.Size()
 		i -= size
@@ -190,6 +353,27 @@ func (m *Params) Size() (n int) {
 	}
 	l = m.MinSubnetLock.Size()
 	n += 1 + l + sovParams(uint64(l))
+	if m.SubnetLockReductionInterval != 0 {
+		n += 1 + sovParams(uint64(m.SubnetLockReductionInterval))
+	}
+	l = m.DefaultHyperparameters.Size()
+	n += 1 + l + sovParams(uint64(l))
+	l = m.MinHyperparameters.Size()
+	n += 1 + l + sovParams(uint64(l))
+	l = m.MaxHyperparameters.Size()
+	n += 1 + l + sovParams(uint64(l))
+	if m.DefaultDelegateTake != 0 {
+		n += 1 + sovParams(uint64(m.DefaultDelegateTake))
+	}
+	if m.MinDelegateTake != 0 {
+		n += 1 + sovParams(uint64(m.MinDelegateTake))
+	}
+	if m.MaxDelegateTake != 0 {
+		n += 1 + sovParams(uint64(m.MaxDelegateTake))
+	}
+	if m.SubnetImmunityPeriod != 0 {
+		n += 1 + sovParams(uint64(m.SubnetImmunityPeriod))
+	}
 	return n
 }
 
@@ -281,6 +465,200 @@ func (m *Params) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SubnetLockReductionInterval", wireType)
+			}
+			m.SubnetLockReductionInterval = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SubnetLockReductionInterval |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DefaultHyperparameters", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthParams
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthParams
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.DefaultHyperparameters.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinHyperparameters", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthParams
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthParams
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.MinHyperparameters.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxHyperparameters", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthParams
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthParams
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.MaxHyperparameters.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DefaultDelegateTake", wireType)
+			}
+			m.DefaultDelegateTake = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DefaultDelegateTake |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MinDelegateTake", wireType)
+			}
+			m.MinDelegateTake = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MinDelegateTake |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxDelegateTake", wireType)
+			}
+			m.MaxDelegateTake = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxDelegateTake |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SubnetImmunityPeriod", wireType)
+			}
+			m.SubnetImmunityPeriod = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowParams
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.SubnetImmunityPeriod |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipParams(dAtA[iNdEx:])

@@ -5,8 +5,10 @@ package types
 
 import (
 	context "context"
+	cosmossdk_io_math "cosmossdk.io/math"
 	fmt "fmt"
-	_ "github.com/cosmos/cosmos-sdk/types/query"
+	_ "github.com/cosmos/cosmos-proto"
+	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
@@ -113,34 +115,1222 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
+type QuerySubnetsRequest struct {
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QuerySubnetsRequest) Reset()         { *m = QuerySubnetsRequest{} }
+func (m *QuerySubnetsRequest) String() string { return proto.CompactTextString(m) }
+func (*QuerySubnetsRequest) ProtoMessage()    {}
+func (*QuerySubnetsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{2}
+}
+func (m *QuerySubnetsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubnetsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubnetsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubnetsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubnetsRequest.Merge(m, src)
+}
+func (m *QuerySubnetsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubnetsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubnetsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubnetsRequest proto.InternalMessageInfo
+
+func (m *QuerySubnetsRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QuerySubnetsResponse struct {
+	Subnets    []Subnet            `protobuf:"bytes,1,rep,name=subnets,proto3" json:"subnets"`
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QuerySubnetsResponse) Reset()         { *m = QuerySubnetsResponse{} }
+func (m *QuerySubnetsResponse) String() string { return proto.CompactTextString(m) }
+func (*QuerySubnetsResponse) ProtoMessage()    {}
+func (*QuerySubnetsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{3}
+}
+func (m *QuerySubnetsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubnetsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubnetsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubnetsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubnetsResponse.Merge(m, src)
+}
+func (m *QuerySubnetsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubnetsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubnetsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubnetsResponse proto.InternalMessageInfo
+
+func (m *QuerySubnetsResponse) GetSubnets() []Subnet {
+	if m != nil {
+		return m.Subnets
+	}
+	return nil
+}
+
+func (m *QuerySubnetsResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+type QuerySubnetRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+}
+
+func (m *QuerySubnetRequest) Reset()         { *m = QuerySubnetRequest{} }
+func (m *QuerySubnetRequest) String() string { return proto.CompactTextString(m) }
+func (*QuerySubnetRequest) ProtoMessage()    {}
+func (*QuerySubnetRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{4}
+}
+func (m *QuerySubnetRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubnetRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubnetRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubnetRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubnetRequest.Merge(m, src)
+}
+func (m *QuerySubnetRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubnetRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubnetRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubnetRequest proto.InternalMessageInfo
+
+func (m *QuerySubnetRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+type QuerySubnetResponse struct {
+	Subnet Subnet `protobuf:"bytes,1,opt,name=subnet,proto3" json:"subnet"`
+}
+
+func (m *QuerySubnetResponse) Reset()         { *m = QuerySubnetResponse{} }
+func (m *QuerySubnetResponse) String() string { return proto.CompactTextString(m) }
+func (*QuerySubnetResponse) ProtoMessage()    {}
+func (*QuerySubnetResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{5}
+}
+func (m *QuerySubnetResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubnetResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubnetResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubnetResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubnetResponse.Merge(m, src)
+}
+func (m *QuerySubnetResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubnetResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubnetResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubnetResponse proto.InternalMessageInfo
+
+func (m *QuerySubnetResponse) GetSubnet() Subnet {
+	if m != nil {
+		return m.Subnet
+	}
+	return Subnet{}
+}
+
+type QueryHyperparametersRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+}
+
+func (m *QueryHyperparametersRequest) Reset()         { *m = QueryHyperparametersRequest{} }
+func (m *QueryHyperparametersRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryHyperparametersRequest) ProtoMessage()    {}
+func (*QueryHyperparametersRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{6}
+}
+func (m *QueryHyperparametersRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryHyperparametersRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryHyperparametersRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryHyperparametersRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryHyperparametersRequest.Merge(m, src)
+}
+func (m *QueryHyperparametersRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryHyperparametersRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryHyperparametersRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryHyperparametersRequest proto.InternalMessageInfo
+
+func (m *QueryHyperparametersRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+type QueryHyperparametersResponse struct {
+	Hyperparameters Hyperparameters `protobuf:"bytes,1,opt,name=hyperparameters,proto3" json:"hyperparameters"`
+}
+
+func (m *QueryHyperparametersResponse) Reset()         { *m = QueryHyperparametersResponse{} }
+func (m *QueryHyperparametersResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryHyperparametersResponse) ProtoMessage()    {}
+func (*QueryHyperparametersResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{7}
+}
+func (m *QueryHyperparametersResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryHyperparametersResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryHyperparametersResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryHyperparametersResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryHyperparametersResponse.Merge(m, src)
+}
+func (m *QueryHyperparametersResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryHyperparametersResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryHyperparametersResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryHyperparametersResponse proto.InternalMessageInfo
+
+func (m *QueryHyperparametersResponse) GetHyperparameters() Hyperparameters {
+	if m != nil {
+		return m.Hyperparameters
+	}
+	return Hyperparameters{}
+}
+
+// NeuronInfo is a neuron as the metagraph shows it: its record plus its hotkey's total stake and whether
+// it updated within the subnet's activity_cutoff.
+type NeuronInfo struct {
+	Uid             uint32                `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	Hotkey          string                `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Coldkey         string                `protobuf:"bytes,3,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Stake           cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=stake,proto3,customtype=cosmossdk.io/math.Int" json:"stake"`
+	Rank            uint32                `protobuf:"varint,5,opt,name=rank,proto3" json:"rank,omitempty"`
+	Trust           uint32                `protobuf:"varint,6,opt,name=trust,proto3" json:"trust,omitempty"`
+	Consensus       uint32                `protobuf:"varint,7,opt,name=consensus,proto3" json:"consensus,omitempty"`
+	Incentive       uint32                `protobuf:"varint,8,opt,name=incentive,proto3" json:"incentive,omitempty"`
+	Dividends       uint32                `protobuf:"varint,9,opt,name=dividends,proto3" json:"dividends,omitempty"`
+	Emission        cosmossdk_io_math.Int `protobuf:"bytes,10,opt,name=emission,proto3,customtype=cosmossdk.io/math.Int" json:"emission"`
+	ValidatorTrust  uint32                `protobuf:"varint,11,opt,name=validator_trust,json=validatorTrust,proto3" json:"validator_trust,omitempty"`
+	ValidatorPermit bool                  `protobuf:"varint,12,opt,name=validator_permit,json=validatorPermit,proto3" json:"validator_permit,omitempty"`
+	PruningScore    uint32                `protobuf:"varint,13,opt,name=pruning_score,json=pruningScore,proto3" json:"pruning_score,omitempty"`
+	LastUpdate      int64                 `protobuf:"varint,14,opt,name=last_update,json=lastUpdate,proto3" json:"last_update,omitempty"`
+	RegisteredAt    int64                 `protobuf:"varint,15,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	Active          bool                  `protobuf:"varint,16,opt,name=active,proto3" json:"active,omitempty"`
+	Axon            AxonInfo              `protobuf:"bytes,17,opt,name=axon,proto3" json:"axon"`
+	Netuid          uint32                `protobuf:"varint,18,opt,name=netuid,proto3" json:"netuid,omitempty"`
+}
+
+func (m *NeuronInfo) Reset()         { *m = NeuronInfo{} }
+func (m *NeuronInfo) String() string { return proto.CompactTextString(m) }
+func (*NeuronInfo) ProtoMessage()    {}
+func (*NeuronInfo) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{8}
+}
+func (m *NeuronInfo) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *NeuronInfo) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_NeuronInfo.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *NeuronInfo) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_NeuronInfo.Merge(m, src)
+}
+func (m *NeuronInfo) XXX_Size() int {
+	return m.Size()
+}
+func (m *NeuronInfo) XXX_DiscardUnknown() {
+	xxx_messageInfo_NeuronInfo.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_NeuronInfo proto.InternalMessageInfo
+
+func (m *NeuronInfo) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+func (m *NeuronInfo) GetColdkey() string {
+	if m != nil {
+		return m.Coldkey
+	}
+	return ""
+}
+
+func (m *NeuronInfo) GetRank() uint32 {
+	if m != nil {
+		return m.Rank
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetTrust() uint32 {
+	if m != nil {
+		return m.Trust
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetConsensus() uint32 {
+	if m != nil {
+		return m.Consensus
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetIncentive() uint32 {
+	if m != nil {
+		return m.Incentive
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetDividends() uint32 {
+	if m != nil {
+		return m.Dividends
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetValidatorTrust() uint32 {
+	if m != nil {
+		return m.ValidatorTrust
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetValidatorPermit() bool {
+	if m != nil {
+		return m.ValidatorPermit
+	}
+	return false
+}
+
+func (m *NeuronInfo) GetPruningScore() uint32 {
+	if m != nil {
+		return m.PruningScore
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetLastUpdate() int64 {
+	if m != nil {
+		return m.LastUpdate
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetRegisteredAt() int64 {
+	if m != nil {
+		return m.RegisteredAt
+	}
+	return 0
+}
+
+func (m *NeuronInfo) GetActive() bool {
+	if m != nil {
+		return m.Active
+	}
+	return false
+}
+
+func (m *NeuronInfo) GetAxon() AxonInfo {
+	if m != nil {
+		return m.Axon
+	}
+	return AxonInfo{}
+}
+
+func (m *NeuronInfo) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+type QueryMetagraphRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+}
+
+func (m *QueryMetagraphRequest) Reset()         { *m = QueryMetagraphRequest{} }
+func (m *QueryMetagraphRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryMetagraphRequest) ProtoMessage()    {}
+func (*QueryMetagraphRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{9}
+}
+func (m *QueryMetagraphRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMetagraphRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMetagraphRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMetagraphRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMetagraphRequest.Merge(m, src)
+}
+func (m *QueryMetagraphRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMetagraphRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMetagraphRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMetagraphRequest proto.InternalMessageInfo
+
+func (m *QueryMetagraphRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+type QueryMetagraphResponse struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	// block is the height the metagraph was read at.
+	Block   int64        `protobuf:"varint,2,opt,name=block,proto3" json:"block,omitempty"`
+	Neurons []NeuronInfo `protobuf:"bytes,3,rep,name=neurons,proto3" json:"neurons"`
+}
+
+func (m *QueryMetagraphResponse) Reset()         { *m = QueryMetagraphResponse{} }
+func (m *QueryMetagraphResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryMetagraphResponse) ProtoMessage()    {}
+func (*QueryMetagraphResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{10}
+}
+func (m *QueryMetagraphResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMetagraphResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMetagraphResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMetagraphResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMetagraphResponse.Merge(m, src)
+}
+func (m *QueryMetagraphResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMetagraphResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMetagraphResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMetagraphResponse proto.InternalMessageInfo
+
+func (m *QueryMetagraphResponse) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *QueryMetagraphResponse) GetBlock() int64 {
+	if m != nil {
+		return m.Block
+	}
+	return 0
+}
+
+func (m *QueryMetagraphResponse) GetNeurons() []NeuronInfo {
+	if m != nil {
+		return m.Neurons
+	}
+	return nil
+}
+
+type QueryNeuronRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid    uint32 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+}
+
+func (m *QueryNeuronRequest) Reset()         { *m = QueryNeuronRequest{} }
+func (m *QueryNeuronRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryNeuronRequest) ProtoMessage()    {}
+func (*QueryNeuronRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{11}
+}
+func (m *QueryNeuronRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNeuronRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNeuronRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNeuronRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNeuronRequest.Merge(m, src)
+}
+func (m *QueryNeuronRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNeuronRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNeuronRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNeuronRequest proto.InternalMessageInfo
+
+func (m *QueryNeuronRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *QueryNeuronRequest) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+type QueryNeuronResponse struct {
+	Neuron NeuronInfo `protobuf:"bytes,1,opt,name=neuron,proto3" json:"neuron"`
+}
+
+func (m *QueryNeuronResponse) Reset()         { *m = QueryNeuronResponse{} }
+func (m *QueryNeuronResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryNeuronResponse) ProtoMessage()    {}
+func (*QueryNeuronResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{12}
+}
+func (m *QueryNeuronResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNeuronResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNeuronResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNeuronResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNeuronResponse.Merge(m, src)
+}
+func (m *QueryNeuronResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNeuronResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNeuronResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNeuronResponse proto.InternalMessageInfo
+
+func (m *QueryNeuronResponse) GetNeuron() NeuronInfo {
+	if m != nil {
+		return m.Neuron
+	}
+	return NeuronInfo{}
+}
+
+type QueryNeuronByHotkeyRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hotkey string `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+}
+
+func (m *QueryNeuronByHotkeyRequest) Reset()         { *m = QueryNeuronByHotkeyRequest{} }
+func (m *QueryNeuronByHotkeyRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryNeuronByHotkeyRequest) ProtoMessage()    {}
+func (*QueryNeuronByHotkeyRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{13}
+}
+func (m *QueryNeuronByHotkeyRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNeuronByHotkeyRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNeuronByHotkeyRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNeuronByHotkeyRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNeuronByHotkeyRequest.Merge(m, src)
+}
+func (m *QueryNeuronByHotkeyRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNeuronByHotkeyRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNeuronByHotkeyRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNeuronByHotkeyRequest proto.InternalMessageInfo
+
+func (m *QueryNeuronByHotkeyRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *QueryNeuronByHotkeyRequest) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+type QueryNeuronByHotkeyResponse struct {
+	Neuron NeuronInfo `protobuf:"bytes,1,opt,name=neuron,proto3" json:"neuron"`
+}
+
+func (m *QueryNeuronByHotkeyResponse) Reset()         { *m = QueryNeuronByHotkeyResponse{} }
+func (m *QueryNeuronByHotkeyResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryNeuronByHotkeyResponse) ProtoMessage()    {}
+func (*QueryNeuronByHotkeyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{14}
+}
+func (m *QueryNeuronByHotkeyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNeuronByHotkeyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNeuronByHotkeyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNeuronByHotkeyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNeuronByHotkeyResponse.Merge(m, src)
+}
+func (m *QueryNeuronByHotkeyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNeuronByHotkeyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNeuronByHotkeyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNeuronByHotkeyResponse proto.InternalMessageInfo
+
+func (m *QueryNeuronByHotkeyResponse) GetNeuron() NeuronInfo {
+	if m != nil {
+		return m.Neuron
+	}
+	return NeuronInfo{}
+}
+
+type QueryStakeRequest struct {
+	Hotkey string `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+}
+
+func (m *QueryStakeRequest) Reset()         { *m = QueryStakeRequest{} }
+func (m *QueryStakeRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryStakeRequest) ProtoMessage()    {}
+func (*QueryStakeRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{15}
+}
+func (m *QueryStakeRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryStakeRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryStakeRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryStakeRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryStakeRequest.Merge(m, src)
+}
+func (m *QueryStakeRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryStakeRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryStakeRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryStakeRequest proto.InternalMessageInfo
+
+func (m *QueryStakeRequest) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+type QueryStakeResponse struct {
+	Hotkey string `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	// owner is the coldkey that owns the hotkey; empty when the hotkey was never registered.
+	Owner string                `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
+	Total cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=total,proto3,customtype=cosmossdk.io/math.Int" json:"total"`
+	// take is the delegate take in basis points.
+	Take       uint32  `protobuf:"varint,4,opt,name=take,proto3" json:"take,omitempty"`
+	Nominators []Stake `protobuf:"bytes,5,rep,name=nominators,proto3" json:"nominators"`
+}
+
+func (m *QueryStakeResponse) Reset()         { *m = QueryStakeResponse{} }
+func (m *QueryStakeResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryStakeResponse) ProtoMessage()    {}
+func (*QueryStakeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{16}
+}
+func (m *QueryStakeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryStakeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryStakeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryStakeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryStakeResponse.Merge(m, src)
+}
+func (m *QueryStakeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryStakeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryStakeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryStakeResponse proto.InternalMessageInfo
+
+func (m *QueryStakeResponse) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+func (m *QueryStakeResponse) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *QueryStakeResponse) GetTake() uint32 {
+	if m != nil {
+		return m.Take
+	}
+	return 0
+}
+
+func (m *QueryStakeResponse) GetNominators() []Stake {
+	if m != nil {
+		return m.Nominators
+	}
+	return nil
+}
+
+type QueryStakesByColdkeyRequest struct {
+	Coldkey string `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+}
+
+func (m *QueryStakesByColdkeyRequest) Reset()         { *m = QueryStakesByColdkeyRequest{} }
+func (m *QueryStakesByColdkeyRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryStakesByColdkeyRequest) ProtoMessage()    {}
+func (*QueryStakesByColdkeyRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{17}
+}
+func (m *QueryStakesByColdkeyRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryStakesByColdkeyRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryStakesByColdkeyRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryStakesByColdkeyRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryStakesByColdkeyRequest.Merge(m, src)
+}
+func (m *QueryStakesByColdkeyRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryStakesByColdkeyRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryStakesByColdkeyRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryStakesByColdkeyRequest proto.InternalMessageInfo
+
+func (m *QueryStakesByColdkeyRequest) GetColdkey() string {
+	if m != nil {
+		return m.Coldkey
+	}
+	return ""
+}
+
+type QueryStakesByColdkeyResponse struct {
+	Stakes []Stake `protobuf:"bytes,1,rep,name=stakes,proto3" json:"stakes"`
+}
+
+func (m *QueryStakesByColdkeyResponse) Reset()         { *m = QueryStakesByColdkeyResponse{} }
+func (m *QueryStakesByColdkeyResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryStakesByColdkeyResponse) ProtoMessage()    {}
+func (*QueryStakesByColdkeyResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{18}
+}
+func (m *QueryStakesByColdkeyResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryStakesByColdkeyResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryStakesByColdkeyResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryStakesByColdkeyResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryStakesByColdkeyResponse.Merge(m, src)
+}
+func (m *QueryStakesByColdkeyResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryStakesByColdkeyResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryStakesByColdkeyResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryStakesByColdkeyResponse proto.InternalMessageInfo
+
+func (m *QueryStakesByColdkeyResponse) GetStakes() []Stake {
+	if m != nil {
+		return m.Stakes
+	}
+	return nil
+}
+
+type QueryRegistrationCostRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+}
+
+func (m *QueryRegistrationCostRequest) Reset()         { *m = QueryRegistrationCostRequest{} }
+func (m *QueryRegistrationCostRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRegistrationCostRequest) ProtoMessage()    {}
+func (*QueryRegistrationCostRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{19}
+}
+func (m *QueryRegistrationCostRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRegistrationCostRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRegistrationCostRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRegistrationCostRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRegistrationCostRequest.Merge(m, src)
+}
+func (m *QueryRegistrationCostRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRegistrationCostRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRegistrationCostRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRegistrationCostRequest proto.InternalMessageInfo
+
+func (m *QueryRegistrationCostRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+type QueryRegistrationCostResponse struct {
+	Cost cosmossdk_io_math.Int `protobuf:"bytes,1,opt,name=cost,proto3,customtype=cosmossdk.io/math.Int" json:"cost"`
+}
+
+func (m *QueryRegistrationCostResponse) Reset()         { *m = QueryRegistrationCostResponse{} }
+func (m *QueryRegistrationCostResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRegistrationCostResponse) ProtoMessage()    {}
+func (*QueryRegistrationCostResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{20}
+}
+func (m *QueryRegistrationCostResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRegistrationCostResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRegistrationCostResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRegistrationCostResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRegistrationCostResponse.Merge(m, src)
+}
+func (m *QueryRegistrationCostResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRegistrationCostResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRegistrationCostResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRegistrationCostResponse proto.InternalMessageInfo
+
+type QuerySubnetCreationCostRequest struct {
+}
+
+func (m *QuerySubnetCreationCostRequest) Reset()         { *m = QuerySubnetCreationCostRequest{} }
+func (m *QuerySubnetCreationCostRequest) String() string { return proto.CompactTextString(m) }
+func (*QuerySubnetCreationCostRequest) ProtoMessage()    {}
+func (*QuerySubnetCreationCostRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{21}
+}
+func (m *QuerySubnetCreationCostRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubnetCreationCostRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubnetCreationCostRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubnetCreationCostRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubnetCreationCostRequest.Merge(m, src)
+}
+func (m *QuerySubnetCreationCostRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubnetCreationCostRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubnetCreationCostRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubnetCreationCostRequest proto.InternalMessageInfo
+
+type QuerySubnetCreationCostResponse struct {
+	Cost cosmossdk_io_math.Int `protobuf:"bytes,1,opt,name=cost,proto3,customtype=cosmossdk.io/math.Int" json:"cost"`
+}
+
+func (m *QuerySubnetCreationCostResponse) Reset()         { *m = QuerySubnetCreationCostResponse{} }
+func (m *QuerySubnetCreationCostResponse) String() string { return proto.CompactTextString(m) }
+func (*QuerySubnetCreationCostResponse) ProtoMessage()    {}
+func (*QuerySubnetCreationCostResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{22}
+}
+func (m *QuerySubnetCreationCostResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubnetCreationCostResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubnetCreationCostResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubnetCreationCostResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubnetCreationCostResponse.Merge(m, src)
+}
+func (m *QuerySubnetCreationCostResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubnetCreationCostResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubnetCreationCostResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubnetCreationCostResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "mindnet.subnet.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "mindnet.subnet.v1.QueryParamsResponse")
+	proto.RegisterType((*QuerySubnetsRequest)(nil), "mindnet.subnet.v1.QuerySubnetsRequest")
+	proto.RegisterType((*QuerySubnetsResponse)(nil), "mindnet.subnet.v1.QuerySubnetsResponse")
+	proto.RegisterType((*QuerySubnetRequest)(nil), "mindnet.subnet.v1.QuerySubnetRequest")
+	proto.RegisterType((*QuerySubnetResponse)(nil), "mindnet.subnet.v1.QuerySubnetResponse")
+	proto.RegisterType((*QueryHyperparametersRequest)(nil), "mindnet.subnet.v1.QueryHyperparametersRequest")
+	proto.RegisterType((*QueryHyperparametersResponse)(nil), "mindnet.subnet.v1.QueryHyperparametersResponse")
+	proto.RegisterType((*NeuronInfo)(nil), "mindnet.subnet.v1.NeuronInfo")
+	proto.RegisterType((*QueryMetagraphRequest)(nil), "mindnet.subnet.v1.QueryMetagraphRequest")
+	proto.RegisterType((*QueryMetagraphResponse)(nil), "mindnet.subnet.v1.QueryMetagraphResponse")
+	proto.RegisterType((*QueryNeuronRequest)(nil), "mindnet.subnet.v1.QueryNeuronRequest")
+	proto.RegisterType((*QueryNeuronResponse)(nil), "mindnet.subnet.v1.QueryNeuronResponse")
+	proto.RegisterType((*QueryNeuronByHotkeyRequest)(nil), "mindnet.subnet.v1.QueryNeuronByHotkeyRequest")
+	proto.RegisterType((*QueryNeuronByHotkeyResponse)(nil), "mindnet.subnet.v1.QueryNeuronByHotkeyResponse")
+	proto.RegisterType((*QueryStakeRequest)(nil), "mindnet.subnet.v1.QueryStakeRequest")
+	proto.RegisterType((*QueryStakeResponse)(nil), "mindnet.subnet.v1.QueryStakeResponse")
+	proto.RegisterType((*QueryStakesByColdkeyRequest)(nil), "mindnet.subnet.v1.QueryStakesByColdkeyRequest")
+	proto.RegisterType((*QueryStakesByColdkeyResponse)(nil), "mindnet.subnet.v1.QueryStakesByColdkeyResponse")
+	proto.RegisterType((*QueryRegistrationCostRequest)(nil), "mindnet.subnet.v1.QueryRegistrationCostRequest")
+	proto.RegisterType((*QueryRegistrationCostResponse)(nil), "mindnet.subnet.v1.QueryRegistrationCostResponse")
+	proto.RegisterType((*QuerySubnetCreationCostRequest)(nil), "mindnet.subnet.v1.QuerySubnetCreationCostRequest")
+	proto.RegisterType((*QuerySubnetCreationCostResponse)(nil), "mindnet.subnet.v1.QuerySubnetCreationCostResponse")
 }
 
 func init() { proto.RegisterFile("mindnet/subnet/v1/query.proto", fileDescriptor_54b8d077ae7ad700) }
 
 var fileDescriptor_54b8d077ae7ad700 = []byte{
-	// 298 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0xcd, 0xcd, 0xcc, 0x4b,
-	0xc9, 0x4b, 0x2d, 0xd1, 0x2f, 0x2e, 0x4d, 0x02, 0x51, 0x65, 0x86, 0xfa, 0x85, 0xa5, 0xa9, 0x45,
-	0x95, 0x7a, 0x05, 0x45, 0xf9, 0x25, 0xf9, 0x42, 0x82, 0x50, 0x69, 0x3d, 0x88, 0xb4, 0x5e, 0x99,
-	0xa1, 0x94, 0x60, 0x62, 0x6e, 0x66, 0x5e, 0xbe, 0x3e, 0x98, 0x84, 0xa8, 0x92, 0x92, 0x4e, 0xce,
-	0x2f, 0xce, 0xcd, 0x2f, 0x86, 0xe8, 0x44, 0x33, 0x42, 0x4a, 0x24, 0x3d, 0x3f, 0x3d, 0x1f, 0xcc,
-	0xd4, 0x07, 0xb1, 0xa0, 0xa2, 0x32, 0xe9, 0xf9, 0xf9, 0xe9, 0x39, 0xa9, 0xfa, 0x89, 0x05, 0x99,
-	0xfa, 0x89, 0x79, 0x79, 0xf9, 0x25, 0x89, 0x25, 0x99, 0xf9, 0x79, 0xc5, 0x50, 0x59, 0x39, 0x4c,
-	0x57, 0x15, 0x24, 0x16, 0x25, 0xe6, 0x42, 0xe5, 0x95, 0x44, 0xb8, 0x84, 0x02, 0x41, 0x56, 0x04,
-	0x80, 0x05, 0x83, 0x52, 0x0b, 0x4b, 0x53, 0x8b, 0x4b, 0x94, 0x82, 0xb9, 0x84, 0x51, 0x44, 0x8b,
-	0x0b, 0xf2, 0xf3, 0x8a, 0x53, 0x85, 0x6c, 0xb8, 0xd8, 0x20, 0x9a, 0x25, 0x18, 0x15, 0x18, 0x35,
-	0xb8, 0x8d, 0x24, 0xf5, 0x30, 0x3c, 0xa5, 0x07, 0xd1, 0xe2, 0xc4, 0x79, 0xe2, 0x9e, 0x3c, 0xc3,
-	0x8a, 0xe7, 0x1b, 0xb4, 0x18, 0x83, 0xa0, 0x7a, 0x8c, 0x3a, 0x18, 0xb9, 0x58, 0xc1, 0xa6, 0x0a,
-	0xd5, 0x73, 0xb1, 0x41, 0x94, 0x09, 0xa9, 0x62, 0x31, 0x01, 0xd3, 0x3d, 0x52, 0x6a, 0x84, 0x94,
-	0x41, 0x1c, 0xa8, 0xa4, 0xd6, 0x01, 0xb2, 0xb1, 0xe9, 0xf2, 0x93, 0xc9, 0x4c, 0xd2, 0x42, 0x92,
-	0xfa, 0xb8, 0xfc, 0xee, 0xe4, 0x7c, 0xe2, 0x91, 0x1c, 0xe3, 0x85, 0x47, 0x72, 0x8c, 0x0f, 0x1e,
-	0xc9, 0x31, 0x4e, 0x78, 0x2c, 0xc7, 0x70, 0xe1, 0xb1, 0x1c, 0xc3, 0x8d, 0xc7, 0x72, 0x0c, 0x51,
-	0x9a, 0xe9, 0x99, 0x25, 0x19, 0xa5, 0x49, 0x7a, 0xc9, 0xf9, 0xb9, 0x70, 0xed, 0x30, 0xba, 0x02,
-	0x66, 0x50, 0x49, 0x65, 0x41, 0x6a, 0x71, 0x12, 0x1b, 0x38, 0x04, 0x8d, 0x01, 0x01, 0x00, 0x00,
-	0xff, 0xff, 0x7f, 0xfa, 0xaa, 0xce, 0xf9, 0x01, 0x00, 0x00,
+	// 1461 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x98, 0xcf, 0x6f, 0xdc, 0x44,
+	0x14, 0xc7, 0xe3, 0x24, 0xbb, 0x69, 0x5e, 0x9b, 0x26, 0x19, 0xd2, 0xca, 0x75, 0xd2, 0x4d, 0xe4,
+	0xd2, 0xfc, 0x28, 0x8d, 0x9d, 0xa4, 0x3f, 0x10, 0x05, 0x55, 0x4d, 0x02, 0xa5, 0x95, 0x00, 0xb5,
+	0x1b, 0x50, 0x25, 0x10, 0x5a, 0x39, 0xbb, 0xd3, 0x8d, 0x95, 0xac, 0x67, 0xeb, 0x99, 0x4d, 0x1b,
+	0x45, 0x15, 0x12, 0x5c, 0x00, 0x71, 0x40, 0xe2, 0xd0, 0x0b, 0x12, 0x57, 0x2e, 0x48, 0x80, 0x7a,
+	0xe1, 0x3f, 0x28, 0xb7, 0xaa, 0x5c, 0x10, 0x87, 0x0a, 0xb5, 0x48, 0xdc, 0xf8, 0x1b, 0xd0, 0xcc,
+	0x3c, 0xaf, 0xbd, 0x9b, 0x75, 0xd6, 0xa9, 0x7a, 0xe9, 0xda, 0x33, 0xef, 0xfb, 0xe6, 0xf3, 0x66,
+	0x3c, 0xef, 0xbd, 0x06, 0x4e, 0xd6, 0xfc, 0xa0, 0x12, 0x50, 0xe1, 0xf2, 0xc6, 0xba, 0xfc, 0xd9,
+	0x5e, 0x74, 0xef, 0x34, 0x68, 0xb8, 0xe3, 0xd4, 0x43, 0x26, 0x18, 0x19, 0xc5, 0x69, 0x47, 0x4f,
+	0x3b, 0xdb, 0x8b, 0xd6, 0xa8, 0x57, 0xf3, 0x03, 0xe6, 0xaa, 0x7f, 0xb5, 0x95, 0x75, 0xa6, 0xcc,
+	0x78, 0x8d, 0x71, 0x77, 0xdd, 0xe3, 0x54, 0xcb, 0xdd, 0xed, 0xc5, 0x75, 0x2a, 0xbc, 0x45, 0xb7,
+	0xee, 0x55, 0xfd, 0xc0, 0x13, 0x3e, 0x0b, 0xd0, 0x76, 0x1c, 0x6d, 0x23, 0xb3, 0xe4, 0x72, 0xd6,
+	0x09, 0x3d, 0x59, 0x52, 0x6f, 0xae, 0x7e, 0xc1, 0xa9, 0xb1, 0x2a, 0xab, 0x32, 0x3d, 0x2e, 0x9f,
+	0x70, 0x74, 0xa2, 0xca, 0x58, 0x75, 0x8b, 0xba, 0x5e, 0xdd, 0x77, 0xbd, 0x20, 0x60, 0x42, 0x2d,
+	0x15, 0x69, 0x0a, 0x7b, 0x83, 0xab, 0x7b, 0xa1, 0x57, 0xdb, 0x67, 0x1e, 0xe3, 0x54, 0xf3, 0xf6,
+	0x18, 0x90, 0x9b, 0x92, 0xee, 0x86, 0x12, 0x15, 0xe9, 0x9d, 0x06, 0xe5, 0xc2, 0x5e, 0x83, 0x57,
+	0x5a, 0x46, 0x79, 0x9d, 0x05, 0x9c, 0x92, 0xb7, 0x20, 0xaf, 0x9d, 0x9b, 0xc6, 0x94, 0x31, 0x7b,
+	0x78, 0xe9, 0x84, 0xb3, 0x67, 0xef, 0x1c, 0x2d, 0x59, 0x19, 0x7c, 0xf4, 0x74, 0xb2, 0xe7, 0xc7,
+	0x7f, 0x7f, 0x3e, 0x63, 0x14, 0x51, 0x63, 0x7f, 0x8a, 0x4e, 0xd7, 0x94, 0x6d, 0xb4, 0x16, 0xb9,
+	0x0a, 0x10, 0xef, 0x20, 0x3a, 0x9e, 0x76, 0x70, 0x63, 0xe4, 0x76, 0x3b, 0x7a, 0xfb, 0x70, 0xbb,
+	0x9d, 0x1b, 0x5e, 0x95, 0xa2, 0xb6, 0x98, 0x50, 0xda, 0x3f, 0x18, 0x30, 0xd6, 0xea, 0x1f, 0xa9,
+	0x2f, 0xc3, 0x80, 0xc6, 0x93, 0xd8, 0x7d, 0x29, 0xd8, 0x5a, 0x94, 0xc4, 0x8e, 0x44, 0xe4, 0xdd,
+	0x16, 0xc0, 0x5e, 0x05, 0x38, 0xd3, 0x15, 0x50, 0x2f, 0xde, 0x42, 0x78, 0x16, 0xf7, 0x5a, 0xaf,
+	0x15, 0xc5, 0x7f, 0x1c, 0xf2, 0x01, 0x15, 0x0d, 0xbf, 0xa2, 0x62, 0x1f, 0x2a, 0xe2, 0x5b, 0xf3,
+	0x0c, 0x22, 0xeb, 0xf8, 0x0c, 0x34, 0xd8, 0x3e, 0x67, 0xb0, 0x37, 0x18, 0xd4, 0xd8, 0x17, 0x60,
+	0x5c, 0x39, 0xbd, 0xb6, 0x53, 0xa7, 0xa1, 0x3a, 0x17, 0x2a, 0x68, 0xc8, 0xbb, 0xb1, 0xdc, 0x85,
+	0x89, 0xce, 0x32, 0x84, 0xba, 0x05, 0xc3, 0x1b, 0xad, 0x53, 0x48, 0x67, 0x77, 0xa0, 0x6b, 0x73,
+	0x92, 0xc4, 0x6c, 0xf7, 0x62, 0xff, 0x9e, 0x03, 0xf8, 0x80, 0x36, 0x42, 0x16, 0x5c, 0x0f, 0x6e,
+	0x33, 0x32, 0x02, 0x7d, 0x31, 0x9c, 0x7c, 0x24, 0x0b, 0x90, 0xdf, 0x60, 0x62, 0x93, 0xee, 0xa8,
+	0x83, 0x19, 0x5c, 0x31, 0x9f, 0x3c, 0x9c, 0x1f, 0xc3, 0xb3, 0x59, 0xae, 0x54, 0x42, 0xca, 0xf9,
+	0x9a, 0x08, 0xfd, 0xa0, 0x5a, 0x44, 0x3b, 0xb2, 0x04, 0x03, 0x65, 0xb6, 0x55, 0x91, 0x92, 0xbe,
+	0x2e, 0x92, 0xc8, 0x90, 0x5c, 0x85, 0x1c, 0x17, 0xde, 0x26, 0x35, 0xfb, 0x95, 0x62, 0x41, 0x12,
+	0xff, 0xf5, 0x74, 0xf2, 0x98, 0x56, 0xf1, 0xca, 0xa6, 0xe3, 0x33, 0xb7, 0xe6, 0x89, 0x0d, 0xe7,
+	0x7a, 0x20, 0x9e, 0x3c, 0x9c, 0x07, 0x74, 0x77, 0x3d, 0x10, 0x3a, 0x30, 0x2d, 0x27, 0x04, 0xfa,
+	0x43, 0x2f, 0xd8, 0x34, 0x73, 0x2a, 0x00, 0xf5, 0x4c, 0xc6, 0x20, 0x27, 0xc2, 0x06, 0x17, 0x66,
+	0x5e, 0x0d, 0xea, 0x17, 0x32, 0x01, 0x83, 0x65, 0xb9, 0xb5, 0x01, 0x6f, 0x70, 0x73, 0x40, 0xcd,
+	0xc4, 0x03, 0x72, 0xd6, 0x0f, 0xca, 0x34, 0x10, 0xfe, 0x36, 0x35, 0x0f, 0xe9, 0xd9, 0xe6, 0x80,
+	0x9c, 0xad, 0xf8, 0xdb, 0x7e, 0x85, 0x06, 0x15, 0x6e, 0x0e, 0xea, 0xd9, 0xe6, 0x00, 0x79, 0x0f,
+	0x0e, 0xd1, 0x9a, 0xcf, 0xb9, 0xfc, 0x98, 0xe1, 0x05, 0xc3, 0x69, 0x7a, 0x20, 0x33, 0x30, 0xbc,
+	0xed, 0x6d, 0xf9, 0x15, 0x4f, 0xb0, 0xb0, 0xa4, 0xe3, 0x38, 0xac, 0x56, 0x3c, 0xda, 0x1c, 0xfe,
+	0x50, 0x05, 0x34, 0x07, 0x23, 0xb1, 0x61, 0x9d, 0x86, 0x35, 0x5f, 0x98, 0x47, 0xa6, 0x8c, 0xd9,
+	0x43, 0xc5, 0xd8, 0xc1, 0x0d, 0x35, 0x4c, 0x4e, 0xc1, 0x50, 0x3d, 0x6c, 0x04, 0x7e, 0x50, 0x2d,
+	0xf1, 0x32, 0x0b, 0xa9, 0x39, 0xa4, 0x3c, 0x1e, 0xc1, 0xc1, 0x35, 0x39, 0x46, 0x26, 0xe1, 0xf0,
+	0x96, 0xc7, 0x45, 0xa9, 0x51, 0xaf, 0x78, 0x82, 0x9a, 0x47, 0xa7, 0x8c, 0xd9, 0xbe, 0x22, 0xc8,
+	0xa1, 0x8f, 0xd4, 0x88, 0xf4, 0x12, 0xd2, 0xaa, 0xcf, 0x05, 0x0d, 0x69, 0xa5, 0xe4, 0x09, 0x73,
+	0x58, 0x99, 0x1c, 0x89, 0x07, 0x97, 0xd5, 0x07, 0xef, 0x95, 0xd5, 0x2e, 0x8e, 0x28, 0x16, 0x7c,
+	0x23, 0x97, 0xa0, 0xdf, 0xbb, 0xc7, 0x02, 0x73, 0x54, 0x7d, 0xc5, 0xe3, 0x1d, 0xbe, 0xe2, 0xe5,
+	0x7b, 0xfa, 0x9b, 0x4c, 0x7e, 0xbe, 0x4a, 0x93, 0xb8, 0x44, 0xa4, 0xe5, 0x12, 0xb9, 0x70, 0x4c,
+	0x5d, 0xa2, 0xf7, 0xa9, 0xf0, 0xaa, 0xa1, 0x57, 0xdf, 0xe8, 0x76, 0xeb, 0xbe, 0x36, 0xe0, 0x78,
+	0xbb, 0x02, 0x2f, 0x5c, 0x8a, 0x44, 0x7e, 0x4c, 0xeb, 0x5b, 0xac, 0xbc, 0xa9, 0x6e, 0x43, 0x5f,
+	0x51, 0xbf, 0x90, 0x15, 0x18, 0x08, 0xd4, 0x25, 0xe2, 0x66, 0x9f, 0xca, 0x80, 0x27, 0x3b, 0x04,
+	0x14, 0x5f, 0xb3, 0x96, 0x2c, 0x88, 0x42, 0xfb, 0x32, 0x26, 0x2f, 0x6d, 0xd6, 0x05, 0x3d, 0xba,
+	0xa8, 0xbd, 0xcd, 0x8b, 0x6a, 0xdf, 0xc2, 0x74, 0x16, 0xe9, 0x31, 0x90, 0x2b, 0xd2, 0x81, 0x1c,
+	0xc1, 0x84, 0x91, 0x9d, 0x0c, 0x75, 0xf6, 0x6d, 0xb0, 0x12, 0x8e, 0x57, 0x76, 0xae, 0xa9, 0x6b,
+	0xde, 0x0d, 0xf0, 0xc0, 0x79, 0xc3, 0x2e, 0x61, 0xea, 0x6c, 0x5f, 0xe7, 0xa5, 0x05, 0xf2, 0x0e,
+	0x8c, 0xea, 0x84, 0x2f, 0x53, 0x45, 0xc4, 0x1f, 0x73, 0x1a, 0x19, 0x39, 0x1f, 0xf4, 0x46, 0x65,
+	0x46, 0xfb, 0x41, 0xbe, 0x03, 0x3b, 0x22, 0x0e, 0xe4, 0xd8, 0xdd, 0x80, 0x86, 0x5d, 0x77, 0x48,
+	0x9b, 0xc9, 0x24, 0x29, 0x98, 0xf0, 0xb6, 0x30, 0xad, 0xbe, 0x40, 0x92, 0x54, 0x72, 0x99, 0x24,
+	0x9b, 0xb9, 0x76, 0xa8, 0xa8, 0x9e, 0xc9, 0x2a, 0x40, 0xc0, 0x6a, 0xb2, 0x90, 0xb2, 0x90, 0x9b,
+	0x39, 0xf5, 0x11, 0x9b, 0x9d, 0x2a, 0x9f, 0xb4, 0x4e, 0x6e, 0x6e, 0x42, 0x66, 0xdf, 0xc4, 0x13,
+	0x54, 0x46, 0x7c, 0x65, 0x67, 0x55, 0x67, 0xf7, 0x68, 0xab, 0x13, 0x85, 0xc1, 0xc8, 0x58, 0x18,
+	0xec, 0x4f, 0xb0, 0x30, 0xee, 0x71, 0x89, 0xbb, 0xfe, 0x26, 0xe4, 0x55, 0xe6, 0x8f, 0x5a, 0x8f,
+	0x4c, 0xcc, 0x28, 0xb1, 0x2f, 0xa2, 0xf3, 0xa2, 0xca, 0x58, 0xa1, 0x6a, 0x22, 0x56, 0x19, 0xef,
+	0xda, 0x39, 0x50, 0x38, 0x99, 0xa2, 0x43, 0xaa, 0xb7, 0xa1, 0xbf, 0xcc, 0xb8, 0xc0, 0x30, 0x0f,
+	0x7e, 0x50, 0x4a, 0x6d, 0x4f, 0x41, 0x21, 0xd1, 0xa0, 0xac, 0x86, 0xb4, 0x1d, 0xd0, 0xae, 0xc2,
+	0x64, 0xaa, 0xc5, 0xcb, 0x44, 0x59, 0xfa, 0x6f, 0x08, 0x72, 0x6a, 0x25, 0xf2, 0x19, 0xe4, 0x75,
+	0x07, 0x4a, 0x4e, 0x77, 0xd8, 0xea, 0xbd, 0xad, 0xae, 0x35, 0xdd, 0xcd, 0x4c, 0x83, 0xda, 0xd3,
+	0x5f, 0xca, 0xf5, 0x3e, 0xff, 0xe3, 0x9f, 0xef, 0x7a, 0xc7, 0xc9, 0x09, 0x37, 0xad, 0xed, 0x26,
+	0x5f, 0x18, 0x30, 0x80, 0x1d, 0x28, 0x49, 0xf5, 0xdd, 0xda, 0x02, 0x5b, 0x33, 0x5d, 0xed, 0x10,
+	0x62, 0x26, 0x86, 0x98, 0x20, 0x96, 0x9b, 0xd6, 0xdb, 0x73, 0xf2, 0x95, 0x01, 0x79, 0x2d, 0x4e,
+	0xdf, 0x87, 0x96, 0x36, 0xd4, 0x9a, 0xee, 0x66, 0x86, 0x08, 0x0b, 0x31, 0xc2, 0x69, 0x72, 0x2a,
+	0x1d, 0xc1, 0xdd, 0xd5, 0x5f, 0xe3, 0x7d, 0xf2, 0xd0, 0x80, 0xe1, 0xb6, 0x9e, 0x8f, 0x38, 0x69,
+	0xab, 0x75, 0x6e, 0x4c, 0x2d, 0x37, 0xb3, 0x3d, 0x62, 0x5e, 0x89, 0x31, 0x2f, 0x90, 0x73, 0x19,
+	0x30, 0xdd, 0xb6, 0xd6, 0x93, 0x7c, 0x6f, 0xc0, 0x60, 0xb3, 0xf0, 0x92, 0xd9, 0x34, 0x80, 0xf6,
+	0x6a, 0x6e, 0xcd, 0x65, 0xb0, 0x44, 0xc8, 0x4b, 0x31, 0xa4, 0x4b, 0xe6, 0xb3, 0x40, 0xd6, 0x9a,
+	0x40, 0x0f, 0x0c, 0xc8, 0xeb, 0x7a, 0x92, 0x7e, 0xc2, 0x2d, 0xb5, 0x3a, 0xfd, 0x84, 0x5b, 0x4b,
+	0xb2, 0x7d, 0x39, 0xa6, 0x3a, 0x47, 0x16, 0xb3, 0x50, 0x61, 0x8f, 0xe0, 0xee, 0xaa, 0xf3, 0xfe,
+	0xd5, 0x80, 0xa3, 0xad, 0x45, 0x92, 0xcc, 0xef, 0xbf, 0x74, 0x5b, 0xd1, 0xb6, 0x9c, 0xac, 0xe6,
+	0x48, 0xbc, 0x1c, 0x13, 0x5f, 0x24, 0xe7, 0x33, 0x1d, 0xb6, 0x72, 0xc0, 0xdd, 0x5d, 0xfd, 0x70,
+	0x9f, 0x7c, 0x63, 0x40, 0x4e, 0x25, 0x62, 0xf2, 0x6a, 0xea, 0x45, 0x48, 0xd4, 0x65, 0xeb, 0x74,
+	0x17, 0x2b, 0x24, 0xbb, 0x18, 0x93, 0xbd, 0x46, 0xe6, 0x3a, 0x90, 0xb5, 0x83, 0xb8, 0xfa, 0x3f,
+	0x0a, 0x3f, 0x19, 0x30, 0xdc, 0x56, 0x53, 0xd2, 0xef, 0x4c, 0xe7, 0x7a, 0x96, 0x7e, 0x67, 0x52,
+	0x8a, 0x95, 0xfd, 0x46, 0x0c, 0xeb, 0x90, 0xb3, 0x1d, 0x60, 0xb1, 0xea, 0x71, 0x77, 0x17, 0x9f,
+	0x10, 0x97, 0x93, 0xdf, 0x0c, 0x18, 0x69, 0x2f, 0x37, 0x24, 0x15, 0x20, 0xa5, 0xa0, 0x59, 0x0b,
+	0xd9, 0x05, 0x88, 0xbc, 0x12, 0x23, 0xbf, 0x4e, 0x2e, 0x64, 0x39, 0xf9, 0x30, 0xe1, 0xaa, 0x24,
+	0x8b, 0x07, 0xf9, 0xc5, 0x00, 0xb2, 0xb7, 0x42, 0x91, 0xc5, 0xfd, 0x13, 0x62, 0x87, 0x7a, 0x67,
+	0x2d, 0x1d, 0x44, 0x82, 0x11, 0x9c, 0x8f, 0x23, 0x98, 0x23, 0x33, 0xa9, 0x11, 0x94, 0xca, 0x28,
+	0x56, 0xcc, 0x2b, 0xab, 0x8f, 0x9e, 0x15, 0x8c, 0xc7, 0xcf, 0x0a, 0xc6, 0xdf, 0xcf, 0x0a, 0xc6,
+	0xb7, 0xcf, 0x0b, 0x3d, 0x8f, 0x9f, 0x17, 0x7a, 0xfe, 0x7c, 0x5e, 0xe8, 0xf9, 0x78, 0xae, 0xea,
+	0x8b, 0x8d, 0xc6, 0xba, 0x53, 0x66, 0xb5, 0xa6, 0xb3, 0xe8, 0xf7, 0x5e, 0xe4, 0x56, 0xec, 0xd4,
+	0x29, 0x5f, 0xcf, 0xab, 0x3f, 0x01, 0x9d, 0xfb, 0x3f, 0x00, 0x00, 0xff, 0xff, 0xda, 0x6e, 0xb7,
+	0xbb, 0x21, 0x13, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -157,6 +1347,26 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module's governance-set parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Subnets lists subnets by netuid.
+	Subnets(ctx context.Context, in *QuerySubnetsRequest, opts ...grpc.CallOption) (*QuerySubnetsResponse, error)
+	// Subnet returns one subnet with its owner, lock, hyperparameters and neuron count.
+	Subnet(ctx context.Context, in *QuerySubnetRequest, opts ...grpc.CallOption) (*QuerySubnetResponse, error)
+	// Hyperparameters returns one subnet's hyperparameters.
+	Hyperparameters(ctx context.Context, in *QueryHyperparametersRequest, opts ...grpc.CallOption) (*QueryHyperparametersResponse, error)
+	// Metagraph returns every neuron of a subnet, by UID.
+	Metagraph(ctx context.Context, in *QueryMetagraphRequest, opts ...grpc.CallOption) (*QueryMetagraphResponse, error)
+	// Neuron returns the neuron at one UID.
+	Neuron(ctx context.Context, in *QueryNeuronRequest, opts ...grpc.CallOption) (*QueryNeuronResponse, error)
+	// NeuronByHotkey returns the neuron a hotkey holds on a subnet.
+	NeuronByHotkey(ctx context.Context, in *QueryNeuronByHotkeyRequest, opts ...grpc.CallOption) (*QueryNeuronByHotkeyResponse, error)
+	// Stake returns a hotkey's total stake, its owner, its take and every nominator.
+	Stake(ctx context.Context, in *QueryStakeRequest, opts ...grpc.CallOption) (*QueryStakeResponse, error)
+	// StakesByColdkey returns every stake a coldkey holds.
+	StakesByColdkey(ctx context.Context, in *QueryStakesByColdkeyRequest, opts ...grpc.CallOption) (*QueryStakesByColdkeyResponse, error)
+	// RegistrationCost returns what registering on a subnet burns now.
+	RegistrationCost(ctx context.Context, in *QueryRegistrationCostRequest, opts ...grpc.CallOption) (*QueryRegistrationCostResponse, error)
+	// SubnetCreationCost returns what creating a subnet locks now.
+	SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error)
 }
 
 type queryClient struct {
@@ -176,10 +1386,120 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Subnets(ctx context.Context, in *QuerySubnetsRequest, opts ...grpc.CallOption) (*QuerySubnetsResponse, error) {
+	out := new(QuerySubnetsResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Subnets", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Subnet(ctx context.Context, in *QuerySubnetRequest, opts ...grpc.CallOption) (*QuerySubnetResponse, error) {
+	out := new(QuerySubnetResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Subnet", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Hyperparameters(ctx context.Context, in *QueryHyperparametersRequest, opts ...grpc.CallOption) (*QueryHyperparametersResponse, error) {
+	out := new(QueryHyperparametersResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Hyperparameters", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Metagraph(ctx context.Context, in *QueryMetagraphRequest, opts ...grpc.CallOption) (*QueryMetagraphResponse, error) {
+	out := new(QueryMetagraphResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Metagraph", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Neuron(ctx context.Context, in *QueryNeuronRequest, opts ...grpc.CallOption) (*QueryNeuronResponse, error) {
+	out := new(QueryNeuronResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Neuron", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) NeuronByHotkey(ctx context.Context, in *QueryNeuronByHotkeyRequest, opts ...grpc.CallOption) (*QueryNeuronByHotkeyResponse, error) {
+	out := new(QueryNeuronByHotkeyResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/NeuronByHotkey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Stake(ctx context.Context, in *QueryStakeRequest, opts ...grpc.CallOption) (*QueryStakeResponse, error) {
+	out := new(QueryStakeResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Stake", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) StakesByColdkey(ctx context.Context, in *QueryStakesByColdkeyRequest, opts ...grpc.CallOption) (*QueryStakesByColdkeyResponse, error) {
+	out := new(QueryStakesByColdkeyResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/StakesByColdkey", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) RegistrationCost(ctx context.Context, in *QueryRegistrationCostRequest, opts ...grpc.CallOption) (*QueryRegistrationCostResponse, error) {
+	out := new(QueryRegistrationCostResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/RegistrationCost", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error) {
+	out := new(QuerySubnetCreationCostResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/SubnetCreationCost", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module's governance-set parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Subnets lists subnets by netuid.
+	Subnets(context.Context, *QuerySubnetsRequest) (*QuerySubnetsResponse, error)
+	// Subnet returns one subnet with its owner, lock, hyperparameters and neuron count.
+	Subnet(context.Context, *QuerySubnetRequest) (*QuerySubnetResponse, error)
+	// Hyperparameters returns one subnet's hyperparameters.
+	Hyperparameters(context.Context, *QueryHyperparametersRequest) (*QueryHyperparametersResponse, error)
+	// Metagraph returns every neuron of a subnet, by UID.
+	Metagraph(context.Context, *QueryMetagraphRequest) (*QueryMetagraphResponse, error)
+	// Neuron returns the neuron at one UID.
+	Neuron(context.Context, *QueryNeuronRequest) (*QueryNeuronResponse, error)
+	// NeuronByHotkey returns the neuron a hotkey holds on a subnet.
+	NeuronByHotkey(context.Context, *QueryNeuronByHotkeyRequest) (*QueryNeuronByHotkeyResponse, error)
+	// Stake returns a hotkey's total stake, its owner, its take and every nominator.
+	Stake(context.Context, *QueryStakeRequest) (*QueryStakeResponse, error)
+	// StakesByColdkey returns every stake a coldkey holds.
+	StakesByColdkey(context.Context, *QueryStakesByColdkeyRequest) (*QueryStakesByColdkeyResponse, error)
+	// RegistrationCost returns what registering on a subnet burns now.
+	RegistrationCost(context.Context, *QueryRegistrationCostRequest) (*QueryRegistrationCostResponse, error)
+	// SubnetCreationCost returns what creating a subnet locks now.
+	SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -188,6 +1508,36 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
+}
+func (*UnimplementedQueryServer) Subnets(ctx context.Context, req *QuerySubnetsRequest) (*QuerySubnetsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Subnets not implemented")
+}
+func (*UnimplementedQueryServer) Subnet(ctx context.Context, req *QuerySubnetRequest) (*QuerySubnetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Subnet not implemented")
+}
+func (*UnimplementedQueryServer) Hyperparameters(ctx context.Context, req *QueryHyperparametersRequest) (*QueryHyperparametersResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Hyperparameters not implemented")
+}
+func (*UnimplementedQueryServer) Metagraph(ctx context.Context, req *QueryMetagraphRequest) (*QueryMetagraphResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Metagraph not implemented")
+}
+func (*UnimplementedQueryServer) Neuron(ctx context.Context, req *QueryNeuronRequest) (*QueryNeuronResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Neuron not implemented")
+}
+func (*UnimplementedQueryServer) NeuronByHotkey(ctx context.Context, req *QueryNeuronByHotkeyRequest) (*QueryNeuronByHotkeyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method NeuronByHotkey not implemented")
+}
+func (*UnimplementedQueryServer) Stake(ctx context.Context, req *QueryStakeRequest) (*QueryStakeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Stake not implemented")
+}
+func (*UnimplementedQueryServer) StakesByColdkey(ctx context.Context, req *QueryStakesByColdkeyRequest) (*QueryStakesByColdkeyResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method StakesByColdkey not implemented")
+}
+func (*UnimplementedQueryServer) RegistrationCost(ctx context.Context, req *QueryRegistrationCostRequest) (*QueryRegistrationCostResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RegistrationCost not implemented")
+}
+func (*UnimplementedQueryServer) SubnetCreationCost(ctx context.Context, req *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SubnetCreationCost not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -212,6 +1562,186 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Subnets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySubnetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Subnets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Subnets",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Subnets(ctx, req.(*QuerySubnetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Subnet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySubnetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Subnet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Subnet",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Subnet(ctx, req.(*QuerySubnetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Hyperparameters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryHyperparametersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Hyperparameters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Hyperparameters",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Hyperparameters(ctx, req.(*QueryHyperparametersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Metagraph_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMetagraphRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Metagraph(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Metagraph",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Metagraph(ctx, req.(*QueryMetagraphRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Neuron_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNeuronRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Neuron(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Neuron",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Neuron(ctx, req.(*QueryNeuronRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_NeuronByHotkey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNeuronByHotkeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).NeuronByHotkey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/NeuronByHotkey",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).NeuronByHotkey(ctx, req.(*QueryNeuronByHotkeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Stake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryStakeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Stake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Stake",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Stake(ctx, req.(*QueryStakeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_StakesByColdkey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryStakesByColdkeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).StakesByColdkey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/StakesByColdkey",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).StakesByColdkey(ctx, req.(*QueryStakesByColdkeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_RegistrationCost_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRegistrationCostRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RegistrationCost(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/RegistrationCost",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RegistrationCost(ctx, req.(*QueryRegistrationCostRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_SubnetCreationCost_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySubnetCreationCostRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).SubnetCreationCost(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/SubnetCreationCost",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).SubnetCreationCost(ctx, req.(*QuerySubnetCreationCostRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "mindnet.subnet.v1.Query",
@@ -220,6 +1750,46 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Subnets",
+			Handler:    _Query_Subnets_Handler,
+		},
+		{
+			MethodName: "Subnet",
+			Handler:    _Query_Subnet_Handler,
+		},
+		{
+			MethodName: "Hyperparameters",
+			Handler:    _Query_Hyperparameters_Handler,
+		},
+		{
+			MethodName: "Metagraph",
+			Handler:    _Query_Metagraph_Handler,
+		},
+		{
+			MethodName: "Neuron",
+			Handler:    _Query_Neuron_Handler,
+		},
+		{
+			MethodName: "NeuronByHotkey",
+			Handler:    _Query_NeuronByHotkey_Handler,
+		},
+		{
+			MethodName: "Stake",
+			Handler:    _Query_Stake_Handler,
+		},
+		{
+			MethodName: "StakesByColdkey",
+			Handler:    _Query_StakesByColdkey_Handler,
+		},
+		{
+			MethodName: "RegistrationCost",
+			Handler:    _Query_RegistrationCost_Handler,
+		},
+		{
+			MethodName: "SubnetCreationCost",
+			Handler:    _Query_SubnetCreationCost_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -282,6 +1852,849 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QuerySubnetsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubnetsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubnetsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySubnetsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubnetsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubnetsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Subnets) > 0 {
+		for iNdEx := len(m.Subnets) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Subnets[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySubnetRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubnetRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubnetRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySubnetResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubnetResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubnetResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Subnet.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryHyperparametersRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryHyperparametersRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryHyperparametersRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryHyperparametersResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryHyperparametersResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryHyperparametersResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Hyperparameters.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *NeuronInfo) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *NeuronInfo) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *NeuronInfo) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x90
+	}
+	{
+		size, err := m.Axon.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1
+	i--
+	dAtA[i] = 0x8a
+	if m.Active {
+		i--
+		if m.Active {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x80
+	}
+	if m.RegisteredAt != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.RegisteredAt))
+		i--
+		dAtA[i] = 0x78
+	}
+	if m.LastUpdate != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.LastUpdate))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.PruningScore != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.PruningScore))
+		i--
+		dAtA[i] = 0x68
+	}
+	if m.ValidatorPermit {
+		i--
+		if m.ValidatorPermit {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x60
+	}
+	if m.ValidatorTrust != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ValidatorTrust))
+		i--
+		dAtA[i] = 0x58
+	}
+	{
+		size := m.Emission.Size()
+		i -= size
+		if _, err := m.Emission.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x52
+	if m.Dividends != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Dividends))
+		i--
+		dAtA[i] = 0x48
+	}
+	if m.Incentive != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Incentive))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.Consensus != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Consensus))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Trust != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Trust))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Rank != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Rank))
+		i--
+		dAtA[i] = 0x28
+	}
+	{
+		size := m.Stake.Size()
+		i -= size
+		if _, err := m.Stake.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.Coldkey) > 0 {
+		i -= len(m.Coldkey)
+		copy(dAtA[i:], m.Coldkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Coldkey)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Uid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMetagraphRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMetagraphRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMetagraphRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMetagraphResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMetagraphResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMetagraphResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Neurons) > 0 {
+		for iNdEx := len(m.Neurons) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Neurons[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if m.Block != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Block))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNeuronRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNeuronRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNeuronRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Uid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNeuronResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNeuronResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNeuronResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Neuron.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNeuronByHotkeyRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNeuronByHotkeyRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNeuronByHotkeyRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNeuronByHotkeyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNeuronByHotkeyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNeuronByHotkeyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Neuron.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryStakeRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryStakeRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryStakeRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryStakeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryStakeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryStakeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Nominators) > 0 {
+		for iNdEx := len(m.Nominators) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Nominators[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if m.Take != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Take))
+		i--
+		dAtA[i] = 0x20
+	}
+	{
+		size := m.Total.Size()
+		i -= size
+		if _, err := m.Total.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryStakesByColdkeyRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryStakesByColdkeyRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryStakesByColdkeyRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Coldkey) > 0 {
+		i -= len(m.Coldkey)
+		copy(dAtA[i:], m.Coldkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Coldkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryStakesByColdkeyResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryStakesByColdkeyResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryStakesByColdkeyResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Stakes) > 0 {
+		for iNdEx := len(m.Stakes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Stakes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRegistrationCostRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRegistrationCostRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRegistrationCostRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRegistrationCostResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRegistrationCostResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRegistrationCostResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Cost.Size()
+		i -= size
+		if _, err := m.Cost.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySubnetCreationCostRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubnetCreationCostRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubnetCreationCostRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySubnetCreationCostResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubnetCreationCostResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubnetCreationCostResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Cost.Size()
+		i -= size
+		if _, err := m.Cost.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -309,6 +2722,344 @@ func (m *QueryParamsResponse) Size() (n int) {
 	var l int
 	_ = l
 	l = m.Params.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QuerySubnetsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QuerySubnetsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Subnets) > 0 {
+		for _, e := range m.Subnets {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QuerySubnetRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	return n
+}
+
+func (m *QuerySubnetResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Subnet.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryHyperparametersRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	return n
+}
+
+func (m *QueryHyperparametersResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Hyperparameters.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *NeuronInfo) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Uid != 0 {
+		n += 1 + sovQuery(uint64(m.Uid))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Coldkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = m.Stake.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if m.Rank != 0 {
+		n += 1 + sovQuery(uint64(m.Rank))
+	}
+	if m.Trust != 0 {
+		n += 1 + sovQuery(uint64(m.Trust))
+	}
+	if m.Consensus != 0 {
+		n += 1 + sovQuery(uint64(m.Consensus))
+	}
+	if m.Incentive != 0 {
+		n += 1 + sovQuery(uint64(m.Incentive))
+	}
+	if m.Dividends != 0 {
+		n += 1 + sovQuery(uint64(m.Dividends))
+	}
+	l = m.Emission.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if m.ValidatorTrust != 0 {
+		n += 1 + sovQuery(uint64(m.ValidatorTrust))
+	}
+	if m.ValidatorPermit {
+		n += 2
+	}
+	if m.PruningScore != 0 {
+		n += 1 + sovQuery(uint64(m.PruningScore))
+	}
+	if m.LastUpdate != 0 {
+		n += 1 + sovQuery(uint64(m.LastUpdate))
+	}
+	if m.RegisteredAt != 0 {
+		n += 1 + sovQuery(uint64(m.RegisteredAt))
+	}
+	if m.Active {
+		n += 3
+	}
+	l = m.Axon.Size()
+	n += 2 + l + sovQuery(uint64(l))
+	if m.Netuid != 0 {
+		n += 2 + sovQuery(uint64(m.Netuid))
+	}
+	return n
+}
+
+func (m *QueryMetagraphRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	return n
+}
+
+func (m *QueryMetagraphResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	if m.Block != 0 {
+		n += 1 + sovQuery(uint64(m.Block))
+	}
+	if len(m.Neurons) > 0 {
+		for _, e := range m.Neurons {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryNeuronRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	if m.Uid != 0 {
+		n += 1 + sovQuery(uint64(m.Uid))
+	}
+	return n
+}
+
+func (m *QueryNeuronResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Neuron.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryNeuronByHotkeyRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryNeuronByHotkeyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Neuron.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryStakeRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryStakeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = m.Total.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if m.Take != 0 {
+		n += 1 + sovQuery(uint64(m.Take))
+	}
+	if len(m.Nominators) > 0 {
+		for _, e := range m.Nominators {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryStakesByColdkeyRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Coldkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryStakesByColdkeyResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Stakes) > 0 {
+		for _, e := range m.Stakes {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryRegistrationCostRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	return n
+}
+
+func (m *QueryRegistrationCostResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Cost.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QuerySubnetCreationCostRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QuerySubnetCreationCostResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Cost.Size()
 	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
@@ -428,6 +3179,2262 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubnetsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubnetsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubnetsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubnetsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubnetsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubnetsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subnets", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Subnets = append(m.Subnets, Subnet{})
+			if err := m.Subnets[len(m.Subnets)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubnetRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubnetRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubnetRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubnetResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubnetResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubnetResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subnet", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Subnet.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryHyperparametersRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryHyperparametersRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryHyperparametersRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryHyperparametersResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryHyperparametersResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryHyperparametersResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hyperparameters", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Hyperparameters.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *NeuronInfo) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: NeuronInfo: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: NeuronInfo: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Coldkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Coldkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Stake", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Stake.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Rank", wireType)
+			}
+			m.Rank = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Rank |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Trust", wireType)
+			}
+			m.Trust = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Trust |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Consensus", wireType)
+			}
+			m.Consensus = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Consensus |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Incentive", wireType)
+			}
+			m.Incentive = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Incentive |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Dividends", wireType)
+			}
+			m.Dividends = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Dividends |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Emission", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Emission.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidatorTrust", wireType)
+			}
+			m.ValidatorTrust = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ValidatorTrust |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 12:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidatorPermit", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.ValidatorPermit = bool(v != 0)
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PruningScore", wireType)
+			}
+			m.PruningScore = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.PruningScore |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastUpdate", wireType)
+			}
+			m.LastUpdate = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LastUpdate |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 15:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RegisteredAt", wireType)
+			}
+			m.RegisteredAt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RegisteredAt |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 16:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Active", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Active = bool(v != 0)
+		case 17:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Axon", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Axon.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 18:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMetagraphRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMetagraphRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMetagraphRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMetagraphResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMetagraphResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMetagraphResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Block", wireType)
+			}
+			m.Block = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Block |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Neurons", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Neurons = append(m.Neurons, NeuronInfo{})
+			if err := m.Neurons[len(m.Neurons)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNeuronRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNeuronRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNeuronRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNeuronResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNeuronResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNeuronResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Neuron", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Neuron.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNeuronByHotkeyRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNeuronByHotkeyRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNeuronByHotkeyRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNeuronByHotkeyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNeuronByHotkeyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNeuronByHotkeyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Neuron", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Neuron.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryStakeRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryStakeRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryStakeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryStakeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryStakeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryStakeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Total", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Total.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Take", wireType)
+			}
+			m.Take = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Take |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Nominators", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Nominators = append(m.Nominators, Stake{})
+			if err := m.Nominators[len(m.Nominators)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryStakesByColdkeyRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryStakesByColdkeyRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryStakesByColdkeyRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Coldkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Coldkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryStakesByColdkeyResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryStakesByColdkeyResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryStakesByColdkeyResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Stakes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Stakes = append(m.Stakes, Stake{})
+			if err := m.Stakes[len(m.Stakes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRegistrationCostRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRegistrationCostRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRegistrationCostRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRegistrationCostResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRegistrationCostResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRegistrationCostResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cost", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Cost.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubnetCreationCostRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubnetCreationCostRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubnetCreationCostRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubnetCreationCostResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubnetCreationCostResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubnetCreationCostResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Cost", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Cost.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -5,6 +5,7 @@ package types
 
 import (
 	context "context"
+	cosmossdk_io_math "cosmossdk.io/math"
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
 	_ "github.com/cosmos/cosmos-sdk/types/msgservice"
@@ -123,37 +124,893 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgCreateSubnet opens a subnet owned by owner.
+type MsgCreateSubnet struct {
+	Owner string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Name  string `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+}
+
+func (m *MsgCreateSubnet) Reset()         { *m = MsgCreateSubnet{} }
+func (m *MsgCreateSubnet) String() string { return proto.CompactTextString(m) }
+func (*MsgCreateSubnet) ProtoMessage()    {}
+func (*MsgCreateSubnet) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{2}
+}
+func (m *MsgCreateSubnet) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCreateSubnet) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCreateSubnet.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCreateSubnet) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCreateSubnet.Merge(m, src)
+}
+func (m *MsgCreateSubnet) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCreateSubnet) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCreateSubnet.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCreateSubnet proto.InternalMessageInfo
+
+func (m *MsgCreateSubnet) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgCreateSubnet) GetName() string {
+	if m != nil {
+		return m.Name
+	}
+	return ""
+}
+
+// MsgCreateSubnetResponse names the new subnet and what it locked.
+type MsgCreateSubnetResponse struct {
+	Netuid uint32                `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Lock   cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=lock,proto3,customtype=cosmossdk.io/math.Int" json:"lock"`
+}
+
+func (m *MsgCreateSubnetResponse) Reset()         { *m = MsgCreateSubnetResponse{} }
+func (m *MsgCreateSubnetResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCreateSubnetResponse) ProtoMessage()    {}
+func (*MsgCreateSubnetResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{3}
+}
+func (m *MsgCreateSubnetResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCreateSubnetResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCreateSubnetResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCreateSubnetResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCreateSubnetResponse.Merge(m, src)
+}
+func (m *MsgCreateSubnetResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCreateSubnetResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCreateSubnetResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCreateSubnetResponse proto.InternalMessageInfo
+
+func (m *MsgCreateSubnetResponse) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+// MsgTransferSubnetOwnership hands netuid from owner to new_owner.
+type MsgTransferSubnetOwnership struct {
+	Owner    string `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Netuid   uint32 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	NewOwner string `protobuf:"bytes,3,opt,name=new_owner,json=newOwner,proto3" json:"new_owner,omitempty"`
+}
+
+func (m *MsgTransferSubnetOwnership) Reset()         { *m = MsgTransferSubnetOwnership{} }
+func (m *MsgTransferSubnetOwnership) String() string { return proto.CompactTextString(m) }
+func (*MsgTransferSubnetOwnership) ProtoMessage()    {}
+func (*MsgTransferSubnetOwnership) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{4}
+}
+func (m *MsgTransferSubnetOwnership) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgTransferSubnetOwnership) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgTransferSubnetOwnership.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgTransferSubnetOwnership) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgTransferSubnetOwnership.Merge(m, src)
+}
+func (m *MsgTransferSubnetOwnership) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgTransferSubnetOwnership) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgTransferSubnetOwnership.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgTransferSubnetOwnership proto.InternalMessageInfo
+
+func (m *MsgTransferSubnetOwnership) GetOwner() string {
+	if m != nil {
+		return m.Owner
+	}
+	return ""
+}
+
+func (m *MsgTransferSubnetOwnership) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *MsgTransferSubnetOwnership) GetNewOwner() string {
+	if m != nil {
+		return m.NewOwner
+	}
+	return ""
+}
+
+// MsgTransferSubnetOwnershipResponse is empty.
+type MsgTransferSubnetOwnershipResponse struct {
+}
+
+func (m *MsgTransferSubnetOwnershipResponse) Reset()         { *m = MsgTransferSubnetOwnershipResponse{} }
+func (m *MsgTransferSubnetOwnershipResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgTransferSubnetOwnershipResponse) ProtoMessage()    {}
+func (*MsgTransferSubnetOwnershipResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{5}
+}
+func (m *MsgTransferSubnetOwnershipResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgTransferSubnetOwnershipResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgTransferSubnetOwnershipResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgTransferSubnetOwnershipResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgTransferSubnetOwnershipResponse.Merge(m, src)
+}
+func (m *MsgTransferSubnetOwnershipResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgTransferSubnetOwnershipResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgTransferSubnetOwnershipResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgTransferSubnetOwnershipResponse proto.InternalMessageInfo
+
+// MsgSetHyperparameters replaces every hyperparameter of netuid.
+type MsgSetHyperparameters struct {
+	// authority is the subnet owner or the gov module account.
+	Authority       string          `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Netuid          uint32          `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hyperparameters Hyperparameters `protobuf:"bytes,3,opt,name=hyperparameters,proto3" json:"hyperparameters"`
+}
+
+func (m *MsgSetHyperparameters) Reset()         { *m = MsgSetHyperparameters{} }
+func (m *MsgSetHyperparameters) String() string { return proto.CompactTextString(m) }
+func (*MsgSetHyperparameters) ProtoMessage()    {}
+func (*MsgSetHyperparameters) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{6}
+}
+func (m *MsgSetHyperparameters) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetHyperparameters) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetHyperparameters.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetHyperparameters) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetHyperparameters.Merge(m, src)
+}
+func (m *MsgSetHyperparameters) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetHyperparameters) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetHyperparameters.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetHyperparameters proto.InternalMessageInfo
+
+func (m *MsgSetHyperparameters) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgSetHyperparameters) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *MsgSetHyperparameters) GetHyperparameters() Hyperparameters {
+	if m != nil {
+		return m.Hyperparameters
+	}
+	return Hyperparameters{}
+}
+
+// MsgSetHyperparametersResponse is empty.
+type MsgSetHyperparametersResponse struct {
+}
+
+func (m *MsgSetHyperparametersResponse) Reset()         { *m = MsgSetHyperparametersResponse{} }
+func (m *MsgSetHyperparametersResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSetHyperparametersResponse) ProtoMessage()    {}
+func (*MsgSetHyperparametersResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{7}
+}
+func (m *MsgSetHyperparametersResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetHyperparametersResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetHyperparametersResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetHyperparametersResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetHyperparametersResponse.Merge(m, src)
+}
+func (m *MsgSetHyperparametersResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetHyperparametersResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetHyperparametersResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetHyperparametersResponse proto.InternalMessageInfo
+
+// MsgRegisterNeuron registers hotkey on netuid, paid by coldkey.
+type MsgRegisterNeuron struct {
+	Coldkey string `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey  string `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Netuid  uint32 `protobuf:"varint,3,opt,name=netuid,proto3" json:"netuid,omitempty"`
+}
+
+func (m *MsgRegisterNeuron) Reset()         { *m = MsgRegisterNeuron{} }
+func (m *MsgRegisterNeuron) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterNeuron) ProtoMessage()    {}
+func (*MsgRegisterNeuron) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{8}
+}
+func (m *MsgRegisterNeuron) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterNeuron) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterNeuron.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterNeuron) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterNeuron.Merge(m, src)
+}
+func (m *MsgRegisterNeuron) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterNeuron) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterNeuron.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterNeuron proto.InternalMessageInfo
+
+func (m *MsgRegisterNeuron) GetColdkey() string {
+	if m != nil {
+		return m.Coldkey
+	}
+	return ""
+}
+
+func (m *MsgRegisterNeuron) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+func (m *MsgRegisterNeuron) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+// MsgRegisterNeuronResponse names the UID the hotkey got and what was burned.
+type MsgRegisterNeuronResponse struct {
+	Uid    uint32                `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	Burned cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=burned,proto3,customtype=cosmossdk.io/math.Int" json:"burned"`
+}
+
+func (m *MsgRegisterNeuronResponse) Reset()         { *m = MsgRegisterNeuronResponse{} }
+func (m *MsgRegisterNeuronResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterNeuronResponse) ProtoMessage()    {}
+func (*MsgRegisterNeuronResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{9}
+}
+func (m *MsgRegisterNeuronResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterNeuronResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterNeuronResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterNeuronResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterNeuronResponse.Merge(m, src)
+}
+func (m *MsgRegisterNeuronResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterNeuronResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterNeuronResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterNeuronResponse proto.InternalMessageInfo
+
+func (m *MsgRegisterNeuronResponse) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+// MsgServeAxon records the hotkey's axon on netuid.
+type MsgServeAxon struct {
+	Hotkey   string `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Netuid   uint32 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Ip       string `protobuf:"bytes,3,opt,name=ip,proto3" json:"ip,omitempty"`
+	Port     uint32 `protobuf:"varint,4,opt,name=port,proto3" json:"port,omitempty"`
+	Protocol uint32 `protobuf:"varint,5,opt,name=protocol,proto3" json:"protocol,omitempty"`
+	Version  uint32 `protobuf:"varint,6,opt,name=version,proto3" json:"version,omitempty"`
+}
+
+func (m *MsgServeAxon) Reset()         { *m = MsgServeAxon{} }
+func (m *MsgServeAxon) String() string { return proto.CompactTextString(m) }
+func (*MsgServeAxon) ProtoMessage()    {}
+func (*MsgServeAxon) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{10}
+}
+func (m *MsgServeAxon) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgServeAxon) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgServeAxon.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgServeAxon) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgServeAxon.Merge(m, src)
+}
+func (m *MsgServeAxon) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgServeAxon) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgServeAxon.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgServeAxon proto.InternalMessageInfo
+
+func (m *MsgServeAxon) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+func (m *MsgServeAxon) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *MsgServeAxon) GetIp() string {
+	if m != nil {
+		return m.Ip
+	}
+	return ""
+}
+
+func (m *MsgServeAxon) GetPort() uint32 {
+	if m != nil {
+		return m.Port
+	}
+	return 0
+}
+
+func (m *MsgServeAxon) GetProtocol() uint32 {
+	if m != nil {
+		return m.Protocol
+	}
+	return 0
+}
+
+func (m *MsgServeAxon) GetVersion() uint32 {
+	if m != nil {
+		return m.Version
+	}
+	return 0
+}
+
+// MsgServeAxonResponse is empty.
+type MsgServeAxonResponse struct {
+}
+
+func (m *MsgServeAxonResponse) Reset()         { *m = MsgServeAxonResponse{} }
+func (m *MsgServeAxonResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgServeAxonResponse) ProtoMessage()    {}
+func (*MsgServeAxonResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{11}
+}
+func (m *MsgServeAxonResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgServeAxonResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgServeAxonResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgServeAxonResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgServeAxonResponse.Merge(m, src)
+}
+func (m *MsgServeAxonResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgServeAxonResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgServeAxonResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgServeAxonResponse proto.InternalMessageInfo
+
+// MsgAddStake stakes amount umind from coldkey behind hotkey.
+type MsgAddStake struct {
+	Coldkey string                `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey  string                `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount  cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
+}
+
+func (m *MsgAddStake) Reset()         { *m = MsgAddStake{} }
+func (m *MsgAddStake) String() string { return proto.CompactTextString(m) }
+func (*MsgAddStake) ProtoMessage()    {}
+func (*MsgAddStake) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{12}
+}
+func (m *MsgAddStake) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAddStake) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAddStake.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAddStake) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAddStake.Merge(m, src)
+}
+func (m *MsgAddStake) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAddStake) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAddStake.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAddStake proto.InternalMessageInfo
+
+func (m *MsgAddStake) GetColdkey() string {
+	if m != nil {
+		return m.Coldkey
+	}
+	return ""
+}
+
+func (m *MsgAddStake) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+// MsgAddStakeResponse is empty.
+type MsgAddStakeResponse struct {
+}
+
+func (m *MsgAddStakeResponse) Reset()         { *m = MsgAddStakeResponse{} }
+func (m *MsgAddStakeResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgAddStakeResponse) ProtoMessage()    {}
+func (*MsgAddStakeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{13}
+}
+func (m *MsgAddStakeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAddStakeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAddStakeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAddStakeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAddStakeResponse.Merge(m, src)
+}
+func (m *MsgAddStakeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAddStakeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAddStakeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAddStakeResponse proto.InternalMessageInfo
+
+// MsgRemoveStake unstakes amount umind of coldkey's stake behind hotkey.
+type MsgRemoveStake struct {
+	Coldkey string                `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey  string                `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount  cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
+}
+
+func (m *MsgRemoveStake) Reset()         { *m = MsgRemoveStake{} }
+func (m *MsgRemoveStake) String() string { return proto.CompactTextString(m) }
+func (*MsgRemoveStake) ProtoMessage()    {}
+func (*MsgRemoveStake) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{14}
+}
+func (m *MsgRemoveStake) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRemoveStake) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRemoveStake.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRemoveStake) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRemoveStake.Merge(m, src)
+}
+func (m *MsgRemoveStake) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRemoveStake) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRemoveStake.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRemoveStake proto.InternalMessageInfo
+
+func (m *MsgRemoveStake) GetColdkey() string {
+	if m != nil {
+		return m.Coldkey
+	}
+	return ""
+}
+
+func (m *MsgRemoveStake) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+// MsgRemoveStakeResponse is empty.
+type MsgRemoveStakeResponse struct {
+}
+
+func (m *MsgRemoveStakeResponse) Reset()         { *m = MsgRemoveStakeResponse{} }
+func (m *MsgRemoveStakeResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRemoveStakeResponse) ProtoMessage()    {}
+func (*MsgRemoveStakeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{15}
+}
+func (m *MsgRemoveStakeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRemoveStakeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRemoveStakeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRemoveStakeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRemoveStakeResponse.Merge(m, src)
+}
+func (m *MsgRemoveStakeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRemoveStakeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRemoveStakeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRemoveStakeResponse proto.InternalMessageInfo
+
+// MsgSetDelegateTake sets hotkey's take in basis points.
+type MsgSetDelegateTake struct {
+	Hotkey string `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Take   uint32 `protobuf:"varint,2,opt,name=take,proto3" json:"take,omitempty"`
+}
+
+func (m *MsgSetDelegateTake) Reset()         { *m = MsgSetDelegateTake{} }
+func (m *MsgSetDelegateTake) String() string { return proto.CompactTextString(m) }
+func (*MsgSetDelegateTake) ProtoMessage()    {}
+func (*MsgSetDelegateTake) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{16}
+}
+func (m *MsgSetDelegateTake) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetDelegateTake) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetDelegateTake.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetDelegateTake) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetDelegateTake.Merge(m, src)
+}
+func (m *MsgSetDelegateTake) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetDelegateTake) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetDelegateTake.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetDelegateTake proto.InternalMessageInfo
+
+func (m *MsgSetDelegateTake) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+func (m *MsgSetDelegateTake) GetTake() uint32 {
+	if m != nil {
+		return m.Take
+	}
+	return 0
+}
+
+// MsgSetDelegateTakeResponse is empty.
+type MsgSetDelegateTakeResponse struct {
+}
+
+func (m *MsgSetDelegateTakeResponse) Reset()         { *m = MsgSetDelegateTakeResponse{} }
+func (m *MsgSetDelegateTakeResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSetDelegateTakeResponse) ProtoMessage()    {}
+func (*MsgSetDelegateTakeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_5d3303907817b904, []int{17}
+}
+func (m *MsgSetDelegateTakeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSetDelegateTakeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSetDelegateTakeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSetDelegateTakeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSetDelegateTakeResponse.Merge(m, src)
+}
+func (m *MsgSetDelegateTakeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSetDelegateTakeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSetDelegateTakeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSetDelegateTakeResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "mindnet.subnet.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "mindnet.subnet.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgCreateSubnet)(nil), "mindnet.subnet.v1.MsgCreateSubnet")
+	proto.RegisterType((*MsgCreateSubnetResponse)(nil), "mindnet.subnet.v1.MsgCreateSubnetResponse")
+	proto.RegisterType((*MsgTransferSubnetOwnership)(nil), "mindnet.subnet.v1.MsgTransferSubnetOwnership")
+	proto.RegisterType((*MsgTransferSubnetOwnershipResponse)(nil), "mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse")
+	proto.RegisterType((*MsgSetHyperparameters)(nil), "mindnet.subnet.v1.MsgSetHyperparameters")
+	proto.RegisterType((*MsgSetHyperparametersResponse)(nil), "mindnet.subnet.v1.MsgSetHyperparametersResponse")
+	proto.RegisterType((*MsgRegisterNeuron)(nil), "mindnet.subnet.v1.MsgRegisterNeuron")
+	proto.RegisterType((*MsgRegisterNeuronResponse)(nil), "mindnet.subnet.v1.MsgRegisterNeuronResponse")
+	proto.RegisterType((*MsgServeAxon)(nil), "mindnet.subnet.v1.MsgServeAxon")
+	proto.RegisterType((*MsgServeAxonResponse)(nil), "mindnet.subnet.v1.MsgServeAxonResponse")
+	proto.RegisterType((*MsgAddStake)(nil), "mindnet.subnet.v1.MsgAddStake")
+	proto.RegisterType((*MsgAddStakeResponse)(nil), "mindnet.subnet.v1.MsgAddStakeResponse")
+	proto.RegisterType((*MsgRemoveStake)(nil), "mindnet.subnet.v1.MsgRemoveStake")
+	proto.RegisterType((*MsgRemoveStakeResponse)(nil), "mindnet.subnet.v1.MsgRemoveStakeResponse")
+	proto.RegisterType((*MsgSetDelegateTake)(nil), "mindnet.subnet.v1.MsgSetDelegateTake")
+	proto.RegisterType((*MsgSetDelegateTakeResponse)(nil), "mindnet.subnet.v1.MsgSetDelegateTakeResponse")
 }
 
 func init() { proto.RegisterFile("mindnet/subnet/v1/tx.proto", fileDescriptor_5d3303907817b904) }
 
 var fileDescriptor_5d3303907817b904 = []byte{
-	// 338 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0xca, 0xcd, 0xcc, 0x4b,
-	0xc9, 0x4b, 0x2d, 0xd1, 0x2f, 0x2e, 0x4d, 0x02, 0x51, 0x65, 0x86, 0xfa, 0x25, 0x15, 0x7a, 0x05,
-	0x45, 0xf9, 0x25, 0xf9, 0x42, 0x82, 0x50, 0x39, 0x3d, 0x88, 0x9c, 0x5e, 0x99, 0xa1, 0x94, 0x60,
-	0x62, 0x6e, 0x66, 0x5e, 0xbe, 0x3e, 0x98, 0x84, 0xa8, 0x92, 0x12, 0x4f, 0xce, 0x2f, 0xce, 0xcd,
-	0x2f, 0xd6, 0xcf, 0x2d, 0x4e, 0x07, 0xe9, 0xce, 0x2d, 0x4e, 0x87, 0x4a, 0x48, 0x42, 0x24, 0xe2,
-	0xc1, 0x3c, 0x7d, 0x08, 0x07, 0x2a, 0x25, 0x92, 0x9e, 0x9f, 0x9e, 0x0f, 0x11, 0x07, 0xb1, 0xa0,
-	0xa2, 0x72, 0x98, 0x6e, 0x29, 0x48, 0x2c, 0x4a, 0xcc, 0x85, 0xea, 0x52, 0xda, 0xc3, 0xc8, 0xc5,
-	0xef, 0x5b, 0x9c, 0x1e, 0x5a, 0x90, 0x92, 0x58, 0x92, 0x1a, 0x00, 0x96, 0x11, 0x32, 0xe3, 0xe2,
-	0x4c, 0x2c, 0x2d, 0xc9, 0xc8, 0x2f, 0xca, 0x2c, 0xa9, 0x94, 0x60, 0x54, 0x60, 0xd4, 0xe0, 0x74,
-	0x92, 0xb8, 0xb4, 0x45, 0x57, 0x04, 0x6a, 0x9d, 0x63, 0x4a, 0x4a, 0x51, 0x6a, 0x71, 0x71, 0x70,
-	0x49, 0x51, 0x66, 0x5e, 0x7a, 0x10, 0x42, 0xa9, 0x90, 0x0d, 0x17, 0x1b, 0xc4, 0x6c, 0x09, 0x26,
-	0x05, 0x46, 0x0d, 0x6e, 0x23, 0x49, 0x3d, 0x0c, 0xcf, 0xea, 0x41, 0xac, 0x70, 0xe2, 0x3c, 0x71,
-	0x4f, 0x9e, 0x61, 0xc5, 0xf3, 0x0d, 0x5a, 0x8c, 0x41, 0x50, 0x3d, 0x56, 0xc6, 0x4d, 0xcf, 0x37,
-	0x68, 0x21, 0x4c, 0xeb, 0x7a, 0xbe, 0x41, 0x4b, 0x01, 0xe6, 0xf8, 0x0a, 0x98, 0xf3, 0xd1, 0x9c,
-	0xaa, 0x24, 0xc9, 0x25, 0x8e, 0x26, 0x14, 0x94, 0x5a, 0x5c, 0x90, 0x9f, 0x57, 0x9c, 0x6a, 0x94,
-	0xc3, 0xc5, 0xec, 0x5b, 0x9c, 0x2e, 0x14, 0xc7, 0xc5, 0x83, 0xe2, 0x39, 0x25, 0x2c, 0x8e, 0x42,
-	0x33, 0x42, 0x4a, 0x8b, 0xb0, 0x1a, 0x98, 0x35, 0x52, 0xac, 0x0d, 0x20, 0x5f, 0x38, 0x39, 0x9f,
-	0x78, 0x24, 0xc7, 0x78, 0xe1, 0x91, 0x1c, 0xe3, 0x83, 0x47, 0x72, 0x8c, 0x13, 0x1e, 0xcb, 0x31,
-	0x5c, 0x78, 0x2c, 0xc7, 0x70, 0xe3, 0xb1, 0x1c, 0x43, 0x94, 0x66, 0x7a, 0x66, 0x49, 0x46, 0x69,
-	0x92, 0x5e, 0x72, 0x7e, 0xae, 0x3e, 0xcc, 0x3f, 0x18, 0xfe, 0x2a, 0xa9, 0x2c, 0x48, 0x2d, 0x4e,
-	0x62, 0x03, 0xc7, 0x89, 0x31, 0x20, 0x00, 0x00, 0xff, 0xff, 0x08, 0x70, 0xc9, 0x67, 0x41, 0x02,
-	0x00, 0x00,
+	// 1034 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xd4, 0x56, 0xbf, 0x6f, 0xdb, 0x46,
+	0x14, 0x36, 0x65, 0x5b, 0xb6, 0x9e, 0x5d, 0xbb, 0x66, 0xfd, 0x43, 0x26, 0x12, 0xc9, 0x65, 0x93,
+	0xd4, 0x31, 0x2a, 0xca, 0x71, 0x9a, 0x02, 0x15, 0xba, 0xd8, 0xc9, 0xe0, 0x0c, 0x6a, 0x0b, 0x39,
+	0x41, 0x81, 0x16, 0x48, 0x40, 0x8b, 0x57, 0x8a, 0xb0, 0x79, 0x47, 0xf0, 0x4e, 0x92, 0x3d, 0xb5,
+	0xe8, 0xd0, 0xa1, 0x4b, 0x3b, 0xf5, 0x6f, 0xe8, 0xe8, 0x21, 0x63, 0xe7, 0x22, 0x63, 0x9a, 0xa9,
+	0xe8, 0x10, 0xb4, 0xf6, 0xe0, 0xa5, 0x53, 0xd7, 0x2e, 0x05, 0xef, 0xc8, 0x13, 0x49, 0x91, 0x95,
+	0xed, 0xa1, 0x40, 0x16, 0x9b, 0x77, 0xef, 0x7b, 0xef, 0x7d, 0xef, 0xd3, 0x7b, 0x8f, 0x04, 0xcd,
+	0x75, 0xb0, 0x85, 0x11, 0xab, 0xd3, 0xee, 0x7e, 0xf0, 0xaf, 0x77, 0xa7, 0xce, 0x8e, 0x0c, 0xcf,
+	0x27, 0x8c, 0xa8, 0x0b, 0xa1, 0xcd, 0x10, 0x36, 0xa3, 0x77, 0x47, 0x5b, 0x30, 0x5d, 0x07, 0x93,
+	0x3a, 0xff, 0x2b, 0x50, 0xda, 0x4a, 0x9b, 0x50, 0x97, 0xd0, 0xba, 0x4b, 0xed, 0xc0, 0xdb, 0xa5,
+	0x76, 0x68, 0x58, 0x15, 0x86, 0xa7, 0xfc, 0x54, 0x17, 0x87, 0xd0, 0xb4, 0x68, 0x13, 0x9b, 0x88,
+	0xfb, 0xe0, 0x29, 0xbc, 0xad, 0x0c, 0x73, 0xf1, 0x4c, 0xdf, 0x74, 0x69, 0xbe, 0x3d, 0x64, 0xc6,
+	0xed, 0xfa, 0xcf, 0x0a, 0xcc, 0x37, 0xa9, 0xfd, 0xd8, 0xb3, 0x4c, 0x86, 0x3e, 0xe5, 0x9e, 0xea,
+	0x07, 0x50, 0x32, 0xbb, 0xac, 0x43, 0x7c, 0x87, 0x1d, 0x97, 0x95, 0x35, 0x65, 0xbd, 0xb4, 0x53,
+	0x7e, 0xf9, 0xac, 0xb6, 0x18, 0xd2, 0xd9, 0xb6, 0x2c, 0x1f, 0x51, 0xba, 0xc7, 0x7c, 0x07, 0xdb,
+	0xad, 0x01, 0x54, 0xfd, 0x08, 0x8a, 0x22, 0x77, 0xb9, 0xb0, 0xa6, 0xac, 0xcf, 0x6c, 0xad, 0x1a,
+	0x43, 0x62, 0x18, 0x22, 0xc5, 0x4e, 0xe9, 0xf9, 0xab, 0xea, 0xd8, 0x4f, 0xe7, 0x27, 0x1b, 0x4a,
+	0x2b, 0xf4, 0x69, 0xdc, 0xfd, 0xe6, 0xfc, 0x64, 0x63, 0x10, 0xed, 0xbb, 0xf3, 0x93, 0x8d, 0xb5,
+	0x88, 0xfc, 0x51, 0x44, 0x3f, 0x45, 0x55, 0x5f, 0x85, 0x95, 0xd4, 0x55, 0x0b, 0x51, 0x8f, 0x60,
+	0x8a, 0xf4, 0x6f, 0x45, 0x65, 0xf7, 0x7d, 0x64, 0x32, 0xb4, 0xc7, 0xdd, 0x55, 0x03, 0x26, 0x49,
+	0x1f, 0x23, 0x7f, 0x64, 0x55, 0x02, 0xa6, 0xaa, 0x30, 0x81, 0x4d, 0x17, 0xf1, 0x7a, 0x4a, 0x2d,
+	0xfe, 0xdc, 0xa8, 0x07, 0x3c, 0x85, 0x3d, 0x97, 0x63, 0x3c, 0xa9, 0xde, 0xe7, 0x1c, 0xe3, 0x57,
+	0x11, 0x47, 0x75, 0x19, 0x8a, 0x18, 0xb1, 0xae, 0x63, 0x71, 0x42, 0x6f, 0xb4, 0xc2, 0x93, 0xfa,
+	0x00, 0x26, 0x0e, 0x49, 0xfb, 0x40, 0xe4, 0xdd, 0xd9, 0x0c, 0xc4, 0xfa, 0xfd, 0x55, 0x75, 0x49,
+	0x50, 0xa5, 0xd6, 0x81, 0xe1, 0x90, 0xba, 0x6b, 0xb2, 0x8e, 0xf1, 0x10, 0xb3, 0x97, 0xcf, 0x6a,
+	0x10, 0xd6, 0xf0, 0x10, 0x33, 0xa1, 0x29, 0xf7, 0xd6, 0x7f, 0x55, 0x40, 0x6b, 0x52, 0xfb, 0x91,
+	0x6f, 0x62, 0xfa, 0x25, 0xf2, 0x45, 0xee, 0x4f, 0x02, 0xe2, 0xb4, 0xe3, 0x78, 0x97, 0x16, 0x63,
+	0x40, 0xb6, 0x90, 0x20, 0x7b, 0x0f, 0x4a, 0x18, 0xf5, 0x9f, 0x8a, 0x58, 0xe3, 0x23, 0x62, 0x4d,
+	0x63, 0xd4, 0xe7, 0x14, 0x1a, 0xef, 0x27, 0x75, 0xbc, 0x99, 0xa5, 0x63, 0x44, 0x5d, 0x92, 0xd6,
+	0x6f, 0x80, 0x9e, 0x5f, 0x92, 0xfc, 0xed, 0xff, 0x51, 0x60, 0xa9, 0x49, 0xed, 0x3d, 0xc4, 0x76,
+	0x8f, 0x3d, 0xe4, 0xf3, 0x0e, 0x43, 0x0c, 0xf9, 0x57, 0xef, 0xed, 0xbc, 0xe2, 0x3f, 0x83, 0xf9,
+	0x4e, 0x32, 0x05, 0x97, 0x60, 0x66, 0x4b, 0xcf, 0x68, 0xfe, 0x14, 0x99, 0xf8, 0x14, 0xa4, 0xa3,
+	0x34, 0x3e, 0x1c, 0x1e, 0x87, 0x5b, 0x59, 0x12, 0x0d, 0xd7, 0xa8, 0x57, 0xe1, 0x7a, 0xa6, 0x41,
+	0xca, 0xf3, 0x8b, 0x02, 0x0b, 0x4d, 0x6a, 0xb7, 0x90, 0xed, 0x50, 0x86, 0xfc, 0x8f, 0x51, 0xd7,
+	0x27, 0x58, 0xdd, 0x82, 0xa9, 0x36, 0x39, 0xb4, 0x0e, 0xd0, 0x68, 0x61, 0x22, 0xa0, 0xba, 0x09,
+	0xc5, 0x0e, 0x61, 0x81, 0x4b, 0x61, 0x84, 0x4b, 0x88, 0x8b, 0x09, 0x39, 0x1e, 0x17, 0x52, 0x8c,
+	0x7f, 0x14, 0x37, 0xa8, 0x56, 0xcf, 0xaa, 0x36, 0x49, 0x59, 0xef, 0xc3, 0xea, 0xd0, 0xa5, 0x1c,
+	0xae, 0x37, 0x61, 0x7c, 0x30, 0x59, 0xc1, 0xa3, 0xba, 0x0b, 0xc5, 0xfd, 0xae, 0x8f, 0x91, 0x75,
+	0xe5, 0xc1, 0x0a, 0xfd, 0xf5, 0x3f, 0x15, 0x98, 0xe5, 0x1a, 0xfb, 0x3d, 0xb4, 0x7d, 0x44, 0x70,
+	0x4c, 0x08, 0xe5, 0xd2, 0x42, 0x24, 0x3b, 0x6a, 0x0e, 0x0a, 0x8e, 0x27, 0xe6, 0xa8, 0x55, 0x70,
+	0xbc, 0x60, 0x07, 0x79, 0xc4, 0x67, 0xe5, 0x09, 0x8e, 0xe2, 0xcf, 0xaa, 0x06, 0xd3, 0x7c, 0x7d,
+	0xb7, 0xc9, 0x61, 0x79, 0x92, 0xdf, 0xcb, 0xb3, 0x5a, 0x86, 0xa9, 0x1e, 0xf2, 0xa9, 0x43, 0x70,
+	0xb9, 0xc8, 0x4d, 0xd1, 0xb1, 0x51, 0x0b, 0x24, 0x0e, 0xd3, 0x07, 0x0a, 0x5f, 0xcf, 0xee, 0xa7,
+	0xb0, 0x24, 0x7d, 0x19, 0x16, 0xe3, 0x67, 0xd9, 0x3d, 0x7f, 0x29, 0x30, 0xd3, 0xa4, 0xf6, 0xb6,
+	0x65, 0xed, 0x31, 0xf3, 0x00, 0xfd, 0x4f, 0x7d, 0xb3, 0x0b, 0x45, 0xd3, 0x25, 0x5d, 0xcc, 0xc2,
+	0x15, 0x73, 0x85, 0xdf, 0x4e, 0xf8, 0x0b, 0x19, 0xe2, 0x9d, 0x76, 0x2d, 0x4b, 0x87, 0xa8, 0x3c,
+	0x7d, 0x09, 0xde, 0x8a, 0x1d, 0xa5, 0x0a, 0x7f, 0x2b, 0x30, 0xc7, 0x7b, 0xcf, 0x25, 0x3d, 0xf4,
+	0x7a, 0x0a, 0xb1, 0x99, 0x16, 0xa2, 0x9a, 0x3d, 0x72, 0xb2, 0x42, 0xbd, 0x0c, 0xcb, 0xc9, 0x1b,
+	0x29, 0xc7, 0xf7, 0x0a, 0xa8, 0x62, 0xe9, 0x3c, 0x40, 0x87, 0xc8, 0x36, 0x19, 0x7a, 0x14, 0x48,
+	0x72, 0xf9, 0xb1, 0x50, 0x61, 0x22, 0x08, 0x1c, 0x0e, 0x05, 0x7f, 0x16, 0xbb, 0x21, 0xd6, 0xb8,
+	0xef, 0xe4, 0x2c, 0xc2, 0x78, 0x6a, 0xfd, 0x1a, 0x7f, 0xf9, 0xa5, 0x6e, 0x23, 0xbe, 0x5b, 0x3f,
+	0x4e, 0xc1, 0x78, 0x93, 0xda, 0xea, 0x13, 0x98, 0x4d, 0x7c, 0xfb, 0x64, 0xad, 0xed, 0xd4, 0x17,
+	0x86, 0xb6, 0x31, 0x1a, 0x23, 0x97, 0xd0, 0x13, 0x98, 0x4d, 0x7c, 0x81, 0xe4, 0xc4, 0x8f, 0x63,
+	0xf2, 0xe2, 0x67, 0x7e, 0x41, 0x7c, 0x05, 0x2b, 0x79, 0xef, 0xf7, 0x5a, 0x76, 0x98, 0x1c, 0xb8,
+	0x76, 0xef, 0x52, 0x70, 0x49, 0xc0, 0x03, 0x35, 0xe3, 0x35, 0xbb, 0x9e, 0x1d, 0x6c, 0x18, 0xa9,
+	0x6d, 0x5e, 0x14, 0x29, 0x33, 0x5a, 0x30, 0x97, 0x7a, 0x73, 0xdd, 0xc8, 0x8e, 0x91, 0x44, 0x69,
+	0xef, 0x5d, 0x04, 0x25, 0xb3, 0x3c, 0x86, 0xd2, 0x60, 0xbb, 0x57, 0xf3, 0x48, 0x86, 0x00, 0xed,
+	0xdd, 0x11, 0x00, 0x19, 0xb6, 0x05, 0xd3, 0x72, 0x71, 0x56, 0xb2, 0x9d, 0x22, 0xbb, 0x76, 0xeb,
+	0xbf, 0xed, 0x32, 0xe6, 0x17, 0x30, 0x13, 0x5f, 0x43, 0x6f, 0xe7, 0xd5, 0x29, 0x21, 0xda, 0xed,
+	0x91, 0x10, 0x19, 0xdc, 0x86, 0xf9, 0xf4, 0x50, 0xdf, 0xcc, 0xfd, 0xc9, 0xe2, 0x30, 0xad, 0x76,
+	0x21, 0x58, 0x94, 0x48, 0x9b, 0xfc, 0x3a, 0x58, 0x4e, 0x3b, 0xf7, 0x9f, 0x9f, 0x56, 0x94, 0x17,
+	0xa7, 0x15, 0xe5, 0x8f, 0xd3, 0x8a, 0xf2, 0xc3, 0x59, 0x65, 0xec, 0xc5, 0x59, 0x65, 0xec, 0xb7,
+	0xb3, 0xca, 0xd8, 0xe7, 0xb7, 0x6d, 0x87, 0x75, 0xba, 0xfb, 0x46, 0x9b, 0xb8, 0xf5, 0x68, 0x01,
+	0x0c, 0x2d, 0x02, 0x76, 0xec, 0x21, 0xba, 0x5f, 0xe4, 0x6f, 0xc3, 0xbb, 0xff, 0x06, 0x00, 0x00,
+	0xff, 0xff, 0x7b, 0x67, 0xe4, 0xd2, 0xaa, 0x0d, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -170,6 +1027,23 @@ const _ = grpc.SupportPackageIsVersion4
 type MsgClient interface {
 	// UpdateParams replaces the module parameters. Only the authority (the gov module account) may send it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// CreateSubnet locks the current creation cost and opens a subnet with default hyperparameters.
+	CreateSubnet(ctx context.Context, in *MsgCreateSubnet, opts ...grpc.CallOption) (*MsgCreateSubnetResponse, error)
+	// TransferSubnetOwnership hands a subnet to a new owner.
+	TransferSubnetOwnership(ctx context.Context, in *MsgTransferSubnetOwnership, opts ...grpc.CallOption) (*MsgTransferSubnetOwnershipResponse, error)
+	// SetHyperparameters replaces a subnet's hyperparameters: the owner may change the owner-settable
+	// ones, the authority any of them, always within the bounds in params.
+	SetHyperparameters(ctx context.Context, in *MsgSetHyperparameters, opts ...grpc.CallOption) (*MsgSetHyperparametersResponse, error)
+	// RegisterNeuron burns the registration cost and gives the hotkey a UID on the subnet.
+	RegisterNeuron(ctx context.Context, in *MsgRegisterNeuron, opts ...grpc.CallOption) (*MsgRegisterNeuronResponse, error)
+	// ServeAxon records where a neuron's miner or validator listens.
+	ServeAxon(ctx context.Context, in *MsgServeAxon, opts ...grpc.CallOption) (*MsgServeAxonResponse, error)
+	// AddStake moves umind from a coldkey into stake behind a hotkey.
+	AddStake(ctx context.Context, in *MsgAddStake, opts ...grpc.CallOption) (*MsgAddStakeResponse, error)
+	// RemoveStake returns stake to the coldkey in the same block.
+	RemoveStake(ctx context.Context, in *MsgRemoveStake, opts ...grpc.CallOption) (*MsgRemoveStakeResponse, error)
+	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
+	SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake, opts ...grpc.CallOption) (*MsgSetDelegateTakeResponse, error)
 }
 
 type msgClient struct {
@@ -189,10 +1063,99 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) CreateSubnet(ctx context.Context, in *MsgCreateSubnet, opts ...grpc.CallOption) (*MsgCreateSubnetResponse, error) {
+	out := new(MsgCreateSubnetResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/CreateSubnet", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) TransferSubnetOwnership(ctx context.Context, in *MsgTransferSubnetOwnership, opts ...grpc.CallOption) (*MsgTransferSubnetOwnershipResponse, error) {
+	out := new(MsgTransferSubnetOwnershipResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/TransferSubnetOwnership", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetHyperparameters(ctx context.Context, in *MsgSetHyperparameters, opts ...grpc.CallOption) (*MsgSetHyperparametersResponse, error) {
+	out := new(MsgSetHyperparametersResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/SetHyperparameters", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RegisterNeuron(ctx context.Context, in *MsgRegisterNeuron, opts ...grpc.CallOption) (*MsgRegisterNeuronResponse, error) {
+	out := new(MsgRegisterNeuronResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/RegisterNeuron", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ServeAxon(ctx context.Context, in *MsgServeAxon, opts ...grpc.CallOption) (*MsgServeAxonResponse, error) {
+	out := new(MsgServeAxonResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/ServeAxon", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) AddStake(ctx context.Context, in *MsgAddStake, opts ...grpc.CallOption) (*MsgAddStakeResponse, error) {
+	out := new(MsgAddStakeResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/AddStake", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RemoveStake(ctx context.Context, in *MsgRemoveStake, opts ...grpc.CallOption) (*MsgRemoveStakeResponse, error) {
+	out := new(MsgRemoveStakeResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/RemoveStake", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake, opts ...grpc.CallOption) (*MsgSetDelegateTakeResponse, error) {
+	out := new(MsgSetDelegateTakeResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Msg/SetDelegateTake", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters. Only the authority (the gov module account) may send it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// CreateSubnet locks the current creation cost and opens a subnet with default hyperparameters.
+	CreateSubnet(context.Context, *MsgCreateSubnet) (*MsgCreateSubnetResponse, error)
+	// TransferSubnetOwnership hands a subnet to a new owner.
+	TransferSubnetOwnership(context.Context, *MsgTransferSubnetOwnership) (*MsgTransferSubnetOwnershipResponse, error)
+	// SetHyperparameters replaces a subnet's hyperparameters: the owner may change the owner-settable
+	// ones, the authority any of them, always within the bounds in params.
+	SetHyperparameters(context.Context, *MsgSetHyperparameters) (*MsgSetHyperparametersResponse, error)
+	// RegisterNeuron burns the registration cost and gives the hotkey a UID on the subnet.
+	RegisterNeuron(context.Context, *MsgRegisterNeuron) (*MsgRegisterNeuronResponse, error)
+	// ServeAxon records where a neuron's miner or validator listens.
+	ServeAxon(context.Context, *MsgServeAxon) (*MsgServeAxonResponse, error)
+	// AddStake moves umind from a coldkey into stake behind a hotkey.
+	AddStake(context.Context, *MsgAddStake) (*MsgAddStakeResponse, error)
+	// RemoveStake returns stake to the coldkey in the same block.
+	RemoveStake(context.Context, *MsgRemoveStake) (*MsgRemoveStakeResponse, error)
+	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
+	SetDelegateTake(context.Context, *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -201,6 +1164,30 @@ type UnimplementedMsgServer struct {
 
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) CreateSubnet(ctx context.Context, req *MsgCreateSubnet) (*MsgCreateSubnetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CreateSubnet not implemented")
+}
+func (*UnimplementedMsgServer) TransferSubnetOwnership(ctx context.Context, req *MsgTransferSubnetOwnership) (*MsgTransferSubnetOwnershipResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method TransferSubnetOwnership not implemented")
+}
+func (*UnimplementedMsgServer) SetHyperparameters(ctx context.Context, req *MsgSetHyperparameters) (*MsgSetHyperparametersResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetHyperparameters not implemented")
+}
+func (*UnimplementedMsgServer) RegisterNeuron(ctx context.Context, req *MsgRegisterNeuron) (*MsgRegisterNeuronResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RegisterNeuron not implemented")
+}
+func (*UnimplementedMsgServer) ServeAxon(ctx context.Context, req *MsgServeAxon) (*MsgServeAxonResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ServeAxon not implemented")
+}
+func (*UnimplementedMsgServer) AddStake(ctx context.Context, req *MsgAddStake) (*MsgAddStakeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AddStake not implemented")
+}
+func (*UnimplementedMsgServer) RemoveStake(ctx context.Context, req *MsgRemoveStake) (*MsgRemoveStakeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RemoveStake not implemented")
+}
+func (*UnimplementedMsgServer) SetDelegateTake(ctx context.Context, req *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetDelegateTake not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -225,6 +1212,150 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_CreateSubnet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCreateSubnet)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CreateSubnet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/CreateSubnet",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CreateSubnet(ctx, req.(*MsgCreateSubnet))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_TransferSubnetOwnership_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgTransferSubnetOwnership)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).TransferSubnetOwnership(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/TransferSubnetOwnership",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).TransferSubnetOwnership(ctx, req.(*MsgTransferSubnetOwnership))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetHyperparameters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetHyperparameters)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetHyperparameters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/SetHyperparameters",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetHyperparameters(ctx, req.(*MsgSetHyperparameters))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RegisterNeuron_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRegisterNeuron)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RegisterNeuron(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/RegisterNeuron",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RegisterNeuron(ctx, req.(*MsgRegisterNeuron))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ServeAxon_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgServeAxon)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ServeAxon(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/ServeAxon",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ServeAxon(ctx, req.(*MsgServeAxon))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_AddStake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgAddStake)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).AddStake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/AddStake",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).AddStake(ctx, req.(*MsgAddStake))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RemoveStake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRemoveStake)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RemoveStake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/RemoveStake",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RemoveStake(ctx, req.(*MsgRemoveStake))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetDelegateTake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetDelegateTake)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetDelegateTake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Msg/SetDelegateTake",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetDelegateTake(ctx, req.(*MsgSetDelegateTake))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "mindnet.subnet.v1.Msg",
@@ -233,6 +1364,38 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "CreateSubnet",
+			Handler:    _Msg_CreateSubnet_Handler,
+		},
+		{
+			MethodName: "TransferSubnetOwnership",
+			Handler:    _Msg_TransferSubnetOwnership_Handler,
+		},
+		{
+			MethodName: "SetHyperparameters",
+			Handler:    _Msg_SetHyperparameters_Handler,
+		},
+		{
+			MethodName: "RegisterNeuron",
+			Handler:    _Msg_RegisterNeuron_Handler,
+		},
+		{
+			MethodName: "ServeAxon",
+			Handler:    _Msg_ServeAxon_Handler,
+		},
+		{
+			MethodName: "AddStake",
+			Handler:    _Msg_AddStake_Handler,
+		},
+		{
+			MethodName: "RemoveStake",
+			Handler:    _Msg_RemoveStake_Handler,
+		},
+		{
+			MethodName: "SetDelegateTake",
+			Handler:    _Msg_SetDelegateTake_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -302,6 +1465,572 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgCreateSubnet) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCreateSubnet) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCreateSubnet) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Name) > 0 {
+		i -= len(m.Name)
+		copy(dAtA[i:], m.Name)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Name)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCreateSubnetResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCreateSubnetResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCreateSubnetResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Lock.Size()
+		i -= size
+		if _, err := m.Lock.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Netuid != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgTransferSubnetOwnership) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgTransferSubnetOwnership) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgTransferSubnetOwnership) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NewOwner) > 0 {
+		i -= len(m.NewOwner)
+		copy(dAtA[i:], m.NewOwner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.NewOwner)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgTransferSubnetOwnershipResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgTransferSubnetOwnershipResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgTransferSubnetOwnershipResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetHyperparameters) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetHyperparameters) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetHyperparameters) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Hyperparameters.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.Netuid != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetHyperparametersResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetHyperparametersResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetHyperparametersResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRegisterNeuron) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterNeuron) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterNeuron) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Coldkey) > 0 {
+		i -= len(m.Coldkey)
+		copy(dAtA[i:], m.Coldkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Coldkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRegisterNeuronResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterNeuronResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterNeuronResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Burned.Size()
+		i -= size
+		if _, err := m.Burned.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Uid != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgServeAxon) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgServeAxon) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgServeAxon) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Version != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Version))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Protocol != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Protocol))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Port != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Port))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Ip) > 0 {
+		i -= len(m.Ip)
+		copy(dAtA[i:], m.Ip)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Ip)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgServeAxonResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgServeAxonResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgServeAxonResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAddStake) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAddStake) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAddStake) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Amount.Size()
+		i -= size
+		if _, err := m.Amount.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Coldkey) > 0 {
+		i -= len(m.Coldkey)
+		copy(dAtA[i:], m.Coldkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Coldkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAddStakeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAddStakeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAddStakeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRemoveStake) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRemoveStake) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRemoveStake) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Amount.Size()
+		i -= size
+		if _, err := m.Amount.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Coldkey) > 0 {
+		i -= len(m.Coldkey)
+		copy(dAtA[i:], m.Coldkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Coldkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRemoveStakeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRemoveStakeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRemoveStakeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetDelegateTake) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetDelegateTake) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetDelegateTake) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Take != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Take))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSetDelegateTakeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSetDelegateTakeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSetDelegateTakeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -329,6 +2058,246 @@ func (m *MsgUpdateParams) Size() (n int) {
 }
 
 func (m *MsgUpdateParamsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgCreateSubnet) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Name)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgCreateSubnetResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovTx(uint64(m.Netuid))
+	}
+	l = m.Lock.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgTransferSubnetOwnership) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Netuid != 0 {
+		n += 1 + sovTx(uint64(m.Netuid))
+	}
+	l = len(m.NewOwner)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgTransferSubnetOwnershipResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgSetHyperparameters) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Netuid != 0 {
+		n += 1 + sovTx(uint64(m.Netuid))
+	}
+	l = m.Hyperparameters.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgSetHyperparametersResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRegisterNeuron) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Coldkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Netuid != 0 {
+		n += 1 + sovTx(uint64(m.Netuid))
+	}
+	return n
+}
+
+func (m *MsgRegisterNeuronResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Uid != 0 {
+		n += 1 + sovTx(uint64(m.Uid))
+	}
+	l = m.Burned.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgServeAxon) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Netuid != 0 {
+		n += 1 + sovTx(uint64(m.Netuid))
+	}
+	l = len(m.Ip)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Port != 0 {
+		n += 1 + sovTx(uint64(m.Port))
+	}
+	if m.Protocol != 0 {
+		n += 1 + sovTx(uint64(m.Protocol))
+	}
+	if m.Version != 0 {
+		n += 1 + sovTx(uint64(m.Version))
+	}
+	return n
+}
+
+func (m *MsgServeAxonResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgAddStake) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Coldkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Amount.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgAddStakeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgRemoveStake) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Coldkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Amount.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgRemoveStakeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgSetDelegateTake) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Take != 0 {
+		n += 1 + sovTx(uint64(m.Take))
+	}
+	return n
+}
+
+func (m *MsgSetDelegateTakeResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -485,6 +2454,1613 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 		}
 		if fieldNum <= 0 {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCreateSubnet) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCreateSubnet: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCreateSubnet: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Name", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Name = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCreateSubnetResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCreateSubnetResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCreateSubnetResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Lock", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Lock.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgTransferSubnetOwnership) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgTransferSubnetOwnership: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgTransferSubnetOwnership: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewOwner", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NewOwner = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgTransferSubnetOwnershipResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgTransferSubnetOwnershipResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgTransferSubnetOwnershipResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetHyperparameters) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetHyperparameters: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetHyperparameters: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hyperparameters", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Hyperparameters.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetHyperparametersResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetHyperparametersResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetHyperparametersResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterNeuron) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterNeuron: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterNeuron: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Coldkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Coldkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterNeuronResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterNeuronResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterNeuronResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Burned", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Burned.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgServeAxon) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgServeAxon: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgServeAxon: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ip", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ip = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Port", wireType)
+			}
+			m.Port = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Port |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Protocol", wireType)
+			}
+			m.Protocol = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Protocol |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Version", wireType)
+			}
+			m.Version = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Version |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgServeAxonResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgServeAxonResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgServeAxonResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAddStake) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAddStake: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAddStake: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Coldkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Coldkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAddStakeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAddStakeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAddStakeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRemoveStake) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRemoveStake: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRemoveStake: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Coldkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Coldkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRemoveStakeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRemoveStakeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRemoveStakeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetDelegateTake) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetDelegateTake: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetDelegateTake: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Take", wireType)
+			}
+			m.Take = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Take |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSetDelegateTakeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSetDelegateTakeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSetDelegateTakeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:

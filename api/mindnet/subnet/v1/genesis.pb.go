@@ -23,10 +23,18 @@ const (
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
 
-// GenesisState is the whole x/subnet state, as written by export and read by init.
+// GenesisState is the whole x/subnet state, as written by export and read by init. Indexes (hotkey to
+// UID, stake totals, stakes by coldkey) are rebuilt from these lists on import.
 type GenesisState struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Params        *Params                `protobuf:"bytes,1,opt,name=params,proto3" json:"params,omitempty"`
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Params *Params                `protobuf:"bytes,1,opt,name=params,proto3" json:"params,omitempty"`
+	// subnets; when netuid 0 is missing, init creates the root subnet owned by the authority.
+	Subnets       []*Subnet        `protobuf:"bytes,2,rep,name=subnets,proto3" json:"subnets,omitempty"`
+	Neurons       []*Neuron        `protobuf:"bytes,3,rep,name=neurons,proto3" json:"neurons,omitempty"`
+	HotkeyOwners  []*HotkeyOwner   `protobuf:"bytes,4,rep,name=hotkey_owners,json=hotkeyOwners,proto3" json:"hotkey_owners,omitempty"`
+	Stakes        []*Stake         `protobuf:"bytes,5,rep,name=stakes,proto3" json:"stakes,omitempty"`
+	DelegateTakes []*DelegateTake  `protobuf:"bytes,6,rep,name=delegate_takes,json=delegateTakes,proto3" json:"delegate_takes,omitempty"`
+	LockState     *SubnetLockState `protobuf:"bytes,7,opt,name=lock_state,json=lockState,proto3" json:"lock_state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -68,13 +76,62 @@ func (x *GenesisState) GetParams() *Params {
 	return nil
 }
 
+func (x *GenesisState) GetSubnets() []*Subnet {
+	if x != nil {
+		return x.Subnets
+	}
+	return nil
+}
+
+func (x *GenesisState) GetNeurons() []*Neuron {
+	if x != nil {
+		return x.Neurons
+	}
+	return nil
+}
+
+func (x *GenesisState) GetHotkeyOwners() []*HotkeyOwner {
+	if x != nil {
+		return x.HotkeyOwners
+	}
+	return nil
+}
+
+func (x *GenesisState) GetStakes() []*Stake {
+	if x != nil {
+		return x.Stakes
+	}
+	return nil
+}
+
+func (x *GenesisState) GetDelegateTakes() []*DelegateTake {
+	if x != nil {
+		return x.DelegateTakes
+	}
+	return nil
+}
+
+func (x *GenesisState) GetLockState() *SubnetLockState {
+	if x != nil {
+		return x.LockState
+	}
+	return nil
+}
+
 var File_mindnet_subnet_v1_genesis_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_genesis_proto_rawDesc = "" +
 	"\n" +
-	"\x1fmindnet/subnet/v1/genesis.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\"L\n" +
+	"\x1fmindnet/subnet/v1/genesis.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xfa\x03\n" +
 	"\fGenesisState\x12<\n" +
-	"\x06params\x18\x01 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06paramsB\xc6\x01\n" +
+	"\x06params\x18\x01 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params\x12>\n" +
+	"\asubnets\x18\x02 \x03(\v2\x19.mindnet.subnet.v1.SubnetB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\asubnets\x12>\n" +
+	"\aneurons\x18\x03 \x03(\v2\x19.mindnet.subnet.v1.NeuronB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\aneurons\x12N\n" +
+	"\rhotkey_owners\x18\x04 \x03(\v2\x1e.mindnet.subnet.v1.HotkeyOwnerB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\fhotkeyOwners\x12;\n" +
+	"\x06stakes\x18\x05 \x03(\v2\x18.mindnet.subnet.v1.StakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06stakes\x12Q\n" +
+	"\x0edelegate_takes\x18\x06 \x03(\v2\x1f.mindnet.subnet.v1.DelegateTakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\rdelegateTakes\x12L\n" +
+	"\n" +
+	"lock_state\x18\a \x01(\v2\".mindnet.subnet.v1.SubnetLockStateB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\tlockStateB\xc6\x01\n" +
 	"\x15com.mindnet.subnet.v1B\fGenesisProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -91,16 +148,28 @@ func file_mindnet_subnet_v1_genesis_proto_rawDescGZIP() []byte {
 
 var file_mindnet_subnet_v1_genesis_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_mindnet_subnet_v1_genesis_proto_goTypes = []any{
-	(*GenesisState)(nil), // 0: mindnet.subnet.v1.GenesisState
-	(*Params)(nil),       // 1: mindnet.subnet.v1.Params
+	(*GenesisState)(nil),    // 0: mindnet.subnet.v1.GenesisState
+	(*Params)(nil),          // 1: mindnet.subnet.v1.Params
+	(*Subnet)(nil),          // 2: mindnet.subnet.v1.Subnet
+	(*Neuron)(nil),          // 3: mindnet.subnet.v1.Neuron
+	(*HotkeyOwner)(nil),     // 4: mindnet.subnet.v1.HotkeyOwner
+	(*Stake)(nil),           // 5: mindnet.subnet.v1.Stake
+	(*DelegateTake)(nil),    // 6: mindnet.subnet.v1.DelegateTake
+	(*SubnetLockState)(nil), // 7: mindnet.subnet.v1.SubnetLockState
 }
 var file_mindnet_subnet_v1_genesis_proto_depIdxs = []int32{
 	1, // 0: mindnet.subnet.v1.GenesisState.params:type_name -> mindnet.subnet.v1.Params
-	1, // [1:1] is the sub-list for method output_type
-	1, // [1:1] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	2, // 1: mindnet.subnet.v1.GenesisState.subnets:type_name -> mindnet.subnet.v1.Subnet
+	3, // 2: mindnet.subnet.v1.GenesisState.neurons:type_name -> mindnet.subnet.v1.Neuron
+	4, // 3: mindnet.subnet.v1.GenesisState.hotkey_owners:type_name -> mindnet.subnet.v1.HotkeyOwner
+	5, // 4: mindnet.subnet.v1.GenesisState.stakes:type_name -> mindnet.subnet.v1.Stake
+	6, // 5: mindnet.subnet.v1.GenesisState.delegate_takes:type_name -> mindnet.subnet.v1.DelegateTake
+	7, // 6: mindnet.subnet.v1.GenesisState.lock_state:type_name -> mindnet.subnet.v1.SubnetLockState
+	7, // [7:7] is the sub-list for method output_type
+	7, // [7:7] is the sub-list for method input_type
+	7, // [7:7] is the sub-list for extension type_name
+	7, // [7:7] is the sub-list for extension extendee
+	0, // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_genesis_proto_init() }
@@ -109,6 +178,7 @@ func file_mindnet_subnet_v1_genesis_proto_init() {
 		return
 	}
 	file_mindnet_subnet_v1_params_proto_init()
+	file_mindnet_subnet_v1_subnet_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -32,8 +32,23 @@ type Params struct {
 	// min_subnet_lock is the least umind that creating a subnet locks; the cost doubles after each creation
 	// and decays back toward this floor.
 	MinSubnetLock string `protobuf:"bytes,2,opt,name=min_subnet_lock,json=minSubnetLock,proto3" json:"min_subnet_lock,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// subnet_lock_reduction_interval is how many blocks the doubled creation cost takes to decay linearly
+	// back to min_subnet_lock.
+	SubnetLockReductionInterval uint64 `protobuf:"varint,3,opt,name=subnet_lock_reduction_interval,json=subnetLockReductionInterval,proto3" json:"subnet_lock_reduction_interval,omitempty"`
+	// default_hyperparameters are what a new subnet starts with.
+	DefaultHyperparameters *Hyperparameters `protobuf:"bytes,4,opt,name=default_hyperparameters,json=defaultHyperparameters,proto3" json:"default_hyperparameters,omitempty"`
+	// min_hyperparameters and max_hyperparameters bound every numeric hyperparameter (inclusive). Their
+	// boolean fields and weights_version_key carry no meaning and must be left unset.
+	MinHyperparameters *Hyperparameters `protobuf:"bytes,5,opt,name=min_hyperparameters,json=minHyperparameters,proto3" json:"min_hyperparameters,omitempty"`
+	MaxHyperparameters *Hyperparameters `protobuf:"bytes,6,opt,name=max_hyperparameters,json=maxHyperparameters,proto3" json:"max_hyperparameters,omitempty"`
+	// Delegate take, in basis points of a delegate's dividends (10000 = 100%).
+	DefaultDelegateTake uint32 `protobuf:"varint,7,opt,name=default_delegate_take,json=defaultDelegateTake,proto3" json:"default_delegate_take,omitempty"`
+	MinDelegateTake     uint32 `protobuf:"varint,8,opt,name=min_delegate_take,json=minDelegateTake,proto3" json:"min_delegate_take,omitempty"`
+	MaxDelegateTake     uint32 `protobuf:"varint,9,opt,name=max_delegate_take,json=maxDelegateTake,proto3" json:"max_delegate_take,omitempty"`
+	// subnet_immunity_period is how many blocks a new subnet cannot be replaced when max_subnets is reached.
+	SubnetImmunityPeriod uint64 `protobuf:"varint,10,opt,name=subnet_immunity_period,json=subnetImmunityPeriod,proto3" json:"subnet_immunity_period,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
 }
 
 func (x *Params) Reset() {
@@ -80,16 +95,81 @@ func (x *Params) GetMinSubnetLock() string {
 	return ""
 }
 
+func (x *Params) GetSubnetLockReductionInterval() uint64 {
+	if x != nil {
+		return x.SubnetLockReductionInterval
+	}
+	return 0
+}
+
+func (x *Params) GetDefaultHyperparameters() *Hyperparameters {
+	if x != nil {
+		return x.DefaultHyperparameters
+	}
+	return nil
+}
+
+func (x *Params) GetMinHyperparameters() *Hyperparameters {
+	if x != nil {
+		return x.MinHyperparameters
+	}
+	return nil
+}
+
+func (x *Params) GetMaxHyperparameters() *Hyperparameters {
+	if x != nil {
+		return x.MaxHyperparameters
+	}
+	return nil
+}
+
+func (x *Params) GetDefaultDelegateTake() uint32 {
+	if x != nil {
+		return x.DefaultDelegateTake
+	}
+	return 0
+}
+
+func (x *Params) GetMinDelegateTake() uint32 {
+	if x != nil {
+		return x.MinDelegateTake
+	}
+	return 0
+}
+
+func (x *Params) GetMaxDelegateTake() uint32 {
+	if x != nil {
+		return x.MaxDelegateTake
+	}
+	return 0
+}
+
+func (x *Params) GetSubnetImmunityPeriod() uint64 {
+	if x != nil {
+		return x.SubnetImmunityPeriod
+	}
+	return 0
+}
+
 var File_mindnet_subnet_v1_params_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_params_proto_rawDesc = "" +
 	"\n" +
-	"\x1emindnet/subnet/v1/params.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\"\xa5\x01\n" +
+	"\x1emindnet/subnet/v1/params.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xd4\x05\n" +
 	"\x06Params\x12\x1f\n" +
 	"\vmax_subnets\x18\x01 \x01(\rR\n" +
 	"maxSubnets\x12X\n" +
 	"\x0fmin_subnet_lock\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
-	"cosmos.Int\xa8\xe7\xb0*\x01R\rminSubnetLock: \xe8\xa0\x1f\x01\x8a\xe7\xb0*\x17mindnet/x/subnet/ParamsB\xc5\x01\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\rminSubnetLock\x12C\n" +
+	"\x1esubnet_lock_reduction_interval\x18\x03 \x01(\x04R\x1bsubnetLockReductionInterval\x12f\n" +
+	"\x17default_hyperparameters\x18\x04 \x01(\v2\".mindnet.subnet.v1.HyperparametersB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x16defaultHyperparameters\x12^\n" +
+	"\x13min_hyperparameters\x18\x05 \x01(\v2\".mindnet.subnet.v1.HyperparametersB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x12minHyperparameters\x12^\n" +
+	"\x13max_hyperparameters\x18\x06 \x01(\v2\".mindnet.subnet.v1.HyperparametersB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x12maxHyperparameters\x122\n" +
+	"\x15default_delegate_take\x18\a \x01(\rR\x13defaultDelegateTake\x12*\n" +
+	"\x11min_delegate_take\x18\b \x01(\rR\x0fminDelegateTake\x12*\n" +
+	"\x11max_delegate_take\x18\t \x01(\rR\x0fmaxDelegateTake\x124\n" +
+	"\x16subnet_immunity_period\x18\n" +
+	" \x01(\x04R\x14subnetImmunityPeriod: \xe8\xa0\x1f\x01\x8a\xe7\xb0*\x17mindnet/x/subnet/ParamsB\xc5\x01\n" +
 	"\x15com.mindnet.subnet.v1B\vParamsProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -106,14 +186,18 @@ func file_mindnet_subnet_v1_params_proto_rawDescGZIP() []byte {
 
 var file_mindnet_subnet_v1_params_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_mindnet_subnet_v1_params_proto_goTypes = []any{
-	(*Params)(nil), // 0: mindnet.subnet.v1.Params
+	(*Params)(nil),          // 0: mindnet.subnet.v1.Params
+	(*Hyperparameters)(nil), // 1: mindnet.subnet.v1.Hyperparameters
 }
 var file_mindnet_subnet_v1_params_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	1, // 0: mindnet.subnet.v1.Params.default_hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	1, // 1: mindnet.subnet.v1.Params.min_hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	1, // 2: mindnet.subnet.v1.Params.max_hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_params_proto_init() }
@@ -121,6 +205,7 @@ func file_mindnet_subnet_v1_params_proto_init() {
 	if File_mindnet_subnet_v1_params_proto != nil {
 		return
 	}
+	file_mindnet_subnet_v1_subnet_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{

@@ -8,7 +8,9 @@ package subnetv1
 
 import (
 	_ "cosmossdk.io/api/amino"
+	v1beta1 "cosmossdk.io/api/cosmos/base/query/v1beta1"
 	_ "cosmossdk.io/api/cosmos/query/v1"
+	_ "github.com/cosmos/cosmos-proto"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -107,16 +109,1236 @@ func (x *QueryParamsResponse) GetParams() *Params {
 	return nil
 }
 
+type QuerySubnetsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Pagination    *v1beta1.PageRequest   `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuerySubnetsRequest) Reset() {
+	*x = QuerySubnetsRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuerySubnetsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuerySubnetsRequest) ProtoMessage() {}
+
+func (x *QuerySubnetsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuerySubnetsRequest.ProtoReflect.Descriptor instead.
+func (*QuerySubnetsRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *QuerySubnetsRequest) GetPagination() *v1beta1.PageRequest {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+type QuerySubnetsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Subnets       []*Subnet              `protobuf:"bytes,1,rep,name=subnets,proto3" json:"subnets,omitempty"`
+	Pagination    *v1beta1.PageResponse  `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuerySubnetsResponse) Reset() {
+	*x = QuerySubnetsResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuerySubnetsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuerySubnetsResponse) ProtoMessage() {}
+
+func (x *QuerySubnetsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuerySubnetsResponse.ProtoReflect.Descriptor instead.
+func (*QuerySubnetsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *QuerySubnetsResponse) GetSubnets() []*Subnet {
+	if x != nil {
+		return x.Subnets
+	}
+	return nil
+}
+
+func (x *QuerySubnetsResponse) GetPagination() *v1beta1.PageResponse {
+	if x != nil {
+		return x.Pagination
+	}
+	return nil
+}
+
+type QuerySubnetRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuerySubnetRequest) Reset() {
+	*x = QuerySubnetRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuerySubnetRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuerySubnetRequest) ProtoMessage() {}
+
+func (x *QuerySubnetRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuerySubnetRequest.ProtoReflect.Descriptor instead.
+func (*QuerySubnetRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *QuerySubnetRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+type QuerySubnetResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Subnet        *Subnet                `protobuf:"bytes,1,opt,name=subnet,proto3" json:"subnet,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuerySubnetResponse) Reset() {
+	*x = QuerySubnetResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuerySubnetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuerySubnetResponse) ProtoMessage() {}
+
+func (x *QuerySubnetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuerySubnetResponse.ProtoReflect.Descriptor instead.
+func (*QuerySubnetResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *QuerySubnetResponse) GetSubnet() *Subnet {
+	if x != nil {
+		return x.Subnet
+	}
+	return nil
+}
+
+type QueryHyperparametersRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryHyperparametersRequest) Reset() {
+	*x = QueryHyperparametersRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryHyperparametersRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryHyperparametersRequest) ProtoMessage() {}
+
+func (x *QueryHyperparametersRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryHyperparametersRequest.ProtoReflect.Descriptor instead.
+func (*QueryHyperparametersRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *QueryHyperparametersRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+type QueryHyperparametersResponse struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Hyperparameters *Hyperparameters       `protobuf:"bytes,1,opt,name=hyperparameters,proto3" json:"hyperparameters,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *QueryHyperparametersResponse) Reset() {
+	*x = QueryHyperparametersResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryHyperparametersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryHyperparametersResponse) ProtoMessage() {}
+
+func (x *QueryHyperparametersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryHyperparametersResponse.ProtoReflect.Descriptor instead.
+func (*QueryHyperparametersResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *QueryHyperparametersResponse) GetHyperparameters() *Hyperparameters {
+	if x != nil {
+		return x.Hyperparameters
+	}
+	return nil
+}
+
+// NeuronInfo is a neuron as the metagraph shows it: its record plus its hotkey's total stake and whether
+// it updated within the subnet's activity_cutoff.
+type NeuronInfo struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	Uid             uint32                 `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	Hotkey          string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Coldkey         string                 `protobuf:"bytes,3,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Stake           string                 `protobuf:"bytes,4,opt,name=stake,proto3" json:"stake,omitempty"`
+	Rank            uint32                 `protobuf:"varint,5,opt,name=rank,proto3" json:"rank,omitempty"`
+	Trust           uint32                 `protobuf:"varint,6,opt,name=trust,proto3" json:"trust,omitempty"`
+	Consensus       uint32                 `protobuf:"varint,7,opt,name=consensus,proto3" json:"consensus,omitempty"`
+	Incentive       uint32                 `protobuf:"varint,8,opt,name=incentive,proto3" json:"incentive,omitempty"`
+	Dividends       uint32                 `protobuf:"varint,9,opt,name=dividends,proto3" json:"dividends,omitempty"`
+	Emission        string                 `protobuf:"bytes,10,opt,name=emission,proto3" json:"emission,omitempty"`
+	ValidatorTrust  uint32                 `protobuf:"varint,11,opt,name=validator_trust,json=validatorTrust,proto3" json:"validator_trust,omitempty"`
+	ValidatorPermit bool                   `protobuf:"varint,12,opt,name=validator_permit,json=validatorPermit,proto3" json:"validator_permit,omitempty"`
+	PruningScore    uint32                 `protobuf:"varint,13,opt,name=pruning_score,json=pruningScore,proto3" json:"pruning_score,omitempty"`
+	LastUpdate      int64                  `protobuf:"varint,14,opt,name=last_update,json=lastUpdate,proto3" json:"last_update,omitempty"`
+	RegisteredAt    int64                  `protobuf:"varint,15,opt,name=registered_at,json=registeredAt,proto3" json:"registered_at,omitempty"`
+	Active          bool                   `protobuf:"varint,16,opt,name=active,proto3" json:"active,omitempty"`
+	Axon            *AxonInfo              `protobuf:"bytes,17,opt,name=axon,proto3" json:"axon,omitempty"`
+	Netuid          uint32                 `protobuf:"varint,18,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *NeuronInfo) Reset() {
+	*x = NeuronInfo{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NeuronInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NeuronInfo) ProtoMessage() {}
+
+func (x *NeuronInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NeuronInfo.ProtoReflect.Descriptor instead.
+func (*NeuronInfo) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *NeuronInfo) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *NeuronInfo) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+func (x *NeuronInfo) GetStake() string {
+	if x != nil {
+		return x.Stake
+	}
+	return ""
+}
+
+func (x *NeuronInfo) GetRank() uint32 {
+	if x != nil {
+		return x.Rank
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetTrust() uint32 {
+	if x != nil {
+		return x.Trust
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetConsensus() uint32 {
+	if x != nil {
+		return x.Consensus
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetIncentive() uint32 {
+	if x != nil {
+		return x.Incentive
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetDividends() uint32 {
+	if x != nil {
+		return x.Dividends
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetEmission() string {
+	if x != nil {
+		return x.Emission
+	}
+	return ""
+}
+
+func (x *NeuronInfo) GetValidatorTrust() uint32 {
+	if x != nil {
+		return x.ValidatorTrust
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetValidatorPermit() bool {
+	if x != nil {
+		return x.ValidatorPermit
+	}
+	return false
+}
+
+func (x *NeuronInfo) GetPruningScore() uint32 {
+	if x != nil {
+		return x.PruningScore
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetLastUpdate() int64 {
+	if x != nil {
+		return x.LastUpdate
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetRegisteredAt() int64 {
+	if x != nil {
+		return x.RegisteredAt
+	}
+	return 0
+}
+
+func (x *NeuronInfo) GetActive() bool {
+	if x != nil {
+		return x.Active
+	}
+	return false
+}
+
+func (x *NeuronInfo) GetAxon() *AxonInfo {
+	if x != nil {
+		return x.Axon
+	}
+	return nil
+}
+
+func (x *NeuronInfo) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+type QueryMetagraphRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryMetagraphRequest) Reset() {
+	*x = QueryMetagraphRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryMetagraphRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryMetagraphRequest) ProtoMessage() {}
+
+func (x *QueryMetagraphRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryMetagraphRequest.ProtoReflect.Descriptor instead.
+func (*QueryMetagraphRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *QueryMetagraphRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+type QueryMetagraphResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Netuid uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	// block is the height the metagraph was read at.
+	Block         int64         `protobuf:"varint,2,opt,name=block,proto3" json:"block,omitempty"`
+	Neurons       []*NeuronInfo `protobuf:"bytes,3,rep,name=neurons,proto3" json:"neurons,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryMetagraphResponse) Reset() {
+	*x = QueryMetagraphResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryMetagraphResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryMetagraphResponse) ProtoMessage() {}
+
+func (x *QueryMetagraphResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryMetagraphResponse.ProtoReflect.Descriptor instead.
+func (*QueryMetagraphResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *QueryMetagraphResponse) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *QueryMetagraphResponse) GetBlock() int64 {
+	if x != nil {
+		return x.Block
+	}
+	return 0
+}
+
+func (x *QueryMetagraphResponse) GetNeurons() []*NeuronInfo {
+	if x != nil {
+		return x.Neurons
+	}
+	return nil
+}
+
+type QueryNeuronRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid           uint32                 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryNeuronRequest) Reset() {
+	*x = QueryNeuronRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryNeuronRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryNeuronRequest) ProtoMessage() {}
+
+func (x *QueryNeuronRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryNeuronRequest.ProtoReflect.Descriptor instead.
+func (*QueryNeuronRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *QueryNeuronRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *QueryNeuronRequest) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+type QueryNeuronResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Neuron        *NeuronInfo            `protobuf:"bytes,1,opt,name=neuron,proto3" json:"neuron,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryNeuronResponse) Reset() {
+	*x = QueryNeuronResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryNeuronResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryNeuronResponse) ProtoMessage() {}
+
+func (x *QueryNeuronResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryNeuronResponse.ProtoReflect.Descriptor instead.
+func (*QueryNeuronResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *QueryNeuronResponse) GetNeuron() *NeuronInfo {
+	if x != nil {
+		return x.Neuron
+	}
+	return nil
+}
+
+type QueryNeuronByHotkeyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryNeuronByHotkeyRequest) Reset() {
+	*x = QueryNeuronByHotkeyRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryNeuronByHotkeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryNeuronByHotkeyRequest) ProtoMessage() {}
+
+func (x *QueryNeuronByHotkeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryNeuronByHotkeyRequest.ProtoReflect.Descriptor instead.
+func (*QueryNeuronByHotkeyRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *QueryNeuronByHotkeyRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *QueryNeuronByHotkeyRequest) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+type QueryNeuronByHotkeyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Neuron        *NeuronInfo            `protobuf:"bytes,1,opt,name=neuron,proto3" json:"neuron,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryNeuronByHotkeyResponse) Reset() {
+	*x = QueryNeuronByHotkeyResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryNeuronByHotkeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryNeuronByHotkeyResponse) ProtoMessage() {}
+
+func (x *QueryNeuronByHotkeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryNeuronByHotkeyResponse.ProtoReflect.Descriptor instead.
+func (*QueryNeuronByHotkeyResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *QueryNeuronByHotkeyResponse) GetNeuron() *NeuronInfo {
+	if x != nil {
+		return x.Neuron
+	}
+	return nil
+}
+
+type QueryStakeRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Hotkey        string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryStakeRequest) Reset() {
+	*x = QueryStakeRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryStakeRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryStakeRequest) ProtoMessage() {}
+
+func (x *QueryStakeRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryStakeRequest.ProtoReflect.Descriptor instead.
+func (*QueryStakeRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *QueryStakeRequest) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+type QueryStakeResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Hotkey string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	// owner is the coldkey that owns the hotkey; empty when the hotkey was never registered.
+	Owner string `protobuf:"bytes,2,opt,name=owner,proto3" json:"owner,omitempty"`
+	Total string `protobuf:"bytes,3,opt,name=total,proto3" json:"total,omitempty"`
+	// take is the delegate take in basis points.
+	Take          uint32   `protobuf:"varint,4,opt,name=take,proto3" json:"take,omitempty"`
+	Nominators    []*Stake `protobuf:"bytes,5,rep,name=nominators,proto3" json:"nominators,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryStakeResponse) Reset() {
+	*x = QueryStakeResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryStakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryStakeResponse) ProtoMessage() {}
+
+func (x *QueryStakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryStakeResponse.ProtoReflect.Descriptor instead.
+func (*QueryStakeResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *QueryStakeResponse) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *QueryStakeResponse) GetOwner() string {
+	if x != nil {
+		return x.Owner
+	}
+	return ""
+}
+
+func (x *QueryStakeResponse) GetTotal() string {
+	if x != nil {
+		return x.Total
+	}
+	return ""
+}
+
+func (x *QueryStakeResponse) GetTake() uint32 {
+	if x != nil {
+		return x.Take
+	}
+	return 0
+}
+
+func (x *QueryStakeResponse) GetNominators() []*Stake {
+	if x != nil {
+		return x.Nominators
+	}
+	return nil
+}
+
+type QueryStakesByColdkeyRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey       string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryStakesByColdkeyRequest) Reset() {
+	*x = QueryStakesByColdkeyRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryStakesByColdkeyRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryStakesByColdkeyRequest) ProtoMessage() {}
+
+func (x *QueryStakesByColdkeyRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryStakesByColdkeyRequest.ProtoReflect.Descriptor instead.
+func (*QueryStakesByColdkeyRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *QueryStakesByColdkeyRequest) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+type QueryStakesByColdkeyResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Stakes        []*Stake               `protobuf:"bytes,1,rep,name=stakes,proto3" json:"stakes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryStakesByColdkeyResponse) Reset() {
+	*x = QueryStakesByColdkeyResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryStakesByColdkeyResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryStakesByColdkeyResponse) ProtoMessage() {}
+
+func (x *QueryStakesByColdkeyResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryStakesByColdkeyResponse.ProtoReflect.Descriptor instead.
+func (*QueryStakesByColdkeyResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *QueryStakesByColdkeyResponse) GetStakes() []*Stake {
+	if x != nil {
+		return x.Stakes
+	}
+	return nil
+}
+
+type QueryRegistrationCostRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryRegistrationCostRequest) Reset() {
+	*x = QueryRegistrationCostRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryRegistrationCostRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryRegistrationCostRequest) ProtoMessage() {}
+
+func (x *QueryRegistrationCostRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryRegistrationCostRequest.ProtoReflect.Descriptor instead.
+func (*QueryRegistrationCostRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *QueryRegistrationCostRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+type QueryRegistrationCostResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Cost          string                 `protobuf:"bytes,1,opt,name=cost,proto3" json:"cost,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryRegistrationCostResponse) Reset() {
+	*x = QueryRegistrationCostResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryRegistrationCostResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryRegistrationCostResponse) ProtoMessage() {}
+
+func (x *QueryRegistrationCostResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryRegistrationCostResponse.ProtoReflect.Descriptor instead.
+func (*QueryRegistrationCostResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *QueryRegistrationCostResponse) GetCost() string {
+	if x != nil {
+		return x.Cost
+	}
+	return ""
+}
+
+type QuerySubnetCreationCostRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuerySubnetCreationCostRequest) Reset() {
+	*x = QuerySubnetCreationCostRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuerySubnetCreationCostRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuerySubnetCreationCostRequest) ProtoMessage() {}
+
+func (x *QuerySubnetCreationCostRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuerySubnetCreationCostRequest.ProtoReflect.Descriptor instead.
+func (*QuerySubnetCreationCostRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{21}
+}
+
+type QuerySubnetCreationCostResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Cost          string                 `protobuf:"bytes,1,opt,name=cost,proto3" json:"cost,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuerySubnetCreationCostResponse) Reset() {
+	*x = QuerySubnetCreationCostResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuerySubnetCreationCostResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuerySubnetCreationCostResponse) ProtoMessage() {}
+
+func (x *QuerySubnetCreationCostResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuerySubnetCreationCostResponse.ProtoReflect.Descriptor instead.
+func (*QuerySubnetCreationCostResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *QuerySubnetCreationCostResponse) GetCost() string {
+	if x != nil {
+		return x.Cost
+	}
+	return ""
+}
+
 var File_mindnet_subnet_v1_query_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\n" +
-	"\x1dmindnet/subnet/v1/query.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x1bcosmos/query/v1/query.proto\x1a\x14gogoproto/gogo.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1emindnet/subnet/v1/params.proto\"\x14\n" +
+	"\x1dmindnet/subnet/v1/query.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x1bcosmos/query/v1/query.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1emindnet/subnet/v1/params.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\x14\n" +
 	"\x12QueryParamsRequest\"S\n" +
 	"\x13QueryParamsResponse\x12<\n" +
-	"\x06params\x18\x01 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params2\x88\x01\n" +
+	"\x06params\x18\x01 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params\"]\n" +
+	"\x13QuerySubnetsRequest\x12F\n" +
+	"\n" +
+	"pagination\x18\x01 \x01(\v2&.cosmos.base.query.v1beta1.PageRequestR\n" +
+	"pagination\"\x9f\x01\n" +
+	"\x14QuerySubnetsResponse\x12>\n" +
+	"\asubnets\x18\x01 \x03(\v2\x19.mindnet.subnet.v1.SubnetB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\asubnets\x12G\n" +
+	"\n" +
+	"pagination\x18\x02 \x01(\v2'.cosmos.base.query.v1beta1.PageResponseR\n" +
+	"pagination\",\n" +
+	"\x12QuerySubnetRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"S\n" +
+	"\x13QuerySubnetResponse\x12<\n" +
+	"\x06subnet\x18\x01 \x01(\v2\x19.mindnet.subnet.v1.SubnetB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06subnet\"5\n" +
+	"\x1bQueryHyperparametersRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"w\n" +
+	"\x1cQueryHyperparametersResponse\x12W\n" +
+	"\x0fhyperparameters\x18\x01 \x01(\v2\".mindnet.subnet.v1.HyperparametersB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x0fhyperparameters\"\xc9\x05\n" +
+	"\n" +
+	"NeuronInfo\x12\x10\n" +
+	"\x03uid\x18\x01 \x01(\rR\x03uid\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x122\n" +
+	"\acoldkey\x18\x03 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x12F\n" +
+	"\x05stake\x18\x04 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x05stake\x12\x12\n" +
+	"\x04rank\x18\x05 \x01(\rR\x04rank\x12\x14\n" +
+	"\x05trust\x18\x06 \x01(\rR\x05trust\x12\x1c\n" +
+	"\tconsensus\x18\a \x01(\rR\tconsensus\x12\x1c\n" +
+	"\tincentive\x18\b \x01(\rR\tincentive\x12\x1c\n" +
+	"\tdividends\x18\t \x01(\rR\tdividends\x12L\n" +
+	"\bemission\x18\n" +
+	" \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\bemission\x12'\n" +
+	"\x0fvalidator_trust\x18\v \x01(\rR\x0evalidatorTrust\x12)\n" +
+	"\x10validator_permit\x18\f \x01(\bR\x0fvalidatorPermit\x12#\n" +
+	"\rpruning_score\x18\r \x01(\rR\fpruningScore\x12\x1f\n" +
+	"\vlast_update\x18\x0e \x01(\x03R\n" +
+	"lastUpdate\x12#\n" +
+	"\rregistered_at\x18\x0f \x01(\x03R\fregisteredAt\x12\x16\n" +
+	"\x06active\x18\x10 \x01(\bR\x06active\x12:\n" +
+	"\x04axon\x18\x11 \x01(\v2\x1b.mindnet.subnet.v1.AxonInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04axon\x12\x16\n" +
+	"\x06netuid\x18\x12 \x01(\rR\x06netuid\"/\n" +
+	"\x15QueryMetagraphRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"\x8a\x01\n" +
+	"\x16QueryMetagraphResponse\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x14\n" +
+	"\x05block\x18\x02 \x01(\x03R\x05block\x12B\n" +
+	"\aneurons\x18\x03 \x03(\v2\x1d.mindnet.subnet.v1.NeuronInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\aneurons\">\n" +
+	"\x12QueryNeuronRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x10\n" +
+	"\x03uid\x18\x02 \x01(\rR\x03uid\"W\n" +
+	"\x13QueryNeuronResponse\x12@\n" +
+	"\x06neuron\x18\x01 \x01(\v2\x1d.mindnet.subnet.v1.NeuronInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06neuron\"f\n" +
+	"\x1aQueryNeuronByHotkeyRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\"_\n" +
+	"\x1bQueryNeuronByHotkeyResponse\x12@\n" +
+	"\x06neuron\x18\x01 \x01(\v2\x1d.mindnet.subnet.v1.NeuronInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06neuron\"E\n" +
+	"\x11QueryStakeRequest\x120\n" +
+	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\"\x97\x02\n" +
+	"\x12QueryStakeResponse\x120\n" +
+	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12.\n" +
+	"\x05owner\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x05owner\x12F\n" +
+	"\x05total\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x05total\x12\x12\n" +
+	"\x04take\x18\x04 \x01(\rR\x04take\x12C\n" +
+	"\n" +
+	"nominators\x18\x05 \x03(\v2\x18.mindnet.subnet.v1.StakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\n" +
+	"nominators\"Q\n" +
+	"\x1bQueryStakesByColdkeyRequest\x122\n" +
+	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\"[\n" +
+	"\x1cQueryStakesByColdkeyResponse\x12;\n" +
+	"\x06stakes\x18\x01 \x03(\v2\x18.mindnet.subnet.v1.StakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06stakes\"6\n" +
+	"\x1cQueryRegistrationCostRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"e\n" +
+	"\x1dQueryRegistrationCostResponse\x12D\n" +
+	"\x04cost\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x04cost\" \n" +
+	"\x1eQuerySubnetCreationCostRequest\"g\n" +
+	"\x1fQuerySubnetCreationCostResponse\x12D\n" +
+	"\x04cost\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x04cost2\xee\r\n" +
 	"\x05Query\x12\x7f\n" +
-	"\x06Params\x12%.mindnet.subnet.v1.QueryParamsRequest\x1a&.mindnet.subnet.v1.QueryParamsResponse\"&\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/mindnet/subnet/v1/paramsB\xc4\x01\n" +
+	"\x06Params\x12%.mindnet.subnet.v1.QueryParamsRequest\x1a&.mindnet.subnet.v1.QueryParamsResponse\"&\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/mindnet/subnet/v1/params\x12\x83\x01\n" +
+	"\aSubnets\x12&.mindnet.subnet.v1.QuerySubnetsRequest\x1a'.mindnet.subnet.v1.QuerySubnetsResponse\"'\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1c\x12\x1a/mindnet/subnet/v1/subnets\x12\x89\x01\n" +
+	"\x06Subnet\x12%.mindnet.subnet.v1.QuerySubnetRequest\x1a&.mindnet.subnet.v1.QuerySubnetResponse\"0\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02%\x12#/mindnet/subnet/v1/subnets/{netuid}\x12\xb4\x01\n" +
+	"\x0fHyperparameters\x12..mindnet.subnet.v1.QueryHyperparametersRequest\x1a/.mindnet.subnet.v1.QueryHyperparametersResponse\"@\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x025\x123/mindnet/subnet/v1/subnets/{netuid}/hyperparameters\x12\x9c\x01\n" +
+	"\tMetagraph\x12(.mindnet.subnet.v1.QueryMetagraphRequest\x1a).mindnet.subnet.v1.QueryMetagraphResponse\":\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02/\x12-/mindnet/subnet/v1/subnets/{netuid}/metagraph\x12\x97\x01\n" +
+	"\x06Neuron\x12%.mindnet.subnet.v1.QueryNeuronRequest\x1a&.mindnet.subnet.v1.QueryNeuronResponse\">\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x023\x121/mindnet/subnet/v1/subnets/{netuid}/neurons/{uid}\x12\xb2\x01\n" +
+	"\x0eNeuronByHotkey\x12-.mindnet.subnet.v1.QueryNeuronByHotkeyRequest\x1a..mindnet.subnet.v1.QueryNeuronByHotkeyResponse\"A\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x026\x124/mindnet/subnet/v1/subnets/{netuid}/hotkeys/{hotkey}\x12\x8c\x01\n" +
+	"\x05Stake\x12$.mindnet.subnet.v1.QueryStakeRequest\x1a%.mindnet.subnet.v1.QueryStakeResponse\"6\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02+\x12)/mindnet/subnet/v1/hotkeys/{hotkey}/stake\x12\xad\x01\n" +
+	"\x0fStakesByColdkey\x12..mindnet.subnet.v1.QueryStakesByColdkeyRequest\x1a/.mindnet.subnet.v1.QueryStakesByColdkeyResponse\"9\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02.\x12,/mindnet/subnet/v1/coldkeys/{coldkey}/stakes\x12\xb9\x01\n" +
+	"\x10RegistrationCost\x12/.mindnet.subnet.v1.QueryRegistrationCostRequest\x1a0.mindnet.subnet.v1.QueryRegistrationCostResponse\"B\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x027\x125/mindnet/subnet/v1/subnets/{netuid}/registration_cost\x12\xb1\x01\n" +
+	"\x12SubnetCreationCost\x121.mindnet.subnet.v1.QuerySubnetCreationCostRequest\x1a2.mindnet.subnet.v1.QuerySubnetCreationCostResponse\"4\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02)\x12'/mindnet/subnet/v1/subnet_creation_costB\xc4\x01\n" +
 	"\x15com.mindnet.subnet.v1B\n" +
 	"QueryProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
@@ -132,21 +1354,79 @@ func file_mindnet_subnet_v1_query_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_query_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_mindnet_subnet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_mindnet_subnet_v1_query_proto_goTypes = []any{
-	(*QueryParamsRequest)(nil),  // 0: mindnet.subnet.v1.QueryParamsRequest
-	(*QueryParamsResponse)(nil), // 1: mindnet.subnet.v1.QueryParamsResponse
-	(*Params)(nil),              // 2: mindnet.subnet.v1.Params
+	(*QueryParamsRequest)(nil),              // 0: mindnet.subnet.v1.QueryParamsRequest
+	(*QueryParamsResponse)(nil),             // 1: mindnet.subnet.v1.QueryParamsResponse
+	(*QuerySubnetsRequest)(nil),             // 2: mindnet.subnet.v1.QuerySubnetsRequest
+	(*QuerySubnetsResponse)(nil),            // 3: mindnet.subnet.v1.QuerySubnetsResponse
+	(*QuerySubnetRequest)(nil),              // 4: mindnet.subnet.v1.QuerySubnetRequest
+	(*QuerySubnetResponse)(nil),             // 5: mindnet.subnet.v1.QuerySubnetResponse
+	(*QueryHyperparametersRequest)(nil),     // 6: mindnet.subnet.v1.QueryHyperparametersRequest
+	(*QueryHyperparametersResponse)(nil),    // 7: mindnet.subnet.v1.QueryHyperparametersResponse
+	(*NeuronInfo)(nil),                      // 8: mindnet.subnet.v1.NeuronInfo
+	(*QueryMetagraphRequest)(nil),           // 9: mindnet.subnet.v1.QueryMetagraphRequest
+	(*QueryMetagraphResponse)(nil),          // 10: mindnet.subnet.v1.QueryMetagraphResponse
+	(*QueryNeuronRequest)(nil),              // 11: mindnet.subnet.v1.QueryNeuronRequest
+	(*QueryNeuronResponse)(nil),             // 12: mindnet.subnet.v1.QueryNeuronResponse
+	(*QueryNeuronByHotkeyRequest)(nil),      // 13: mindnet.subnet.v1.QueryNeuronByHotkeyRequest
+	(*QueryNeuronByHotkeyResponse)(nil),     // 14: mindnet.subnet.v1.QueryNeuronByHotkeyResponse
+	(*QueryStakeRequest)(nil),               // 15: mindnet.subnet.v1.QueryStakeRequest
+	(*QueryStakeResponse)(nil),              // 16: mindnet.subnet.v1.QueryStakeResponse
+	(*QueryStakesByColdkeyRequest)(nil),     // 17: mindnet.subnet.v1.QueryStakesByColdkeyRequest
+	(*QueryStakesByColdkeyResponse)(nil),    // 18: mindnet.subnet.v1.QueryStakesByColdkeyResponse
+	(*QueryRegistrationCostRequest)(nil),    // 19: mindnet.subnet.v1.QueryRegistrationCostRequest
+	(*QueryRegistrationCostResponse)(nil),   // 20: mindnet.subnet.v1.QueryRegistrationCostResponse
+	(*QuerySubnetCreationCostRequest)(nil),  // 21: mindnet.subnet.v1.QuerySubnetCreationCostRequest
+	(*QuerySubnetCreationCostResponse)(nil), // 22: mindnet.subnet.v1.QuerySubnetCreationCostResponse
+	(*Params)(nil),                          // 23: mindnet.subnet.v1.Params
+	(*v1beta1.PageRequest)(nil),             // 24: cosmos.base.query.v1beta1.PageRequest
+	(*Subnet)(nil),                          // 25: mindnet.subnet.v1.Subnet
+	(*v1beta1.PageResponse)(nil),            // 26: cosmos.base.query.v1beta1.PageResponse
+	(*Hyperparameters)(nil),                 // 27: mindnet.subnet.v1.Hyperparameters
+	(*AxonInfo)(nil),                        // 28: mindnet.subnet.v1.AxonInfo
+	(*Stake)(nil),                           // 29: mindnet.subnet.v1.Stake
 }
 var file_mindnet_subnet_v1_query_proto_depIdxs = []int32{
-	2, // 0: mindnet.subnet.v1.QueryParamsResponse.params:type_name -> mindnet.subnet.v1.Params
-	0, // 1: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
-	1, // 2: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
-	2, // [2:3] is the sub-list for method output_type
-	1, // [1:2] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	23, // 0: mindnet.subnet.v1.QueryParamsResponse.params:type_name -> mindnet.subnet.v1.Params
+	24, // 1: mindnet.subnet.v1.QuerySubnetsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
+	25, // 2: mindnet.subnet.v1.QuerySubnetsResponse.subnets:type_name -> mindnet.subnet.v1.Subnet
+	26, // 3: mindnet.subnet.v1.QuerySubnetsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
+	25, // 4: mindnet.subnet.v1.QuerySubnetResponse.subnet:type_name -> mindnet.subnet.v1.Subnet
+	27, // 5: mindnet.subnet.v1.QueryHyperparametersResponse.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	28, // 6: mindnet.subnet.v1.NeuronInfo.axon:type_name -> mindnet.subnet.v1.AxonInfo
+	8,  // 7: mindnet.subnet.v1.QueryMetagraphResponse.neurons:type_name -> mindnet.subnet.v1.NeuronInfo
+	8,  // 8: mindnet.subnet.v1.QueryNeuronResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
+	8,  // 9: mindnet.subnet.v1.QueryNeuronByHotkeyResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
+	29, // 10: mindnet.subnet.v1.QueryStakeResponse.nominators:type_name -> mindnet.subnet.v1.Stake
+	29, // 11: mindnet.subnet.v1.QueryStakesByColdkeyResponse.stakes:type_name -> mindnet.subnet.v1.Stake
+	0,  // 12: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
+	2,  // 13: mindnet.subnet.v1.Query.Subnets:input_type -> mindnet.subnet.v1.QuerySubnetsRequest
+	4,  // 14: mindnet.subnet.v1.Query.Subnet:input_type -> mindnet.subnet.v1.QuerySubnetRequest
+	6,  // 15: mindnet.subnet.v1.Query.Hyperparameters:input_type -> mindnet.subnet.v1.QueryHyperparametersRequest
+	9,  // 16: mindnet.subnet.v1.Query.Metagraph:input_type -> mindnet.subnet.v1.QueryMetagraphRequest
+	11, // 17: mindnet.subnet.v1.Query.Neuron:input_type -> mindnet.subnet.v1.QueryNeuronRequest
+	13, // 18: mindnet.subnet.v1.Query.NeuronByHotkey:input_type -> mindnet.subnet.v1.QueryNeuronByHotkeyRequest
+	15, // 19: mindnet.subnet.v1.Query.Stake:input_type -> mindnet.subnet.v1.QueryStakeRequest
+	17, // 20: mindnet.subnet.v1.Query.StakesByColdkey:input_type -> mindnet.subnet.v1.QueryStakesByColdkeyRequest
+	19, // 21: mindnet.subnet.v1.Query.RegistrationCost:input_type -> mindnet.subnet.v1.QueryRegistrationCostRequest
+	21, // 22: mindnet.subnet.v1.Query.SubnetCreationCost:input_type -> mindnet.subnet.v1.QuerySubnetCreationCostRequest
+	1,  // 23: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
+	3,  // 24: mindnet.subnet.v1.Query.Subnets:output_type -> mindnet.subnet.v1.QuerySubnetsResponse
+	5,  // 25: mindnet.subnet.v1.Query.Subnet:output_type -> mindnet.subnet.v1.QuerySubnetResponse
+	7,  // 26: mindnet.subnet.v1.Query.Hyperparameters:output_type -> mindnet.subnet.v1.QueryHyperparametersResponse
+	10, // 27: mindnet.subnet.v1.Query.Metagraph:output_type -> mindnet.subnet.v1.QueryMetagraphResponse
+	12, // 28: mindnet.subnet.v1.Query.Neuron:output_type -> mindnet.subnet.v1.QueryNeuronResponse
+	14, // 29: mindnet.subnet.v1.Query.NeuronByHotkey:output_type -> mindnet.subnet.v1.QueryNeuronByHotkeyResponse
+	16, // 30: mindnet.subnet.v1.Query.Stake:output_type -> mindnet.subnet.v1.QueryStakeResponse
+	18, // 31: mindnet.subnet.v1.Query.StakesByColdkey:output_type -> mindnet.subnet.v1.QueryStakesByColdkeyResponse
+	20, // 32: mindnet.subnet.v1.Query.RegistrationCost:output_type -> mindnet.subnet.v1.QueryRegistrationCostResponse
+	22, // 33: mindnet.subnet.v1.Query.SubnetCreationCost:output_type -> mindnet.subnet.v1.QuerySubnetCreationCostResponse
+	23, // [23:34] is the sub-list for method output_type
+	12, // [12:23] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_query_proto_init() }
@@ -155,13 +1435,14 @@ func file_mindnet_subnet_v1_query_proto_init() {
 		return
 	}
 	file_mindnet_subnet_v1_params_proto_init()
+	file_mindnet_subnet_v1_subnet_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_query_proto_rawDesc), len(file_mindnet_subnet_v1_query_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,7 +19,17 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Query_Params_FullMethodName = "/mindnet.subnet.v1.Query/Params"
+	Query_Params_FullMethodName             = "/mindnet.subnet.v1.Query/Params"
+	Query_Subnets_FullMethodName            = "/mindnet.subnet.v1.Query/Subnets"
+	Query_Subnet_FullMethodName             = "/mindnet.subnet.v1.Query/Subnet"
+	Query_Hyperparameters_FullMethodName    = "/mindnet.subnet.v1.Query/Hyperparameters"
+	Query_Metagraph_FullMethodName          = "/mindnet.subnet.v1.Query/Metagraph"
+	Query_Neuron_FullMethodName             = "/mindnet.subnet.v1.Query/Neuron"
+	Query_NeuronByHotkey_FullMethodName     = "/mindnet.subnet.v1.Query/NeuronByHotkey"
+	Query_Stake_FullMethodName              = "/mindnet.subnet.v1.Query/Stake"
+	Query_StakesByColdkey_FullMethodName    = "/mindnet.subnet.v1.Query/StakesByColdkey"
+	Query_RegistrationCost_FullMethodName   = "/mindnet.subnet.v1.Query/RegistrationCost"
+	Query_SubnetCreationCost_FullMethodName = "/mindnet.subnet.v1.Query/SubnetCreationCost"
 )
 
 // QueryClient is the client API for Query service.
@@ -31,6 +41,26 @@ const (
 type QueryClient interface {
 	// Params returns the module's governance-set parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Subnets lists subnets by netuid.
+	Subnets(ctx context.Context, in *QuerySubnetsRequest, opts ...grpc.CallOption) (*QuerySubnetsResponse, error)
+	// Subnet returns one subnet with its owner, lock, hyperparameters and neuron count.
+	Subnet(ctx context.Context, in *QuerySubnetRequest, opts ...grpc.CallOption) (*QuerySubnetResponse, error)
+	// Hyperparameters returns one subnet's hyperparameters.
+	Hyperparameters(ctx context.Context, in *QueryHyperparametersRequest, opts ...grpc.CallOption) (*QueryHyperparametersResponse, error)
+	// Metagraph returns every neuron of a subnet, by UID.
+	Metagraph(ctx context.Context, in *QueryMetagraphRequest, opts ...grpc.CallOption) (*QueryMetagraphResponse, error)
+	// Neuron returns the neuron at one UID.
+	Neuron(ctx context.Context, in *QueryNeuronRequest, opts ...grpc.CallOption) (*QueryNeuronResponse, error)
+	// NeuronByHotkey returns the neuron a hotkey holds on a subnet.
+	NeuronByHotkey(ctx context.Context, in *QueryNeuronByHotkeyRequest, opts ...grpc.CallOption) (*QueryNeuronByHotkeyResponse, error)
+	// Stake returns a hotkey's total stake, its owner, its take and every nominator.
+	Stake(ctx context.Context, in *QueryStakeRequest, opts ...grpc.CallOption) (*QueryStakeResponse, error)
+	// StakesByColdkey returns every stake a coldkey holds.
+	StakesByColdkey(ctx context.Context, in *QueryStakesByColdkeyRequest, opts ...grpc.CallOption) (*QueryStakesByColdkeyResponse, error)
+	// RegistrationCost returns what registering on a subnet burns now.
+	RegistrationCost(ctx context.Context, in *QueryRegistrationCostRequest, opts ...grpc.CallOption) (*QueryRegistrationCostResponse, error)
+	// SubnetCreationCost returns what creating a subnet locks now.
+	SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error)
 }
 
 type queryClient struct {
@@ -51,6 +81,106 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Subnets(ctx context.Context, in *QuerySubnetsRequest, opts ...grpc.CallOption) (*QuerySubnetsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QuerySubnetsResponse)
+	err := c.cc.Invoke(ctx, Query_Subnets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Subnet(ctx context.Context, in *QuerySubnetRequest, opts ...grpc.CallOption) (*QuerySubnetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QuerySubnetResponse)
+	err := c.cc.Invoke(ctx, Query_Subnet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Hyperparameters(ctx context.Context, in *QueryHyperparametersRequest, opts ...grpc.CallOption) (*QueryHyperparametersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryHyperparametersResponse)
+	err := c.cc.Invoke(ctx, Query_Hyperparameters_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Metagraph(ctx context.Context, in *QueryMetagraphRequest, opts ...grpc.CallOption) (*QueryMetagraphResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryMetagraphResponse)
+	err := c.cc.Invoke(ctx, Query_Metagraph_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Neuron(ctx context.Context, in *QueryNeuronRequest, opts ...grpc.CallOption) (*QueryNeuronResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryNeuronResponse)
+	err := c.cc.Invoke(ctx, Query_Neuron_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) NeuronByHotkey(ctx context.Context, in *QueryNeuronByHotkeyRequest, opts ...grpc.CallOption) (*QueryNeuronByHotkeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryNeuronByHotkeyResponse)
+	err := c.cc.Invoke(ctx, Query_NeuronByHotkey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Stake(ctx context.Context, in *QueryStakeRequest, opts ...grpc.CallOption) (*QueryStakeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryStakeResponse)
+	err := c.cc.Invoke(ctx, Query_Stake_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) StakesByColdkey(ctx context.Context, in *QueryStakesByColdkeyRequest, opts ...grpc.CallOption) (*QueryStakesByColdkeyResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryStakesByColdkeyResponse)
+	err := c.cc.Invoke(ctx, Query_StakesByColdkey_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) RegistrationCost(ctx context.Context, in *QueryRegistrationCostRequest, opts ...grpc.CallOption) (*QueryRegistrationCostResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryRegistrationCostResponse)
+	err := c.cc.Invoke(ctx, Query_RegistrationCost_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QuerySubnetCreationCostResponse)
+	err := c.cc.Invoke(ctx, Query_SubnetCreationCost_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -60,6 +190,26 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 type QueryServer interface {
 	// Params returns the module's governance-set parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Subnets lists subnets by netuid.
+	Subnets(context.Context, *QuerySubnetsRequest) (*QuerySubnetsResponse, error)
+	// Subnet returns one subnet with its owner, lock, hyperparameters and neuron count.
+	Subnet(context.Context, *QuerySubnetRequest) (*QuerySubnetResponse, error)
+	// Hyperparameters returns one subnet's hyperparameters.
+	Hyperparameters(context.Context, *QueryHyperparametersRequest) (*QueryHyperparametersResponse, error)
+	// Metagraph returns every neuron of a subnet, by UID.
+	Metagraph(context.Context, *QueryMetagraphRequest) (*QueryMetagraphResponse, error)
+	// Neuron returns the neuron at one UID.
+	Neuron(context.Context, *QueryNeuronRequest) (*QueryNeuronResponse, error)
+	// NeuronByHotkey returns the neuron a hotkey holds on a subnet.
+	NeuronByHotkey(context.Context, *QueryNeuronByHotkeyRequest) (*QueryNeuronByHotkeyResponse, error)
+	// Stake returns a hotkey's total stake, its owner, its take and every nominator.
+	Stake(context.Context, *QueryStakeRequest) (*QueryStakeResponse, error)
+	// StakesByColdkey returns every stake a coldkey holds.
+	StakesByColdkey(context.Context, *QueryStakesByColdkeyRequest) (*QueryStakesByColdkeyResponse, error)
+	// RegistrationCost returns what registering on a subnet burns now.
+	RegistrationCost(context.Context, *QueryRegistrationCostRequest) (*QueryRegistrationCostResponse, error)
+	// SubnetCreationCost returns what creating a subnet locks now.
+	SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -72,6 +222,36 @@ type UnimplementedQueryServer struct{}
 
 func (UnimplementedQueryServer) Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Params not implemented")
+}
+func (UnimplementedQueryServer) Subnets(context.Context, *QuerySubnetsRequest) (*QuerySubnetsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Subnets not implemented")
+}
+func (UnimplementedQueryServer) Subnet(context.Context, *QuerySubnetRequest) (*QuerySubnetResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Subnet not implemented")
+}
+func (UnimplementedQueryServer) Hyperparameters(context.Context, *QueryHyperparametersRequest) (*QueryHyperparametersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Hyperparameters not implemented")
+}
+func (UnimplementedQueryServer) Metagraph(context.Context, *QueryMetagraphRequest) (*QueryMetagraphResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Metagraph not implemented")
+}
+func (UnimplementedQueryServer) Neuron(context.Context, *QueryNeuronRequest) (*QueryNeuronResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Neuron not implemented")
+}
+func (UnimplementedQueryServer) NeuronByHotkey(context.Context, *QueryNeuronByHotkeyRequest) (*QueryNeuronByHotkeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method NeuronByHotkey not implemented")
+}
+func (UnimplementedQueryServer) Stake(context.Context, *QueryStakeRequest) (*QueryStakeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Stake not implemented")
+}
+func (UnimplementedQueryServer) StakesByColdkey(context.Context, *QueryStakesByColdkeyRequest) (*QueryStakesByColdkeyResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method StakesByColdkey not implemented")
+}
+func (UnimplementedQueryServer) RegistrationCost(context.Context, *QueryRegistrationCostRequest) (*QueryRegistrationCostResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RegistrationCost not implemented")
+}
+func (UnimplementedQueryServer) SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SubnetCreationCost not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -112,6 +292,186 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Subnets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySubnetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Subnets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Subnets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Subnets(ctx, req.(*QuerySubnetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Subnet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySubnetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Subnet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Subnet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Subnet(ctx, req.(*QuerySubnetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Hyperparameters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryHyperparametersRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Hyperparameters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Hyperparameters_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Hyperparameters(ctx, req.(*QueryHyperparametersRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Metagraph_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMetagraphRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Metagraph(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Metagraph_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Metagraph(ctx, req.(*QueryMetagraphRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Neuron_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNeuronRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Neuron(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Neuron_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Neuron(ctx, req.(*QueryNeuronRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_NeuronByHotkey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNeuronByHotkeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).NeuronByHotkey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_NeuronByHotkey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).NeuronByHotkey(ctx, req.(*QueryNeuronByHotkeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Stake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryStakeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Stake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Stake_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Stake(ctx, req.(*QueryStakeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_StakesByColdkey_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryStakesByColdkeyRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).StakesByColdkey(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_StakesByColdkey_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).StakesByColdkey(ctx, req.(*QueryStakesByColdkeyRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_RegistrationCost_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRegistrationCostRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RegistrationCost(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_RegistrationCost_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RegistrationCost(ctx, req.(*QueryRegistrationCostRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_SubnetCreationCost_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySubnetCreationCostRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).SubnetCreationCost(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_SubnetCreationCost_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).SubnetCreationCost(ctx, req.(*QuerySubnetCreationCostRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -122,6 +482,46 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Subnets",
+			Handler:    _Query_Subnets_Handler,
+		},
+		{
+			MethodName: "Subnet",
+			Handler:    _Query_Subnet_Handler,
+		},
+		{
+			MethodName: "Hyperparameters",
+			Handler:    _Query_Hyperparameters_Handler,
+		},
+		{
+			MethodName: "Metagraph",
+			Handler:    _Query_Metagraph_Handler,
+		},
+		{
+			MethodName: "Neuron",
+			Handler:    _Query_Neuron_Handler,
+		},
+		{
+			MethodName: "NeuronByHotkey",
+			Handler:    _Query_NeuronByHotkey_Handler,
+		},
+		{
+			MethodName: "Stake",
+			Handler:    _Query_Stake_Handler,
+		},
+		{
+			MethodName: "StakesByColdkey",
+			Handler:    _Query_StakesByColdkey_Handler,
+		},
+		{
+			MethodName: "RegistrationCost",
+			Handler:    _Query_RegistrationCost_Handler,
+		},
+		{
+			MethodName: "SubnetCreationCost",
+			Handler:    _Query_SubnetCreationCost_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -117,17 +117,899 @@ func (*MsgUpdateParamsResponse) Descriptor() ([]byte, []int) {
 	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{1}
 }
 
+// MsgCreateSubnet opens a subnet owned by owner.
+type MsgCreateSubnet struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Owner         string                 `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgCreateSubnet) Reset() {
+	*x = MsgCreateSubnet{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgCreateSubnet) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgCreateSubnet) ProtoMessage() {}
+
+func (x *MsgCreateSubnet) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgCreateSubnet.ProtoReflect.Descriptor instead.
+func (*MsgCreateSubnet) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *MsgCreateSubnet) GetOwner() string {
+	if x != nil {
+		return x.Owner
+	}
+	return ""
+}
+
+func (x *MsgCreateSubnet) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// MsgCreateSubnetResponse names the new subnet and what it locked.
+type MsgCreateSubnetResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Lock          string                 `protobuf:"bytes,2,opt,name=lock,proto3" json:"lock,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgCreateSubnetResponse) Reset() {
+	*x = MsgCreateSubnetResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgCreateSubnetResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgCreateSubnetResponse) ProtoMessage() {}
+
+func (x *MsgCreateSubnetResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgCreateSubnetResponse.ProtoReflect.Descriptor instead.
+func (*MsgCreateSubnetResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *MsgCreateSubnetResponse) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgCreateSubnetResponse) GetLock() string {
+	if x != nil {
+		return x.Lock
+	}
+	return ""
+}
+
+// MsgTransferSubnetOwnership hands netuid from owner to new_owner.
+type MsgTransferSubnetOwnership struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Owner         string                 `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Netuid        uint32                 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	NewOwner      string                 `protobuf:"bytes,3,opt,name=new_owner,json=newOwner,proto3" json:"new_owner,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgTransferSubnetOwnership) Reset() {
+	*x = MsgTransferSubnetOwnership{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgTransferSubnetOwnership) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgTransferSubnetOwnership) ProtoMessage() {}
+
+func (x *MsgTransferSubnetOwnership) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgTransferSubnetOwnership.ProtoReflect.Descriptor instead.
+func (*MsgTransferSubnetOwnership) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MsgTransferSubnetOwnership) GetOwner() string {
+	if x != nil {
+		return x.Owner
+	}
+	return ""
+}
+
+func (x *MsgTransferSubnetOwnership) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgTransferSubnetOwnership) GetNewOwner() string {
+	if x != nil {
+		return x.NewOwner
+	}
+	return ""
+}
+
+// MsgTransferSubnetOwnershipResponse is empty.
+type MsgTransferSubnetOwnershipResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgTransferSubnetOwnershipResponse) Reset() {
+	*x = MsgTransferSubnetOwnershipResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgTransferSubnetOwnershipResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgTransferSubnetOwnershipResponse) ProtoMessage() {}
+
+func (x *MsgTransferSubnetOwnershipResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgTransferSubnetOwnershipResponse.ProtoReflect.Descriptor instead.
+func (*MsgTransferSubnetOwnershipResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{5}
+}
+
+// MsgSetHyperparameters replaces every hyperparameter of netuid.
+type MsgSetHyperparameters struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// authority is the subnet owner or the gov module account.
+	Authority       string           `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	Netuid          uint32           `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hyperparameters *Hyperparameters `protobuf:"bytes,3,opt,name=hyperparameters,proto3" json:"hyperparameters,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *MsgSetHyperparameters) Reset() {
+	*x = MsgSetHyperparameters{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgSetHyperparameters) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgSetHyperparameters) ProtoMessage() {}
+
+func (x *MsgSetHyperparameters) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgSetHyperparameters.ProtoReflect.Descriptor instead.
+func (*MsgSetHyperparameters) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *MsgSetHyperparameters) GetAuthority() string {
+	if x != nil {
+		return x.Authority
+	}
+	return ""
+}
+
+func (x *MsgSetHyperparameters) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgSetHyperparameters) GetHyperparameters() *Hyperparameters {
+	if x != nil {
+		return x.Hyperparameters
+	}
+	return nil
+}
+
+// MsgSetHyperparametersResponse is empty.
+type MsgSetHyperparametersResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgSetHyperparametersResponse) Reset() {
+	*x = MsgSetHyperparametersResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgSetHyperparametersResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgSetHyperparametersResponse) ProtoMessage() {}
+
+func (x *MsgSetHyperparametersResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgSetHyperparametersResponse.ProtoReflect.Descriptor instead.
+func (*MsgSetHyperparametersResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{7}
+}
+
+// MsgRegisterNeuron registers hotkey on netuid, paid by coldkey.
+type MsgRegisterNeuron struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey       string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Netuid        uint32                 `protobuf:"varint,3,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgRegisterNeuron) Reset() {
+	*x = MsgRegisterNeuron{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgRegisterNeuron) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgRegisterNeuron) ProtoMessage() {}
+
+func (x *MsgRegisterNeuron) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgRegisterNeuron.ProtoReflect.Descriptor instead.
+func (*MsgRegisterNeuron) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *MsgRegisterNeuron) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+func (x *MsgRegisterNeuron) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgRegisterNeuron) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+// MsgRegisterNeuronResponse names the UID the hotkey got and what was burned.
+type MsgRegisterNeuronResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uid           uint32                 `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	Burned        string                 `protobuf:"bytes,2,opt,name=burned,proto3" json:"burned,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgRegisterNeuronResponse) Reset() {
+	*x = MsgRegisterNeuronResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgRegisterNeuronResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgRegisterNeuronResponse) ProtoMessage() {}
+
+func (x *MsgRegisterNeuronResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgRegisterNeuronResponse.ProtoReflect.Descriptor instead.
+func (*MsgRegisterNeuronResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *MsgRegisterNeuronResponse) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+func (x *MsgRegisterNeuronResponse) GetBurned() string {
+	if x != nil {
+		return x.Burned
+	}
+	return ""
+}
+
+// MsgServeAxon records the hotkey's axon on netuid.
+type MsgServeAxon struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Hotkey        string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Netuid        uint32                 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Ip            string                 `protobuf:"bytes,3,opt,name=ip,proto3" json:"ip,omitempty"`
+	Port          uint32                 `protobuf:"varint,4,opt,name=port,proto3" json:"port,omitempty"`
+	Protocol      uint32                 `protobuf:"varint,5,opt,name=protocol,proto3" json:"protocol,omitempty"`
+	Version       uint32                 `protobuf:"varint,6,opt,name=version,proto3" json:"version,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgServeAxon) Reset() {
+	*x = MsgServeAxon{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgServeAxon) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgServeAxon) ProtoMessage() {}
+
+func (x *MsgServeAxon) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgServeAxon.ProtoReflect.Descriptor instead.
+func (*MsgServeAxon) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *MsgServeAxon) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgServeAxon) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgServeAxon) GetIp() string {
+	if x != nil {
+		return x.Ip
+	}
+	return ""
+}
+
+func (x *MsgServeAxon) GetPort() uint32 {
+	if x != nil {
+		return x.Port
+	}
+	return 0
+}
+
+func (x *MsgServeAxon) GetProtocol() uint32 {
+	if x != nil {
+		return x.Protocol
+	}
+	return 0
+}
+
+func (x *MsgServeAxon) GetVersion() uint32 {
+	if x != nil {
+		return x.Version
+	}
+	return 0
+}
+
+// MsgServeAxonResponse is empty.
+type MsgServeAxonResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgServeAxonResponse) Reset() {
+	*x = MsgServeAxonResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgServeAxonResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgServeAxonResponse) ProtoMessage() {}
+
+func (x *MsgServeAxonResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgServeAxonResponse.ProtoReflect.Descriptor instead.
+func (*MsgServeAxonResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{11}
+}
+
+// MsgAddStake stakes amount umind from coldkey behind hotkey.
+type MsgAddStake struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey       string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount        string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgAddStake) Reset() {
+	*x = MsgAddStake{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgAddStake) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgAddStake) ProtoMessage() {}
+
+func (x *MsgAddStake) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgAddStake.ProtoReflect.Descriptor instead.
+func (*MsgAddStake) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *MsgAddStake) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+func (x *MsgAddStake) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgAddStake) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+// MsgAddStakeResponse is empty.
+type MsgAddStakeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgAddStakeResponse) Reset() {
+	*x = MsgAddStakeResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgAddStakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgAddStakeResponse) ProtoMessage() {}
+
+func (x *MsgAddStakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgAddStakeResponse.ProtoReflect.Descriptor instead.
+func (*MsgAddStakeResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{13}
+}
+
+// MsgRemoveStake unstakes amount umind of coldkey's stake behind hotkey.
+type MsgRemoveStake struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey       string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount        string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgRemoveStake) Reset() {
+	*x = MsgRemoveStake{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgRemoveStake) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgRemoveStake) ProtoMessage() {}
+
+func (x *MsgRemoveStake) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgRemoveStake.ProtoReflect.Descriptor instead.
+func (*MsgRemoveStake) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *MsgRemoveStake) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+func (x *MsgRemoveStake) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgRemoveStake) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+// MsgRemoveStakeResponse is empty.
+type MsgRemoveStakeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgRemoveStakeResponse) Reset() {
+	*x = MsgRemoveStakeResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgRemoveStakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgRemoveStakeResponse) ProtoMessage() {}
+
+func (x *MsgRemoveStakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgRemoveStakeResponse.ProtoReflect.Descriptor instead.
+func (*MsgRemoveStakeResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{15}
+}
+
+// MsgSetDelegateTake sets hotkey's take in basis points.
+type MsgSetDelegateTake struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Hotkey        string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Take          uint32                 `protobuf:"varint,2,opt,name=take,proto3" json:"take,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgSetDelegateTake) Reset() {
+	*x = MsgSetDelegateTake{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgSetDelegateTake) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgSetDelegateTake) ProtoMessage() {}
+
+func (x *MsgSetDelegateTake) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgSetDelegateTake.ProtoReflect.Descriptor instead.
+func (*MsgSetDelegateTake) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *MsgSetDelegateTake) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgSetDelegateTake) GetTake() uint32 {
+	if x != nil {
+		return x.Take
+	}
+	return 0
+}
+
+// MsgSetDelegateTakeResponse is empty.
+type MsgSetDelegateTakeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgSetDelegateTakeResponse) Reset() {
+	*x = MsgSetDelegateTakeResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgSetDelegateTakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgSetDelegateTakeResponse) ProtoMessage() {}
+
+func (x *MsgSetDelegateTakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgSetDelegateTakeResponse.ProtoReflect.Descriptor instead.
+func (*MsgSetDelegateTakeResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{17}
+}
+
 var File_mindnet_subnet_v1_tx_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
 	"\n" +
-	"\x1amindnet/subnet/v1/tx.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x17cosmos/msg/v1/msg.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\"\xbc\x01\n" +
+	"\x1amindnet/subnet/v1/tx.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x17cosmos/msg/v1/msg.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xbc\x01\n" +
 	"\x0fMsgUpdateParams\x126\n" +
 	"\tauthority\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\tauthority\x12<\n" +
 	"\x06params\x18\x02 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params:3\x82\xe7\xb0*\tauthority\x8a\xe7\xb0* mindnet/x/subnet/MsgUpdateParams\"\x19\n" +
-	"\x17MsgUpdateParamsResponse2l\n" +
+	"\x17MsgUpdateParamsResponse\"\x86\x01\n" +
+	"\x0fMsgCreateSubnet\x12.\n" +
+	"\x05owner\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x05owner\x12\x12\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name:/\x82\xe7\xb0*\x05owner\x8a\xe7\xb0* mindnet/x/subnet/MsgCreateSubnet\"w\n" +
+	"\x17MsgCreateSubnetResponse\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12D\n" +
+	"\x04lock\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x04lock\"\xd1\x01\n" +
+	"\x1aMsgTransferSubnetOwnership\x12.\n" +
+	"\x05owner\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x05owner\x12\x16\n" +
+	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x125\n" +
+	"\tnew_owner\x18\x03 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\bnewOwner:4\x82\xe7\xb0*\x05owner\x8a\xe7\xb0*%mindnet/x/subnet/MsgTransferOwnership\"$\n" +
+	"\"MsgTransferSubnetOwnershipResponse\"\xfb\x01\n" +
+	"\x15MsgSetHyperparameters\x126\n" +
+	"\tauthority\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\tauthority\x12\x16\n" +
+	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x12W\n" +
+	"\x0fhyperparameters\x18\x03 \x01(\v2\".mindnet.subnet.v1.HyperparametersB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x0fhyperparameters:9\x82\xe7\xb0*\tauthority\x8a\xe7\xb0*&mindnet/x/subnet/MsgSetHyperparameters\"\x1f\n" +
+	"\x1dMsgSetHyperparametersResponse\"\xc6\x01\n" +
+	"\x11MsgRegisterNeuron\x122\n" +
+	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x16\n" +
+	"\x06netuid\x18\x03 \x01(\rR\x06netuid:3\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\"mindnet/x/subnet/MsgRegisterNeuron\"w\n" +
+	"\x19MsgRegisterNeuronResponse\x12\x10\n" +
+	"\x03uid\x18\x01 \x01(\rR\x03uid\x12H\n" +
+	"\x06burned\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06burned\"\xe1\x01\n" +
+	"\fMsgServeAxon\x120\n" +
+	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x16\n" +
+	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x12\x0e\n" +
+	"\x02ip\x18\x03 \x01(\tR\x02ip\x12\x12\n" +
+	"\x04port\x18\x04 \x01(\rR\x04port\x12\x1a\n" +
+	"\bprotocol\x18\x05 \x01(\rR\bprotocol\x12\x18\n" +
+	"\aversion\x18\x06 \x01(\rR\aversion:-\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*\x1dmindnet/x/subnet/MsgServeAxon\"\x16\n" +
+	"\x14MsgServeAxonResponse\"\xec\x01\n" +
+	"\vMsgAddStake\x122\n" +
+	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12H\n" +
+	"\x06amount\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount:-\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\x1cmindnet/x/subnet/MsgAddStake\"\x15\n" +
+	"\x13MsgAddStakeResponse\"\xf2\x01\n" +
+	"\x0eMsgRemoveStake\x122\n" +
+	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12H\n" +
+	"\x06amount\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount:0\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\x1fmindnet/x/subnet/MsgRemoveStake\"\x18\n" +
+	"\x16MsgRemoveStakeResponse\"\x8f\x01\n" +
+	"\x12MsgSetDelegateTake\x120\n" +
+	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x12\n" +
+	"\x04take\x18\x02 \x01(\rR\x04take:3\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*#mindnet/x/subnet/MsgSetDelegateTake\"\x1c\n" +
+	"\x1aMsgSetDelegateTakeResponse2\x96\a\n" +
 	"\x03Msg\x12^\n" +
-	"\fUpdateParams\x12\".mindnet.subnet.v1.MsgUpdateParams\x1a*.mindnet.subnet.v1.MsgUpdateParamsResponse\x1a\x05\x80\xe7\xb0*\x01B\xc1\x01\n" +
+	"\fUpdateParams\x12\".mindnet.subnet.v1.MsgUpdateParams\x1a*.mindnet.subnet.v1.MsgUpdateParamsResponse\x12^\n" +
+	"\fCreateSubnet\x12\".mindnet.subnet.v1.MsgCreateSubnet\x1a*.mindnet.subnet.v1.MsgCreateSubnetResponse\x12\x7f\n" +
+	"\x17TransferSubnetOwnership\x12-.mindnet.subnet.v1.MsgTransferSubnetOwnership\x1a5.mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse\x12p\n" +
+	"\x12SetHyperparameters\x12(.mindnet.subnet.v1.MsgSetHyperparameters\x1a0.mindnet.subnet.v1.MsgSetHyperparametersResponse\x12d\n" +
+	"\x0eRegisterNeuron\x12$.mindnet.subnet.v1.MsgRegisterNeuron\x1a,.mindnet.subnet.v1.MsgRegisterNeuronResponse\x12U\n" +
+	"\tServeAxon\x12\x1f.mindnet.subnet.v1.MsgServeAxon\x1a'.mindnet.subnet.v1.MsgServeAxonResponse\x12R\n" +
+	"\bAddStake\x12\x1e.mindnet.subnet.v1.MsgAddStake\x1a&.mindnet.subnet.v1.MsgAddStakeResponse\x12[\n" +
+	"\vRemoveStake\x12!.mindnet.subnet.v1.MsgRemoveStake\x1a).mindnet.subnet.v1.MsgRemoveStakeResponse\x12g\n" +
+	"\x0fSetDelegateTake\x12%.mindnet.subnet.v1.MsgSetDelegateTake\x1a-.mindnet.subnet.v1.MsgSetDelegateTakeResponse\x1a\x05\x80\xe7\xb0*\x01B\xc1\x01\n" +
 	"\x15com.mindnet.subnet.v1B\aTxProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -142,21 +1024,55 @@ func file_mindnet_subnet_v1_tx_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_tx_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_mindnet_subnet_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_mindnet_subnet_v1_tx_proto_goTypes = []any{
-	(*MsgUpdateParams)(nil),         // 0: mindnet.subnet.v1.MsgUpdateParams
-	(*MsgUpdateParamsResponse)(nil), // 1: mindnet.subnet.v1.MsgUpdateParamsResponse
-	(*Params)(nil),                  // 2: mindnet.subnet.v1.Params
+	(*MsgUpdateParams)(nil),                    // 0: mindnet.subnet.v1.MsgUpdateParams
+	(*MsgUpdateParamsResponse)(nil),            // 1: mindnet.subnet.v1.MsgUpdateParamsResponse
+	(*MsgCreateSubnet)(nil),                    // 2: mindnet.subnet.v1.MsgCreateSubnet
+	(*MsgCreateSubnetResponse)(nil),            // 3: mindnet.subnet.v1.MsgCreateSubnetResponse
+	(*MsgTransferSubnetOwnership)(nil),         // 4: mindnet.subnet.v1.MsgTransferSubnetOwnership
+	(*MsgTransferSubnetOwnershipResponse)(nil), // 5: mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse
+	(*MsgSetHyperparameters)(nil),              // 6: mindnet.subnet.v1.MsgSetHyperparameters
+	(*MsgSetHyperparametersResponse)(nil),      // 7: mindnet.subnet.v1.MsgSetHyperparametersResponse
+	(*MsgRegisterNeuron)(nil),                  // 8: mindnet.subnet.v1.MsgRegisterNeuron
+	(*MsgRegisterNeuronResponse)(nil),          // 9: mindnet.subnet.v1.MsgRegisterNeuronResponse
+	(*MsgServeAxon)(nil),                       // 10: mindnet.subnet.v1.MsgServeAxon
+	(*MsgServeAxonResponse)(nil),               // 11: mindnet.subnet.v1.MsgServeAxonResponse
+	(*MsgAddStake)(nil),                        // 12: mindnet.subnet.v1.MsgAddStake
+	(*MsgAddStakeResponse)(nil),                // 13: mindnet.subnet.v1.MsgAddStakeResponse
+	(*MsgRemoveStake)(nil),                     // 14: mindnet.subnet.v1.MsgRemoveStake
+	(*MsgRemoveStakeResponse)(nil),             // 15: mindnet.subnet.v1.MsgRemoveStakeResponse
+	(*MsgSetDelegateTake)(nil),                 // 16: mindnet.subnet.v1.MsgSetDelegateTake
+	(*MsgSetDelegateTakeResponse)(nil),         // 17: mindnet.subnet.v1.MsgSetDelegateTakeResponse
+	(*Params)(nil),                             // 18: mindnet.subnet.v1.Params
+	(*Hyperparameters)(nil),                    // 19: mindnet.subnet.v1.Hyperparameters
 }
 var file_mindnet_subnet_v1_tx_proto_depIdxs = []int32{
-	2, // 0: mindnet.subnet.v1.MsgUpdateParams.params:type_name -> mindnet.subnet.v1.Params
-	0, // 1: mindnet.subnet.v1.Msg.UpdateParams:input_type -> mindnet.subnet.v1.MsgUpdateParams
-	1, // 2: mindnet.subnet.v1.Msg.UpdateParams:output_type -> mindnet.subnet.v1.MsgUpdateParamsResponse
-	2, // [2:3] is the sub-list for method output_type
-	1, // [1:2] is the sub-list for method input_type
-	1, // [1:1] is the sub-list for extension type_name
-	1, // [1:1] is the sub-list for extension extendee
-	0, // [0:1] is the sub-list for field type_name
+	18, // 0: mindnet.subnet.v1.MsgUpdateParams.params:type_name -> mindnet.subnet.v1.Params
+	19, // 1: mindnet.subnet.v1.MsgSetHyperparameters.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	0,  // 2: mindnet.subnet.v1.Msg.UpdateParams:input_type -> mindnet.subnet.v1.MsgUpdateParams
+	2,  // 3: mindnet.subnet.v1.Msg.CreateSubnet:input_type -> mindnet.subnet.v1.MsgCreateSubnet
+	4,  // 4: mindnet.subnet.v1.Msg.TransferSubnetOwnership:input_type -> mindnet.subnet.v1.MsgTransferSubnetOwnership
+	6,  // 5: mindnet.subnet.v1.Msg.SetHyperparameters:input_type -> mindnet.subnet.v1.MsgSetHyperparameters
+	8,  // 6: mindnet.subnet.v1.Msg.RegisterNeuron:input_type -> mindnet.subnet.v1.MsgRegisterNeuron
+	10, // 7: mindnet.subnet.v1.Msg.ServeAxon:input_type -> mindnet.subnet.v1.MsgServeAxon
+	12, // 8: mindnet.subnet.v1.Msg.AddStake:input_type -> mindnet.subnet.v1.MsgAddStake
+	14, // 9: mindnet.subnet.v1.Msg.RemoveStake:input_type -> mindnet.subnet.v1.MsgRemoveStake
+	16, // 10: mindnet.subnet.v1.Msg.SetDelegateTake:input_type -> mindnet.subnet.v1.MsgSetDelegateTake
+	1,  // 11: mindnet.subnet.v1.Msg.UpdateParams:output_type -> mindnet.subnet.v1.MsgUpdateParamsResponse
+	3,  // 12: mindnet.subnet.v1.Msg.CreateSubnet:output_type -> mindnet.subnet.v1.MsgCreateSubnetResponse
+	5,  // 13: mindnet.subnet.v1.Msg.TransferSubnetOwnership:output_type -> mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse
+	7,  // 14: mindnet.subnet.v1.Msg.SetHyperparameters:output_type -> mindnet.subnet.v1.MsgSetHyperparametersResponse
+	9,  // 15: mindnet.subnet.v1.Msg.RegisterNeuron:output_type -> mindnet.subnet.v1.MsgRegisterNeuronResponse
+	11, // 16: mindnet.subnet.v1.Msg.ServeAxon:output_type -> mindnet.subnet.v1.MsgServeAxonResponse
+	13, // 17: mindnet.subnet.v1.Msg.AddStake:output_type -> mindnet.subnet.v1.MsgAddStakeResponse
+	15, // 18: mindnet.subnet.v1.Msg.RemoveStake:output_type -> mindnet.subnet.v1.MsgRemoveStakeResponse
+	17, // 19: mindnet.subnet.v1.Msg.SetDelegateTake:output_type -> mindnet.subnet.v1.MsgSetDelegateTakeResponse
+	11, // [11:20] is the sub-list for method output_type
+	2,  // [2:11] is the sub-list for method input_type
+	2,  // [2:2] is the sub-list for extension type_name
+	2,  // [2:2] is the sub-list for extension extendee
+	0,  // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_tx_proto_init() }
@@ -165,13 +1081,14 @@ func file_mindnet_subnet_v1_tx_proto_init() {
 		return
 	}
 	file_mindnet_subnet_v1_params_proto_init()
+	file_mindnet_subnet_v1_subnet_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_tx_proto_rawDesc), len(file_mindnet_subnet_v1_tx_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -19,7 +19,15 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Msg_UpdateParams_FullMethodName = "/mindnet.subnet.v1.Msg/UpdateParams"
+	Msg_UpdateParams_FullMethodName            = "/mindnet.subnet.v1.Msg/UpdateParams"
+	Msg_CreateSubnet_FullMethodName            = "/mindnet.subnet.v1.Msg/CreateSubnet"
+	Msg_TransferSubnetOwnership_FullMethodName = "/mindnet.subnet.v1.Msg/TransferSubnetOwnership"
+	Msg_SetHyperparameters_FullMethodName      = "/mindnet.subnet.v1.Msg/SetHyperparameters"
+	Msg_RegisterNeuron_FullMethodName          = "/mindnet.subnet.v1.Msg/RegisterNeuron"
+	Msg_ServeAxon_FullMethodName               = "/mindnet.subnet.v1.Msg/ServeAxon"
+	Msg_AddStake_FullMethodName                = "/mindnet.subnet.v1.Msg/AddStake"
+	Msg_RemoveStake_FullMethodName             = "/mindnet.subnet.v1.Msg/RemoveStake"
+	Msg_SetDelegateTake_FullMethodName         = "/mindnet.subnet.v1.Msg/SetDelegateTake"
 )
 
 // MsgClient is the client API for Msg service.
@@ -30,6 +38,23 @@ const (
 type MsgClient interface {
 	// UpdateParams replaces the module parameters. Only the authority (the gov module account) may send it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// CreateSubnet locks the current creation cost and opens a subnet with default hyperparameters.
+	CreateSubnet(ctx context.Context, in *MsgCreateSubnet, opts ...grpc.CallOption) (*MsgCreateSubnetResponse, error)
+	// TransferSubnetOwnership hands a subnet to a new owner.
+	TransferSubnetOwnership(ctx context.Context, in *MsgTransferSubnetOwnership, opts ...grpc.CallOption) (*MsgTransferSubnetOwnershipResponse, error)
+	// SetHyperparameters replaces a subnet's hyperparameters: the owner may change the owner-settable
+	// ones, the authority any of them, always within the bounds in params.
+	SetHyperparameters(ctx context.Context, in *MsgSetHyperparameters, opts ...grpc.CallOption) (*MsgSetHyperparametersResponse, error)
+	// RegisterNeuron burns the registration cost and gives the hotkey a UID on the subnet.
+	RegisterNeuron(ctx context.Context, in *MsgRegisterNeuron, opts ...grpc.CallOption) (*MsgRegisterNeuronResponse, error)
+	// ServeAxon records where a neuron's miner or validator listens.
+	ServeAxon(ctx context.Context, in *MsgServeAxon, opts ...grpc.CallOption) (*MsgServeAxonResponse, error)
+	// AddStake moves umind from a coldkey into stake behind a hotkey.
+	AddStake(ctx context.Context, in *MsgAddStake, opts ...grpc.CallOption) (*MsgAddStakeResponse, error)
+	// RemoveStake returns stake to the coldkey in the same block.
+	RemoveStake(ctx context.Context, in *MsgRemoveStake, opts ...grpc.CallOption) (*MsgRemoveStakeResponse, error)
+	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
+	SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake, opts ...grpc.CallOption) (*MsgSetDelegateTakeResponse, error)
 }
 
 type msgClient struct {
@@ -50,6 +75,86 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) CreateSubnet(ctx context.Context, in *MsgCreateSubnet, opts ...grpc.CallOption) (*MsgCreateSubnetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgCreateSubnetResponse)
+	err := c.cc.Invoke(ctx, Msg_CreateSubnet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) TransferSubnetOwnership(ctx context.Context, in *MsgTransferSubnetOwnership, opts ...grpc.CallOption) (*MsgTransferSubnetOwnershipResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgTransferSubnetOwnershipResponse)
+	err := c.cc.Invoke(ctx, Msg_TransferSubnetOwnership_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetHyperparameters(ctx context.Context, in *MsgSetHyperparameters, opts ...grpc.CallOption) (*MsgSetHyperparametersResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSetHyperparametersResponse)
+	err := c.cc.Invoke(ctx, Msg_SetHyperparameters_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RegisterNeuron(ctx context.Context, in *MsgRegisterNeuron, opts ...grpc.CallOption) (*MsgRegisterNeuronResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgRegisterNeuronResponse)
+	err := c.cc.Invoke(ctx, Msg_RegisterNeuron_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ServeAxon(ctx context.Context, in *MsgServeAxon, opts ...grpc.CallOption) (*MsgServeAxonResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgServeAxonResponse)
+	err := c.cc.Invoke(ctx, Msg_ServeAxon_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) AddStake(ctx context.Context, in *MsgAddStake, opts ...grpc.CallOption) (*MsgAddStakeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgAddStakeResponse)
+	err := c.cc.Invoke(ctx, Msg_AddStake_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RemoveStake(ctx context.Context, in *MsgRemoveStake, opts ...grpc.CallOption) (*MsgRemoveStakeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgRemoveStakeResponse)
+	err := c.cc.Invoke(ctx, Msg_RemoveStake_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake, opts ...grpc.CallOption) (*MsgSetDelegateTakeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSetDelegateTakeResponse)
+	err := c.cc.Invoke(ctx, Msg_SetDelegateTake_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -58,6 +163,23 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 type MsgServer interface {
 	// UpdateParams replaces the module parameters. Only the authority (the gov module account) may send it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// CreateSubnet locks the current creation cost and opens a subnet with default hyperparameters.
+	CreateSubnet(context.Context, *MsgCreateSubnet) (*MsgCreateSubnetResponse, error)
+	// TransferSubnetOwnership hands a subnet to a new owner.
+	TransferSubnetOwnership(context.Context, *MsgTransferSubnetOwnership) (*MsgTransferSubnetOwnershipResponse, error)
+	// SetHyperparameters replaces a subnet's hyperparameters: the owner may change the owner-settable
+	// ones, the authority any of them, always within the bounds in params.
+	SetHyperparameters(context.Context, *MsgSetHyperparameters) (*MsgSetHyperparametersResponse, error)
+	// RegisterNeuron burns the registration cost and gives the hotkey a UID on the subnet.
+	RegisterNeuron(context.Context, *MsgRegisterNeuron) (*MsgRegisterNeuronResponse, error)
+	// ServeAxon records where a neuron's miner or validator listens.
+	ServeAxon(context.Context, *MsgServeAxon) (*MsgServeAxonResponse, error)
+	// AddStake moves umind from a coldkey into stake behind a hotkey.
+	AddStake(context.Context, *MsgAddStake) (*MsgAddStakeResponse, error)
+	// RemoveStake returns stake to the coldkey in the same block.
+	RemoveStake(context.Context, *MsgRemoveStake) (*MsgRemoveStakeResponse, error)
+	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
+	SetDelegateTake(context.Context, *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -70,6 +192,30 @@ type UnimplementedMsgServer struct{}
 
 func (UnimplementedMsgServer) UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (UnimplementedMsgServer) CreateSubnet(context.Context, *MsgCreateSubnet) (*MsgCreateSubnetResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateSubnet not implemented")
+}
+func (UnimplementedMsgServer) TransferSubnetOwnership(context.Context, *MsgTransferSubnetOwnership) (*MsgTransferSubnetOwnershipResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method TransferSubnetOwnership not implemented")
+}
+func (UnimplementedMsgServer) SetHyperparameters(context.Context, *MsgSetHyperparameters) (*MsgSetHyperparametersResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetHyperparameters not implemented")
+}
+func (UnimplementedMsgServer) RegisterNeuron(context.Context, *MsgRegisterNeuron) (*MsgRegisterNeuronResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RegisterNeuron not implemented")
+}
+func (UnimplementedMsgServer) ServeAxon(context.Context, *MsgServeAxon) (*MsgServeAxonResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ServeAxon not implemented")
+}
+func (UnimplementedMsgServer) AddStake(context.Context, *MsgAddStake) (*MsgAddStakeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddStake not implemented")
+}
+func (UnimplementedMsgServer) RemoveStake(context.Context, *MsgRemoveStake) (*MsgRemoveStakeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RemoveStake not implemented")
+}
+func (UnimplementedMsgServer) SetDelegateTake(context.Context, *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetDelegateTake not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -110,6 +256,150 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_CreateSubnet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCreateSubnet)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CreateSubnet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_CreateSubnet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CreateSubnet(ctx, req.(*MsgCreateSubnet))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_TransferSubnetOwnership_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgTransferSubnetOwnership)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).TransferSubnetOwnership(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_TransferSubnetOwnership_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).TransferSubnetOwnership(ctx, req.(*MsgTransferSubnetOwnership))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetHyperparameters_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetHyperparameters)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetHyperparameters(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SetHyperparameters_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetHyperparameters(ctx, req.(*MsgSetHyperparameters))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RegisterNeuron_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRegisterNeuron)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RegisterNeuron(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_RegisterNeuron_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RegisterNeuron(ctx, req.(*MsgRegisterNeuron))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ServeAxon_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgServeAxon)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ServeAxon(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_ServeAxon_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ServeAxon(ctx, req.(*MsgServeAxon))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_AddStake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgAddStake)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).AddStake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_AddStake_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).AddStake(ctx, req.(*MsgAddStake))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RemoveStake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRemoveStake)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RemoveStake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_RemoveStake_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RemoveStake(ctx, req.(*MsgRemoveStake))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SetDelegateTake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetDelegateTake)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetDelegateTake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SetDelegateTake_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetDelegateTake(ctx, req.(*MsgSetDelegateTake))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -120,6 +410,38 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "CreateSubnet",
+			Handler:    _Msg_CreateSubnet_Handler,
+		},
+		{
+			MethodName: "TransferSubnetOwnership",
+			Handler:    _Msg_TransferSubnetOwnership_Handler,
+		},
+		{
+			MethodName: "SetHyperparameters",
+			Handler:    _Msg_SetHyperparameters_Handler,
+		},
+		{
+			MethodName: "RegisterNeuron",
+			Handler:    _Msg_RegisterNeuron_Handler,
+		},
+		{
+			MethodName: "ServeAxon",
+			Handler:    _Msg_ServeAxon_Handler,
+		},
+		{
+			MethodName: "AddStake",
+			Handler:    _Msg_AddStake_Handler,
+		},
+		{
+			MethodName: "RemoveStake",
+			Handler:    _Msg_RemoveStake_Handler,
+		},
+		{
+			MethodName: "SetDelegateTake",
+			Handler:    _Msg_SetDelegateTake_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

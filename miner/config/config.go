@@ -1,0 +1,246 @@
+// Package config is the miner's configuration: its fields and defaults, the commented file that
+// `mindnet-miner init` writes, and loading from that file, flags and MINDNET_MINER_* environment
+// variables (flags win over the environment, which wins over the file).
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+)
+
+// EnvPrefix prefixes environment variables: MINDNET_MINER_AXON_LISTEN sets axon.listen.
+const EnvPrefix = "MINDNET_MINER"
+
+// Config is everything the miner reads at start.
+type Config struct {
+	Netuid uint16 `mapstructure:"netuid"`
+
+	Chain struct {
+		GRPC           string `mapstructure:"grpc"`
+		ChainID        string `mapstructure:"chain_id"`
+		KeyringDir     string `mapstructure:"keyring_dir"`
+		KeyringBackend string `mapstructure:"keyring_backend"`
+		Hotkey         string `mapstructure:"hotkey"`
+		Coldkey        string `mapstructure:"coldkey"`
+	} `mapstructure:"chain"`
+
+	Axon struct {
+		Listen         string        `mapstructure:"listen"`
+		HTTPListen     string        `mapstructure:"http_listen"`
+		ExternalIP     string        `mapstructure:"external_ip"`
+		ExternalPort   uint32        `mapstructure:"external_port"`
+		MaxTokens      int           `mapstructure:"max_tokens"`
+		MaxBodyBytes   int           `mapstructure:"max_body_bytes"`
+		Slots          int           `mapstructure:"slots"`
+		QueueDepth     int           `mapstructure:"queue_depth"`
+		RequestTimeout time.Duration `mapstructure:"request_timeout"`
+		NonceWindow    time.Duration `mapstructure:"nonce_window"`
+	} `mapstructure:"axon"`
+
+	Callers struct {
+		RequirePermit bool    `mapstructure:"require_permit"`
+		MinStake      uint64  `mapstructure:"min_stake"`
+		RateLimit     float64 `mapstructure:"rate_limit"`
+		RateBurst     float64 `mapstructure:"rate_burst"`
+	} `mapstructure:"callers"`
+
+	Metagraph struct {
+		Refresh      time.Duration `mapstructure:"refresh"`
+		MaxStaleness time.Duration `mapstructure:"max_staleness"`
+	} `mapstructure:"metagraph"`
+
+	Engine struct {
+		Kind      string `mapstructure:"kind"`
+		OpenAIURL string `mapstructure:"openai_url"`
+		Model     string `mapstructure:"model"`
+		APIKeyEnv string `mapstructure:"api_key_env"`
+	} `mapstructure:"engine"`
+
+	Ops struct {
+		Listen string `mapstructure:"listen"`
+	} `mapstructure:"ops"`
+
+	Log struct {
+		Level  string `mapstructure:"level"`
+		Format string `mapstructure:"format"`
+	} `mapstructure:"log"`
+}
+
+// defaults are the documented default values, keyed as in the file.
+var defaults = map[string]any{
+	"netuid":                  1,
+	"chain.grpc":              "127.0.0.1:9090",
+	"chain.chain_id":          "mindnet-local-1",
+	"chain.keyring_dir":       "~/.mindnet",
+	"chain.keyring_backend":   "os",
+	"chain.hotkey":            "miner",
+	"chain.coldkey":           "",
+	"axon.listen":             "0.0.0.0:8091",
+	"axon.http_listen":        "0.0.0.0:8092",
+	"axon.external_ip":        "",
+	"axon.external_port":      0,
+	"axon.max_tokens":         256,
+	"axon.max_body_bytes":     65536,
+	"axon.slots":              2,
+	"axon.queue_depth":        32,
+	"axon.request_timeout":    "60s",
+	"axon.nonce_window":       "30s",
+	"callers.require_permit":  true,
+	"callers.min_stake":       0,
+	"callers.rate_limit":      5.0,
+	"callers.rate_burst":      20.0,
+	"metagraph.refresh":       "12s",
+	"metagraph.max_staleness": "5m",
+	"engine.kind":             "builtin",
+	"engine.openai_url":       "http://127.0.0.1:8000",
+	"engine.model":            "",
+	"engine.api_key_env":      "OPENAI_API_KEY",
+	"ops.listen":              "127.0.0.1:9102",
+	"log.level":               "info",
+	"log.format":              "text",
+}
+
+// Load reads path (if not empty), then the environment, then the flags that were set, over the
+// defaults, and validates the result.
+func Load(path string, flags *pflag.FlagSet) (Config, error) {
+	v := viper.New()
+	for k, val := range defaults {
+		v.SetDefault(k, val)
+	}
+	if path != "" {
+		v.SetConfigFile(path)
+		v.SetConfigType("toml")
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("read config %s: %w (create one with `mindnet-miner init`)", path, err)
+		}
+	}
+	v.SetEnvPrefix(EnvPrefix)
+	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
+	v.AutomaticEnv()
+	if flags != nil {
+		var bindErr error
+		flags.VisitAll(func(f *pflag.Flag) {
+			if _, known := defaults[f.Name]; known && bindErr == nil {
+				bindErr = v.BindPFlag(f.Name, f)
+			}
+		})
+		if bindErr != nil {
+			return Config{}, bindErr
+		}
+	}
+	var cfg Config
+	if err := v.Unmarshal(&cfg); err != nil {
+		return Config{}, fmt.Errorf("decode config: %w", err)
+	}
+	cfg.Chain.KeyringDir = expandHome(cfg.Chain.KeyringDir)
+	return cfg, cfg.Validate()
+}
+
+// Validate checks values that would otherwise fail later in a less helpful place.
+func (c Config) Validate() error {
+	switch c.Engine.Kind {
+	case "builtin":
+	case "openai":
+		if c.Engine.OpenAIURL == "" || c.Engine.Model == "" {
+			return fmt.Errorf("engine.kind = openai needs engine.openai_url and engine.model (the model name the server serves)")
+		}
+	default:
+		return fmt.Errorf("engine.kind must be builtin or openai, got %q", c.Engine.Kind)
+	}
+	if c.Axon.MaxTokens < 1 || c.Axon.Slots < 1 || c.Axon.QueueDepth < 0 || c.Axon.MaxBodyBytes < 1024 {
+		return fmt.Errorf("axon limits out of range: max_tokens %d (≥1), slots %d (≥1), queue_depth %d (≥0), max_body_bytes %d (≥1024)",
+			c.Axon.MaxTokens, c.Axon.Slots, c.Axon.QueueDepth, c.Axon.MaxBodyBytes)
+	}
+	if c.Callers.RateLimit <= 0 || c.Callers.RateBurst < 1 {
+		return fmt.Errorf("callers.rate_limit must be > 0 and callers.rate_burst ≥ 1")
+	}
+	if c.Chain.Hotkey == "" {
+		return fmt.Errorf("chain.hotkey must name the hotkey in the keyring")
+	}
+	return nil
+}
+
+func expandHome(p string) string {
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return home + p[1:]
+		}
+	}
+	return p
+}
+
+// Template renders the commented config file with the defaults.
+func Template() ([]byte, error) {
+	var buf bytes.Buffer
+	if err := fileTemplate.Execute(&buf, defaults); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+var fileTemplate = template.Must(template.New("miner.toml").Parse(`# mindnet-miner configuration. Every key can also be set by a flag of the same name
+# (--axon.listen) or an environment variable (MINDNET_MINER_AXON_LISTEN).
+
+# The subnet this miner serves.
+netuid = {{index . "netuid"}}
+
+[chain]
+# A chain node's gRPC address: the miner learns from it who may call (the metagraph) and sends its
+# serve-axon transaction through it.
+grpc = "{{index . "chain.grpc"}}"
+chain_id = "{{index . "chain.chain_id"}}"
+# Keyring holding the hotkey (signs requests' answers and serve-axon) and, for register, the coldkey.
+keyring_dir = "{{index . "chain.keyring_dir"}}"
+keyring_backend = "{{index . "chain.keyring_backend"}}"   # os, file or test
+hotkey = "{{index . "chain.hotkey"}}"
+coldkey = "{{index . "chain.coldkey"}}"
+
+[axon]
+# Where the axon listens: gRPC, and HTTP/JSON through grpc-gateway.
+listen = "{{index . "axon.listen"}}"
+http_listen = "{{index . "axon.http_listen"}}"
+# The address validators should use, announced on chain; empty means the listen address.
+external_ip = "{{index . "axon.external_ip"}}"
+external_port = {{index . "axon.external_port"}}
+max_tokens = {{index . "axon.max_tokens"}}           # largest max_tokens accepted
+max_body_bytes = {{index . "axon.max_body_bytes"}}    # larger requests are refused
+slots = {{index . "axon.slots"}}                   # generations at once
+queue_depth = {{index . "axon.queue_depth"}}            # requests waiting; when full, more stake wins
+request_timeout = "{{index . "axon.request_timeout"}}"
+nonce_window = "{{index . "axon.nonce_window"}}"      # how far callers' clocks may drift
+
+[callers]
+# Who may call: registered subnet validators with a permit and at least min_stake umind.
+require_permit = {{index . "callers.require_permit"}}
+min_stake = {{index . "callers.min_stake"}}
+rate_limit = {{index . "callers.rate_limit"}}           # requests per second per caller
+rate_burst = {{index . "callers.rate_burst"}}
+
+[metagraph]
+refresh = "{{index . "metagraph.refresh"}}"
+# Keep serving with the last good view this long while the node is unreachable.
+max_staleness = "{{index . "metagraph.max_staleness"}}"
+
+[engine]
+# builtin: the model that ships with Mindnet, on the CPU. openai: any OpenAI-compatible server
+# (vLLM, SGLang, llama.cpp, Ollama, TGI) serving the subnet's model, usually on a GPU.
+kind = "{{index . "engine.kind"}}"
+openai_url = "{{index . "engine.openai_url"}}"
+model = "{{index . "engine.model"}}"
+api_key_env = "{{index . "engine.api_key_env"}}"   # environment variable holding the server's API key, if any
+
+[ops]
+# Prometheus metrics at /metrics and liveness at /healthz.
+listen = "{{index . "ops.listen"}}"
+
+[log]
+level = "{{index . "log.level"}}"     # debug, info, warn, error
+format = "{{index . "log.format"}}"    # text or json
+`))

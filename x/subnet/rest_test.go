@@ -1,0 +1,113 @@
+package subnet_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
+
+	"cosmossdk.io/math"
+
+	"github.com/mindnet/mindnet/app"
+	"github.com/mindnet/mindnet/testutil/apptest"
+	"github.com/mindnet/mindnet/x/subnet"
+	"github.com/mindnet/mindnet/x/subnet/types"
+)
+
+// abciConn answers the gateway's gRPC calls with ABCI queries against the in-memory app, as the node's
+// client context does over CometBFT.
+type abciConn struct{ c *apptest.Chain }
+
+func (a abciConn) Invoke(ctx context.Context, method string, args, reply any, _ ...grpc.CallOption) error {
+	bz, err := proto.Marshal(args.(proto.Message))
+	if err != nil {
+		return err
+	}
+	res, err := a.c.App.Query(ctx, &abci.RequestQuery{Path: method, Data: bz})
+	if err != nil {
+		return err
+	}
+	if res.Code != 0 {
+		return fmt.Errorf("query %s: code %d: %s", method, res.Code, res.Log)
+	}
+	return proto.Unmarshal(res.Value, reply.(proto.Message))
+}
+
+func (abciConn) NewStream(context.Context, *grpc.StreamDesc, string, ...grpc.CallOption) (grpc.ClientStream, error) {
+	return nil, fmt.Errorf("streams are not served")
+}
+
+func TestMetagraphOverREST(t *testing.T) {
+	c := apptest.New(t, 2)
+	owner, hot := c.Accounts[0], c.Accounts[1]
+	c.NextBlock(t, c.SignedTx(t, 0, &types.MsgCreateSubnet{Owner: owner.String(), Name: "llm"}))
+	c.NextBlock(t, c.SignedTx(t, 0, &types.MsgRegisterNeuron{Coldkey: owner.String(), Hotkey: hot.String(), Netuid: 1}))
+	c.NextBlock(t,
+		c.SignedTx(t, 1, &types.MsgServeAxon{Hotkey: hot.String(), Netuid: 1, Ip: "192.0.2.10", Port: 8091}),
+		c.SignedTx(t, 0, &types.MsgAddStake{Coldkey: owner.String(), Hotkey: hot.String(), Amount: math.NewInt(1_234)}))
+
+	mux := app.NewGatewayV2Mux()
+	if err := (subnet.AppModule{}).RegisterGatewayV2Routes(t.Context(), mux, abciConn{c}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	get := func(path string, out any) int {
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode == http.StatusOK {
+			if err := json.Unmarshal(body, out); err != nil {
+				t.Fatalf("%s: %v: %s", path, err, body)
+			}
+		}
+		return res.StatusCode
+	}
+
+	var mg struct {
+		Netuid  int `json:"netuid"`
+		Neurons []struct {
+			UID    int    `json:"uid"`
+			Hotkey string `json:"hotkey"`
+			Stake  string `json:"stake"`
+			Axon   struct {
+				IP   string `json:"ip"`
+				Port int    `json:"port"`
+			} `json:"axon"`
+		} `json:"neurons"`
+	}
+	if code := get("/mindnet/subnet/v1/subnets/1/metagraph", &mg); code != http.StatusOK {
+		t.Fatalf("metagraph: HTTP %d", code)
+	}
+	if mg.Netuid != 1 || len(mg.Neurons) != 1 || mg.Neurons[0].Hotkey != hot.String() || mg.Neurons[0].Stake != "1234" ||
+		mg.Neurons[0].Axon.IP != "192.0.2.10" || mg.Neurons[0].Axon.Port != 8091 {
+		t.Fatalf("metagraph over REST = %+v", mg)
+	}
+	var subnets struct {
+		Subnets []struct {
+			Name string `json:"name"`
+		} `json:"subnets"`
+	}
+	if code := get("/mindnet/subnet/v1/subnets", &subnets); code != http.StatusOK || len(subnets.Subnets) != 2 || subnets.Subnets[1].Name != "llm" {
+		t.Fatalf("subnets over REST: HTTP %d, %+v", code, subnets)
+	}
+	var cost struct {
+		Cost string `json:"cost"`
+	}
+	if code := get("/mindnet/subnet/v1/subnets/1/registration_cost", &cost); code != http.StatusOK || cost.Cost == "" {
+		t.Fatalf("registration cost over REST: HTTP %d, %+v", code, cost)
+	}
+	if code := get("/mindnet/subnet/v1/subnets/9/metagraph", &mg); code == http.StatusOK {
+		t.Fatal("metagraph of an unknown subnet answered 200")
+	}
+}

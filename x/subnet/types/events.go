@@ -1,0 +1,37 @@
+package types
+
+// Event types and attribute keys emitted by x/subnet, for indexers and the off-chain binaries.
+const (
+	EventTypeCreateSubnet            = "create_subnet"
+	EventTypeTransferSubnetOwnership = "transfer_subnet_ownership"
+	EventTypeDissolveSubnet          = "dissolve_subnet"
+	EventTypeSetHyperparameters      = "set_hyperparameters"
+	EventTypeUpdateParams            = "update_params"
+	EventTypeRegisterNeuron          = "register_neuron"
+	EventTypeReplaceNeuron           = "replace_neuron"
+	EventTypeBurnAdjusted            = "burn_adjusted"
+	EventTypeServeAxon               = "serve_axon"
+	EventTypeAddStake                = "add_stake"
+	EventTypeRemoveStake             = "remove_stake"
+	EventTypeSetDelegateTake         = "set_delegate_take"
+	EventTypeNeuronScores            = "neuron_scores"
+
+	AttributeKeyNetuid    = "netuid"
+	AttributeKeyUID       = "uid"
+	AttributeKeyOwner     = "owner"
+	AttributeKeyNewOwner  = "new_owner"
+	AttributeKeyName      = "name"
+	AttributeKeyLock      = "lock"
+	AttributeKeyHotkey    = "hotkey"
+	AttributeKeyOldHotkey = "old_hotkey"
+	AttributeKeyColdkey   = "coldkey"
+	AttributeKeyBurn      = "burn"
+	AttributeKeyAmount    = "amount"
+	AttributeKeyTotal     = "total"
+	AttributeKeyTake      = "take"
+	AttributeKeyIP        = "ip"
+	AttributeKeyPort      = "port"
+	AttributeKeyProtocol  = "protocol"
+	AttributeKeyVersion   = "version"
+	AttributeKeyAuthority = "authority"
+)
