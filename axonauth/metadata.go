@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"google.golang.org/grpc/metadata"
-
 )
 
 // gRPC metadata keys that carry an Envelope (see proto/mindnet/axon/v1/axon.proto). Through the HTTP
