@@ -6,7 +6,8 @@ COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=mindnet \
              -X github.com/cosmos/cosmos-sdk/version.AppName=mindnetd \
              -X github.com/cosmos/cosmos-sdk/version.Version=$(VERSION) \
-             -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
+             -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT) \
+             -X main.Version=$(VERSION)
 BINARIES  := $(wildcard cmd/*)
 GO_TEST_FLAGS ?= -timeout 20m
 

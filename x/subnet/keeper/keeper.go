@@ -134,7 +134,17 @@ func (k *Keeper) addrString(a sdk.AccAddress) string {
 	return s
 }
 
-func blockHeight(ctx context.Context) int64 { return sdk.UnwrapSDKContext(ctx).BlockHeight() }
+// blockHeight is the height of the block a message will be part of. Simulation (gas estimation) runs
+// on the last committed block's state and carries its height, but the transaction can only land in the
+// next block: counting it there keeps per-block limits (registrations per block, rate limits) from
+// refusing, in gas estimation, what the block would accept. CheckTx runs no message handlers.
+func blockHeight(ctx context.Context) int64 {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if sdkCtx.ExecMode() == sdk.ExecModeSimulate {
+		return sdkCtx.BlockHeight() + 1
+	}
+	return sdkCtx.BlockHeight()
+}
 
 func emit(ctx context.Context, eventType string, attrs ...string) {
 	kv := make([]sdk.Attribute, 0, len(attrs)/2)

@@ -1,0 +1,17 @@
+// Package llama runs Llama-architecture decoder models on the CPU in pure Go:
+// RMSNorm, rotary position embeddings (rotate-half convention, rope_theta
+// from the config), grouped-query attention with a key/value cache, a SwiGLU
+// MLP, and tied or untied output embeddings, exactly as Hugging Face's
+// LlamaForCausalLM computes them, in float32.
+//
+// Load reads a model folder in the Hugging Face layout (config.json,
+// model.safetensors, tokenizer.json) from any fs.FS, so a model embedded in
+// the binary loads the same way as one on disk. The resulting Model is an
+// inference.Engine: greedy decoding and seeded sampling are deterministic
+// for a given model and request, whatever the number of cores, because each
+// output element is always summed in the same order by one goroutine.
+//
+// Matrix products are split across a pool of goroutines (one per core), and
+// every buffer the forward pass needs is allocated once per request, so the
+// decode loop does not allocate per token.
+package llama

@@ -1,0 +1,158 @@
+package llama
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/mindnet/mindnet/inference"
+)
+
+// Errors a request can get from the engine.
+var (
+	ErrContextLength = errors.New("llama: prompt and continuation exceed the model's context")
+	ErrTokenID       = errors.New("llama: token id outside the vocabulary")
+)
+
+var _ inference.Engine = (*Model)(nil)
+
+// Info names the model.
+func (m *Model) Info() inference.Info {
+	return inference.Info{Model: m.name, Backend: "builtin-cpu", VocabSize: m.cfg.VocabSize, EOSID: m.cfg.EOSTokenID[0]}
+}
+
+// EncodePrompt is the token sequence the engine feeds for a prompt: BOS, then
+// the prompt's tokens.
+func (m *Model) EncodePrompt(prompt string) []int {
+	return append([]int{m.cfg.BOSTokenID[0]}, m.tok.Encode(prompt)...)
+}
+
+// Generate continues req.Prompt.
+func (m *Model) Generate(ctx context.Context, req inference.Request) (inference.Result, error) {
+	return m.GenerateStream(ctx, req, nil)
+}
+
+// GenerateStream is Generate that reports each token as it is chosen.
+func (m *Model) GenerateStream(ctx context.Context, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	if err := req.Validate(); err != nil {
+		return inference.Result{}, err
+	}
+	prompt := m.EncodePrompt(req.Prompt)
+	if len(prompt)+req.MaxTokens > m.cfg.MaxPositionEmbeddings {
+		return inference.Result{}, fmt.Errorf("%w: %d prompt tokens + %d new > %d", ErrContextLength,
+			len(prompt), req.MaxTokens, m.cfg.MaxPositionEmbeddings)
+	}
+	s := m.getState()
+	defer m.putState(s)
+	if err := m.prefill(ctx, s, prompt); err != nil {
+		return inference.Result{}, err
+	}
+	// Everything the loop writes is allocated here, once per request.
+	res := inference.Result{PromptTokens: len(prompt), Finish: inference.FinishLength,
+		Tokens: make([]inference.Token, 0, req.MaxTokens)}
+	k := min(req.TopK, m.cfg.VocabSize)
+	alts := make([]inference.Alternative, k*req.MaxTokens)
+	text := make([]byte, 0, m.maxTokenLen*req.MaxTokens)
+	r := newRNG(req.Seed)
+	logits := s.logits[:m.cfg.VocabSize]
+	pos := len(prompt)
+	for step := 0; step < req.MaxTokens; step++ {
+		if err := ctx.Err(); err != nil {
+			return inference.Result{}, fmt.Errorf("llama: generate: %w", err)
+		}
+		lse, id := logSoftmaxStats(logits)
+		if !req.Greedy() {
+			id = s.sample(logits, req.Temperature, req.EffectiveTopP(), r)
+		}
+		tok := inference.Token{ID: id, Text: m.tokenText[id], Logprob: float64(logits[id]) - lse}
+		if k > 0 {
+			tok.Top = alts[step*k : (step+1)*k : (step+1)*k]
+			m.topAlternatives(tok.Top, logits, lse)
+		}
+		res.Tokens = append(res.Tokens, tok)
+		if onToken != nil {
+			if err := onToken(tok); err != nil {
+				return inference.Result{}, fmt.Errorf("llama: generate: stream consumer: %w", err)
+			}
+		}
+		if m.eos[id] {
+			res.Finish = inference.FinishEOS
+			break
+		}
+		before := len(text)
+		text = append(text, tok.Text...)
+		if at := inference.FirstStop(text, req.Stop, before); at >= 0 {
+			text = text[:at]
+			res.Finish = inference.FinishStop
+			break
+		}
+		if step+1 < req.MaxTokens {
+			s.one[0] = id
+			m.forward(s, s.one[:], pos, 0)
+			pos++
+		}
+	}
+	res.Text = string(text)
+	return res, nil
+}
+
+// prefill runs prompt through the model, leaving the last token's logits in
+// s.logits.
+func (m *Model) prefill(ctx context.Context, s *state, prompt []int) error {
+	for start := 0; start < len(prompt); start += chunk {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("llama: prefill: %w", err)
+		}
+		end := min(len(prompt), start+chunk)
+		m.forward(s, prompt[start:end], start, end-start-1)
+	}
+	return nil
+}
+
+// Score returns each continuation token's log-probability given the prompt
+// and the tokens before it, and the model's own best token at each place,
+// from one prefill pass.
+func (m *Model) Score(ctx context.Context, prompt string, continuation []int) ([]inference.Scored, error) {
+	ids := m.EncodePrompt(prompt)
+	return m.ScoreTokens(ctx, ids, continuation)
+}
+
+// ScoreTokens is Score with the prompt already encoded (BOS included).
+func (m *Model) ScoreTokens(ctx context.Context, prompt, continuation []int) ([]inference.Scored, error) {
+	if len(prompt) == 0 {
+		return nil, fmt.Errorf("%w: empty prompt", inference.ErrBadRequest)
+	}
+	for _, id := range append(prompt[:len(prompt):len(prompt)], continuation...) {
+		if id < 0 || id >= m.cfg.VocabSize {
+			return nil, fmt.Errorf("%w: %d", ErrTokenID, id)
+		}
+	}
+	all := append(append(make([]int, 0, len(prompt)+len(continuation)), prompt...), continuation...)
+	if len(all) > m.cfg.MaxPositionEmbeddings {
+		return nil, fmt.Errorf("%w: %d tokens > %d", ErrContextLength, len(all), m.cfg.MaxPositionEmbeddings)
+	}
+	s := m.getState()
+	defer m.putState(s)
+	out := make([]inference.Scored, len(continuation))
+	// Position p's logits predict token p+1; the first continuation token is
+	// predicted by the last prompt token.
+	first := len(prompt) - 1
+	v := m.cfg.VocabSize
+	for start := 0; start < len(all)-1; start += chunk {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("llama: score: %w", err)
+		}
+		end := min(len(all)-1, start+chunk)
+		from := max(0, first-start)
+		m.forward(s, all[start:end], start, from)
+		for p := start + from; p < end; p++ {
+			row := s.logits[(p-start-from)*v : (p-start-from+1)*v]
+			lse, top := logSoftmaxStats(row)
+			i := p - first
+			id := continuation[i]
+			out[i] = inference.Scored{ID: id, Logprob: float64(row[id]) - lse,
+				TopID: top, TopLogprob: float64(row[top]) - lse}
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,154 @@
+package llama
+
+import (
+	"math"
+)
+
+// forward runs tokens (at most chunk of them) at positions pos, pos+1, ...
+// through the decoder, appending their keys and values to the cache. When
+// logitsFrom < len(tokens), it leaves the logits of tokens[logitsFrom:] in
+// s.logits, one row each.
+func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
+	c := m.cfg
+	d, n := c.HiddenSize, len(tokens)
+	for t, id := range tokens {
+		copy(s.x[t*d:(t+1)*d], m.embed[id*d:(id+1)*d])
+	}
+	for li := range m.layers {
+		l := &m.layers[li]
+		m.rmsNorm(s.xn, s.x, l.attnNorm, n)
+		s.matmul(s.q, s.xn, l.wq, n, d, c.qDim())
+		s.matmul(s.k, s.xn, l.wk, n, d, c.kvDim())
+		s.matmul(s.v, s.xn, l.wv, n, d, c.kvDim())
+		m.rope(s.q, n, c.NumAttentionHeads, pos)
+		m.rope(s.k, n, c.NumKeyValueHeads, pos)
+		kv := c.kvDim()
+		copy(s.kCache[li][pos*kv:(pos+n)*kv], s.k[:n*kv])
+		copy(s.vCache[li][pos*kv:(pos+n)*kv], s.v[:n*kv])
+		s.attention(m, li, n, pos)
+		s.matmul(s.xn, s.att, l.wo, n, c.qDim(), d)
+		addInto(s.x[:n*d], s.xn[:n*d])
+		m.rmsNorm(s.xn, s.x, l.mlpNorm, n)
+		ff := c.IntermediateSize
+		s.matmul(s.gate, s.xn, l.wgate, n, d, ff)
+		s.matmul(s.up, s.xn, l.wup, n, d, ff)
+		swiglu(s.gate[:n*ff], s.up[:n*ff])
+		s.matmul(s.xn, s.gate, l.wdown, n, ff, d)
+		addInto(s.x[:n*d], s.xn[:n*d])
+	}
+	if logitsFrom >= n {
+		return
+	}
+	rows := n - logitsFrom
+	m.rmsNorm(s.xn, s.x[logitsFrom*d:], m.norm, rows)
+	s.matmul(s.logits, s.xn, m.lmHead, rows, d, c.VocabSize)
+}
+
+// rmsNorm is LlamaRMSNorm: x / sqrt(mean(x²) + eps), then times the weight.
+// The mean is taken in float64, which is closer to exact than PyTorch's
+// float32 reduction, so the two differ only by PyTorch's own rounding.
+func (m *Model) rmsNorm(out, x, w []float32, rows int) {
+	d := len(w)
+	eps := m.cfg.RMSNormEps
+	for t := 0; t < rows; t++ {
+		xr := x[t*d : (t+1)*d]
+		var ss float64
+		for _, v := range xr {
+			ss += float64(v) * float64(v)
+		}
+		inv := float32(1 / math.Sqrt(ss/float64(d)+eps))
+		or := out[t*d : (t+1)*d]
+		for i, v := range xr {
+			or[i] = w[i] * (v * inv)
+		}
+	}
+}
+
+// rope rotates each head's vector by its position, with transformers'
+// rotate_half pairing: element i turns with element i + head_dim/2.
+func (m *Model) rope(x []float32, rows, heads, pos int) {
+	hd := m.cfg.HeadDim
+	half := hd / 2
+	for t := 0; t < rows; t++ {
+		cos := m.ropeCos[(pos+t)*half : (pos+t+1)*half]
+		sin := m.ropeSin[(pos+t)*half : (pos+t+1)*half]
+		for h := 0; h < heads; h++ {
+			v := x[(t*heads+h)*hd : (t*heads+h+1)*hd]
+			for i := 0; i < half; i++ {
+				a, b := v[i], v[i+half]
+				v[i] = a*cos[i] - b*sin[i]
+				v[i+half] = b*cos[i] + a*sin[i]
+			}
+		}
+	}
+}
+
+func addInto(dst, src []float32) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] += src[i]
+	}
+}
+
+// swiglu leaves silu(gate) * up in gate.
+func swiglu(gate, up []float32) {
+	up = up[:len(gate)]
+	for i, g := range gate {
+		silu := float32(float64(g) / (1 + math.Exp(-float64(g))))
+		gate[i] = silu * up[i]
+	}
+}
+
+// attentionJob computes causal attention for one layer, split over heads.
+type attentionJob struct {
+	m     *Model
+	s     *state
+	layer int
+	rows  int
+	pos   int
+}
+
+func (s *state) attention(m *Model, layer, rows, pos int) {
+	s.attn = attentionJob{m: m, s: s, layer: layer, rows: rows, pos: pos}
+	c := m.cfg
+	parallel(&s.attn, c.NumAttentionHeads, rows*(pos+rows)*c.HeadDim*2, &s.wg)
+}
+
+func (j *attentionJob) run(lo, hi int) {
+	c := j.m.cfg
+	s := j.s
+	hd, kv, qd := c.HeadDim, c.kvDim(), c.qDim()
+	group := c.NumAttentionHeads / c.NumKeyValueHeads
+	scale := float32(1 / math.Sqrt(float64(hd)))
+	keys, vals := s.kCache[j.layer], s.vCache[j.layer]
+	for h := lo; h < hi; h++ {
+		kvh := h / group // grouped-query attention: heads share a kv head
+		scores := s.scores[h*c.MaxPositionEmbeddings : (h+1)*c.MaxPositionEmbeddings]
+		for t := 0; t < j.rows; t++ {
+			q := s.q[t*qd+h*hd : t*qd+(h+1)*hd]
+			n := j.pos + t + 1 // causal: this token sees itself and earlier ones
+			best := float32(math.Inf(-1))
+			for p := 0; p < n; p++ {
+				sc := dot(q, keys[p*kv+kvh*hd:p*kv+(kvh+1)*hd]) * scale
+				scores[p] = sc
+				best = max(best, sc)
+			}
+			var sum float64
+			for p := 0; p < n; p++ {
+				e := math.Exp(float64(scores[p] - best))
+				scores[p] = float32(e)
+				sum += e
+			}
+			out := s.att[t*qd+h*hd : t*qd+(h+1)*hd]
+			clear(out)
+			inv := float32(1 / sum)
+			for p := 0; p < n; p++ {
+				w := scores[p] * inv
+				vr := vals[p*kv+kvh*hd : p*kv+(kvh+1)*hd]
+				for i := range out {
+					out[i] += w * vr[i]
+				}
+			}
+		}
+	}
+}

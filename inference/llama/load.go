@@ -1,0 +1,215 @@
+package llama
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path"
+	"slices"
+
+	"github.com/mindnet/mindnet/inference/safetensors"
+	"github.com/mindnet/mindnet/inference/tokenizer"
+)
+
+// ErrWeights marks a checkpoint that does not fit its config.
+var ErrWeights = errors.New("llama: weights do not match the config")
+
+type layer struct {
+	attnNorm, mlpNorm []float32
+	wq, wk, wv, wo    []float32 // [out][in], as nn.Linear stores them
+	wgate, wup, wdown []float32
+}
+
+// Model is a loaded decoder with its tokenizer; it implements
+// inference.Engine and is safe for concurrent use.
+type Model struct {
+	name        string
+	cfg         Config
+	tok         *tokenizer.Tokenizer
+	embed       []float32 // [vocab][hidden]
+	layers      []layer
+	norm        []float32
+	lmHead      []float32 // [vocab][hidden]; aliases embed when tied
+	ropeCos     []float32 // [position][head_dim/2]
+	ropeSin     []float32
+	tokenText   []string // id -> its bytes, so results need no per-token decode
+	maxTokenLen int      // longest tokenText, to size a request's text once
+	eos         []bool
+	states      statePool
+}
+
+// LoadDir loads a model folder from disk.
+func LoadDir(dir string) (*Model, error) {
+	return Load(os.DirFS(dir), ".", path.Base(dir))
+}
+
+// Load reads config.json, model.safetensors and tokenizer.json from dir in
+// fsys. name is how the model reports itself in Info.
+func Load(fsys fs.FS, dir, name string) (*Model, error) {
+	read := func(file string) ([]byte, error) {
+		data, err := fs.ReadFile(fsys, path.Join(dir, file))
+		if err != nil {
+			return nil, fmt.Errorf("load model %s: %w", name, err)
+		}
+		return data, nil
+	}
+	cfgData, err := read("config.json")
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := ParseConfig(cfgData)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	tokData, err := read("tokenizer.json")
+	if err != nil {
+		return nil, err
+	}
+	tok, err := tokenizer.Parse(tokData)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	if tok.VocabSize() > cfg.VocabSize {
+		return nil, fmt.Errorf("load model %s: %w: tokenizer has %d ids, model %d", name, ErrWeights, tok.VocabSize(), cfg.VocabSize)
+	}
+	weights, err := read("model.safetensors")
+	if err != nil {
+		return nil, err
+	}
+	st, err := safetensors.Parse(weights)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	m, err := build(cfg, st)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", name, err)
+	}
+	m.name = name
+	m.tok = tok
+	m.tokenText = make([]string, cfg.VocabSize)
+	for id := range m.tokenText {
+		if b, err := tok.TokenBytes(id); err == nil {
+			m.tokenText[id] = string(b)
+			m.maxTokenLen = max(m.maxTokenLen, len(b))
+		}
+	}
+	return m, nil
+}
+
+// build checks every tensor's shape against the config and widens it to
+// float32. Tensors the model does not use are an error too: a checkpoint with
+// extra layers or biases would be computed wrongly if silently ignored.
+func build(cfg Config, st *safetensors.File) (*Model, error) {
+	used := map[string]bool{}
+	get := func(name string, shape ...int) ([]float32, error) {
+		t, err := st.Tensor(name)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrWeights, err)
+		}
+		if !slices.Equal(t.Shape, shape) {
+			return nil, fmt.Errorf("%w: %s has shape %v, config implies %v", ErrWeights, name, t.Shape, shape)
+		}
+		used[name] = true
+		v, err := t.Float32s()
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range v {
+			if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+				return nil, fmt.Errorf("%w: %s holds NaN or infinity", ErrWeights, name)
+			}
+		}
+		return v, nil
+	}
+	d, q, kv, ff := cfg.HiddenSize, cfg.qDim(), cfg.kvDim(), cfg.IntermediateSize
+	m := &Model{cfg: cfg, layers: make([]layer, cfg.NumHiddenLayers)}
+	var err error
+	if m.embed, err = get("model.embed_tokens.weight", cfg.VocabSize, d); err != nil {
+		return nil, err
+	}
+	if m.norm, err = get("model.norm.weight", d); err != nil {
+		return nil, err
+	}
+	m.lmHead = m.embed
+	if !cfg.TieWordEmbeddings {
+		if m.lmHead, err = get("lm_head.weight", cfg.VocabSize, d); err != nil {
+			return nil, err
+		}
+	}
+	for i := range m.layers {
+		p := fmt.Sprintf("model.layers.%d.", i)
+		l := &m.layers[i]
+		for _, w := range []struct {
+			dst  *[]float32
+			name string
+			dims []int
+		}{
+			{&l.attnNorm, "input_layernorm.weight", []int{d}},
+			{&l.mlpNorm, "post_attention_layernorm.weight", []int{d}},
+			{&l.wq, "self_attn.q_proj.weight", []int{q, d}},
+			{&l.wk, "self_attn.k_proj.weight", []int{kv, d}},
+			{&l.wv, "self_attn.v_proj.weight", []int{kv, d}},
+			{&l.wo, "self_attn.o_proj.weight", []int{d, q}},
+			{&l.wgate, "mlp.gate_proj.weight", []int{ff, d}},
+			{&l.wup, "mlp.up_proj.weight", []int{ff, d}},
+			{&l.wdown, "mlp.down_proj.weight", []int{d, ff}},
+		} {
+			if *w.dst, err = get(p+w.name, w.dims...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, name := range st.Names() {
+		// A tied checkpoint may still carry a copy of lm_head.weight.
+		if !used[name] && !(cfg.TieWordEmbeddings && name == "lm_head.weight") {
+			return nil, fmt.Errorf("%w: unexpected tensor %s", ErrWeights, name)
+		}
+	}
+	m.eos = make([]bool, cfg.VocabSize)
+	for _, id := range cfg.EOSTokenID {
+		m.eos[id] = true
+	}
+	m.ropeCos, m.ropeSin = ropeTables(cfg)
+	return m, nil
+}
+
+// ropeTables precomputes cos and sin of position * inv_freq the way
+// transformers does: inv_freq = 1 / theta^(2i/d) and the angle formed in
+// float32.
+func ropeTables(cfg Config) ([]float32, []float32) {
+	half := cfg.HeadDim / 2
+	n := cfg.MaxPositionEmbeddings
+	cos := make([]float32, n*half)
+	sin := make([]float32, n*half)
+	for i := 0; i < half; i++ {
+		exp := float32(2*i) / float32(cfg.HeadDim)
+		inv := float32(1 / math.Pow(cfg.RopeTheta, float64(exp)))
+		for p := 0; p < n; p++ {
+			angle := float64(float32(p) * inv)
+			cos[p*half+i] = float32(math.Cos(angle))
+			sin[p*half+i] = float32(math.Sin(angle))
+		}
+	}
+	return cos, sin
+}
+
+// Config returns the model's configuration.
+func (m *Model) Config() Config { return m.cfg }
+
+// Tokenizer returns the model's tokenizer.
+func (m *Model) Tokenizer() *tokenizer.Tokenizer { return m.tok }
+
+// WeightBytes is the resident size of the float32 weights.
+func (m *Model) WeightBytes() int {
+	n := len(m.embed) + len(m.norm)
+	if !m.cfg.TieWordEmbeddings {
+		n += len(m.lmHead)
+	}
+	for _, l := range m.layers {
+		n += len(l.attnNorm) + len(l.mlpNorm) + len(l.wq) + len(l.wk) + len(l.wv) +
+			len(l.wo) + len(l.wgate) + len(l.wup) + len(l.wdown)
+	}
+	return 4 * n
+}

@@ -1,0 +1,65 @@
+package llama
+
+import (
+	"runtime"
+	"sync"
+)
+
+// ranger is a piece of work split by index range across the pool. Jobs are
+// pointers to structs kept in a request's state, so handing one to a worker
+// through the channel allocates nothing.
+type ranger interface {
+	run(lo, hi int)
+}
+
+type part struct {
+	job    ranger
+	lo, hi int
+	wg     *sync.WaitGroup
+}
+
+// workers is shared by every model: one goroutine per core (GOMAXPROCS at
+// first use) beyond the caller's own, which runs the first part itself.
+// Workers never block on each other, so concurrent requests cannot deadlock
+// the pool.
+var workers struct {
+	once  sync.Once
+	parts chan part
+	n     int
+}
+
+func startWorkers() {
+	workers.n = runtime.GOMAXPROCS(0)
+	workers.parts = make(chan part, 4*workers.n)
+	for i := 1; i < workers.n; i++ {
+		go func() {
+			for p := range workers.parts {
+				p.job.run(p.lo, p.hi)
+				p.wg.Done()
+			}
+		}()
+	}
+}
+
+// minPerPart keeps parts big enough that handing them over costs less than
+// the work (a part of a matrix product is rows times columns this large).
+const minPerPart = 16384
+
+// parallel runs job over [0, n) split into contiguous ranges, one per core,
+// and returns when all are done. cost is the work per index, in
+// multiply-adds, used to skip the hand-over for tiny jobs.
+func parallel(job ranger, n, cost int, wg *sync.WaitGroup) {
+	workers.once.Do(startWorkers)
+	parts := min(workers.n, max(1, n*cost/minPerPart), n)
+	if parts <= 1 {
+		job.run(0, n)
+		return
+	}
+	chunk := (n + parts - 1) / parts
+	wg.Add(parts - 1)
+	for lo := chunk; lo < n; lo += chunk {
+		workers.parts <- part{job: job, lo: lo, hi: min(n, lo+chunk), wg: wg}
+	}
+	job.run(0, min(n, chunk))
+	wg.Wait()
+}
