@@ -20,7 +20,9 @@ import (
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
-func TestTwoValidatorNetworkServesRESTAndGRPC(t *testing.T) {
+// TestTwoValidatorNetwork starts one two-validator network and runs every network scenario on it:
+// starting a network costs seconds of the two shared cores, so the package starts only one.
+func TestTwoValidatorNetwork(t *testing.T) {
 	net := network.New(t, network.DefaultConfig(2))
 	start, err := net.LatestHeight()
 	if err != nil {
@@ -29,7 +31,11 @@ func TestTwoValidatorNetworkServesRESTAndGRPC(t *testing.T) {
 	if _, err := net.WaitForHeightWithTimeout(start+3, 30*time.Second); err != nil {
 		t.Fatalf("network stopped producing blocks after height %d: %v", start, err)
 	}
+	t.Run("serves REST and gRPC", func(t *testing.T) { testServesRESTAndGRPC(t, net) })
+	t.Run("subnet lifecycle through signed transactions", func(t *testing.T) { testSubnetLifecycle(t, net) })
+}
 
+func testServesRESTAndGRPC(t *testing.T, net *network.Network) {
 	val := net.Validators[0]
 
 	t.Run("REST latest block", func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	dbm "github.com/cosmos/cosmos-db"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	cryptotypes "github.com/cosmos/cosmos-sdk/crypto/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
@@ -41,15 +42,25 @@ type Chain struct {
 	ValSet   *cmttypes.ValidatorSet
 	Accounts []sdk.AccAddress
 	Keys     []cryptotypes.PrivKey
-	Genesis  []byte
-	time     time.Time
+	// Delegator holds every bonded token of the genesis validator, so its vote alone carries a
+	// governance proposal; DelegatorKey signs for it (SignedTxWithKey). It is funded like Accounts
+	// but is not one of them.
+	Delegator    sdk.AccAddress
+	DelegatorKey cryptotypes.PrivKey
+	Genesis      []byte
+	time         time.Time
 }
+
+// GenesisEdit changes a new chain's genesis app state (module name to JSON) before InitChain: for
+// example, to shorten x/gov's voting period.
+type GenesisEdit func(cdc codec.JSONCodec, state map[string]json.RawMessage) error
 
 // AccountBalance is what each funded test account holds at genesis.
 var AccountBalance = sdk.NewCoins(sdk.NewCoin(app.BondDenom, sdkmath.NewInt(1_000_000_000_000)))
 
-// New initialises a chain from genesis with numAccounts funded accounts and commits block 1.
-func New(t testing.TB, numAccounts int) *Chain {
+// New initialises a chain from genesis with numAccounts funded accounts and commits block 1. The
+// edits are applied to the genesis app state in order.
+func New(t testing.TB, numAccounts int, edits ...GenesisEdit) *Chain {
 	t.Helper()
 	db := dbm.NewMemDB()
 	mindnet := app.New(log.NewNopLogger(), db, true, simtestutil.NewAppOptionsWithFlagHome(t.TempDir()),
@@ -69,16 +80,23 @@ func New(t testing.TB, numAccounts int) *Chain {
 		genAccs[i] = authtypes.NewBaseAccount(accounts[i], nil, uint64(i), 0)
 		balances[i] = banktypes.Balance{Address: accounts[i].String(), Coins: AccountBalance}
 	}
+	// GenesisStateWithValSet delegates the validator's bonded tokens from genAccs[0]: the Delegator.
 	genesisState, err := simtestutil.GenesisStateWithValSet(mindnet.AppCodec(), mindnet.DefaultGenesis(), valSet, genAccs, balances...)
 	if err != nil {
 		t.Fatalf("build genesis: %v", err)
+	}
+	for i, edit := range edits {
+		if err := edit(mindnet.AppCodec(), genesisState); err != nil {
+			t.Fatalf("genesis edit %d: %v", i, err)
+		}
 	}
 	stateBytes, err := cmtjson.MarshalIndent(genesisState, "", " ")
 	if err != nil {
 		t.Fatalf("encode genesis: %v", err)
 	}
 
-	c := &Chain{App: mindnet, DB: db, ValSet: valSet, Accounts: accounts[1:], Keys: keys[1:], Genesis: stateBytes, time: GenesisTime}
+	c := &Chain{App: mindnet, DB: db, ValSet: valSet, Accounts: accounts[1:], Keys: keys[1:],
+		Delegator: accounts[0], DelegatorKey: keys[0], Genesis: stateBytes, time: GenesisTime}
 	if _, err := mindnet.InitChain(&abci.RequestInitChain{
 		ChainId:         ChainID,
 		Time:            GenesisTime,
@@ -92,8 +110,22 @@ func New(t testing.TB, numAccounts int) *Chain {
 	return c
 }
 
-// NextBlock finalizes and commits one empty block and returns its app hash.
+// NextBlock finalizes and commits one block of txs, fails the test if any tx fails, and returns the
+// block's app hash.
 func (c *Chain) NextBlock(t testing.TB, txs ...[]byte) []byte {
+	t.Helper()
+	res := c.NextBlockResults(t, txs...)
+	for i, tx := range res.TxResults {
+		if tx.Code != 0 {
+			t.Fatalf("tx %d in block %d failed: code %d: %s", i, c.App.LastBlockHeight(), tx.Code, tx.Log)
+		}
+	}
+	return res.AppHash
+}
+
+// NextBlockResults finalizes and commits one block of txs and returns the block's results, failed
+// txs included, for tests that expect a tx to be refused.
+func (c *Chain) NextBlockResults(t testing.TB, txs ...[]byte) *abci.ResponseFinalizeBlock {
 	t.Helper()
 	c.time = c.time.Add(BlockInterval)
 	res, err := c.App.FinalizeBlock(&abci.RequestFinalizeBlock{
@@ -106,15 +138,10 @@ func (c *Chain) NextBlock(t testing.TB, txs ...[]byte) []byte {
 	if err != nil {
 		t.Fatalf("finalize block %d: %v", c.App.LastBlockHeight()+1, err)
 	}
-	for i, tx := range res.TxResults {
-		if tx.Code != 0 {
-			t.Fatalf("tx %d in block %d failed: code %d: %s", i, c.App.LastBlockHeight()+1, tx.Code, tx.Log)
-		}
-	}
 	if _, err := c.App.Commit(); err != nil {
 		t.Fatalf("commit block: %v", err)
 	}
-	return res.AppHash
+	return res
 }
 
 // Time is the time of the last committed block.
@@ -133,14 +160,28 @@ func (c *Chain) GenesisState() (map[string]json.RawMessage, error) {
 // encoded transaction, ready for NextBlock.
 func (c *Chain) SignedTx(t testing.TB, signer int, msgs ...sdk.Msg) []byte {
 	t.Helper()
+	return c.signedTx(t, c.Keys[signer], int64(signer), msgs...)
+}
+
+// SignedTxWithKey signs msgs with key, whose account must exist (for example DelegatorKey), and
+// returns the encoded transaction, ready for NextBlock.
+func (c *Chain) SignedTxWithKey(t testing.TB, key cryptotypes.PrivKey, msgs ...sdk.Msg) []byte {
+	t.Helper()
+	return c.signedTx(t, key, 0, msgs...)
+}
+
+// signedTx signs with key; seed fixes the mock tx's random memo.
+func (c *Chain) signedTx(t testing.TB, key cryptotypes.PrivKey, seed int64, msgs ...sdk.Msg) []byte {
+	t.Helper()
 	ctx := c.App.NewContext(true)
-	acc := c.App.AccountKeeper.GetAccount(ctx, c.Accounts[signer])
+	addr := sdk.AccAddress(key.PubKey().Address())
+	acc := c.App.AccountKeeper.GetAccount(ctx, addr)
 	if acc == nil {
-		t.Fatalf("account %d (%s) not found", signer, c.Accounts[signer])
+		t.Fatalf("account %s not found", addr)
 	}
-	tx, err := simtestutil.GenSignedMockTx(rand.New(rand.NewSource(int64(signer))), c.App.TxConfig(), msgs,
+	tx, err := simtestutil.GenSignedMockTx(rand.New(rand.NewSource(seed)), c.App.TxConfig(), msgs,
 		sdk.NewCoins(), simtestutil.DefaultGenTxGas, ChainID,
-		[]uint64{acc.GetAccountNumber()}, []uint64{acc.GetSequence()}, c.Keys[signer])
+		[]uint64{acc.GetAccountNumber()}, []uint64{acc.GetSequence()}, key)
 	if err != nil {
 		t.Fatalf("sign tx: %v", err)
 	}

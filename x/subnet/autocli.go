@@ -44,7 +44,16 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "TransferSubnetOwnership", Use: "transfer-ownership NETUID NEW_OWNER", Short: "Hand a subnet to a new owner", PositionalArgs: args("netuid", "new_owner")},
 				{RpcMethod: "SetHyperparameters", Use: "set-hyperparameters NETUID", Short: "Replace a subnet's hyperparameters (pass --hyperparameters as JSON; start from `q subnet hyperparameters`)", PositionalArgs: args("netuid")},
 				{RpcMethod: "RegisterNeuron", Use: "register NETUID HOTKEY", Short: "Burn the registration cost and give HOTKEY a UID (signer: --from coldkey)", PositionalArgs: args("netuid", "hotkey")},
-				{RpcMethod: "ServeAxon", Use: "serve-axon NETUID IP PORT", Short: "Record where a neuron listens (signer: --from hotkey)", PositionalArgs: args("netuid", "ip", "port")},
+				{
+					RpcMethod: "ServeAxon", Use: "serve-axon NETUID IP PORT", Short: "Record where a neuron listens (signer: --from hotkey)",
+					PositionalArgs: args("netuid", "ip", "port"),
+					// A flag named --version would be filled from config.toml's top-level `version` key (the
+					// CometBFT version) whenever it is not given, and the command would fail to parse it.
+					FlagOptions: map[string]*autocliv1.FlagOptions{
+						"version":  {Name: "axon-version", Usage: "version of the miner's axon software"},
+						"protocol": {Usage: "protocol number the axon speaks"},
+					},
+				},
 				{RpcMethod: "AddStake", Use: "add-stake HOTKEY AMOUNT", Short: "Stake AMOUNT umind behind HOTKEY (signer: --from coldkey)", PositionalArgs: args("hotkey", "amount")},
 				{RpcMethod: "RemoveStake", Use: "remove-stake HOTKEY AMOUNT", Short: "Return AMOUNT umind of stake behind HOTKEY (signer: --from coldkey)", PositionalArgs: args("hotkey", "amount")},
 				{RpcMethod: "SetDelegateTake", Use: "set-delegate-take TAKE", Short: "Set the hotkey's take in basis points (signer: --from hotkey)", PositionalArgs: args("take")},

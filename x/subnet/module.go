@@ -15,11 +15,14 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
 	"github.com/mindnet/mindnet/x/subnet/keeper"
+	"github.com/mindnet/mindnet/x/subnet/simulation"
 	"github.com/mindnet/mindnet/x/subnet/types"
 )
 
@@ -32,6 +35,10 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
+
+	_ module.AppModuleSimulation   = AppModule{}
+	_ simsx.HasWeightedOperationsX = AppModule{}
+	_ simsx.HasProposalMsgsX       = AppModule{}
 )
 
 // AppModule wires x/subnet into the application.
@@ -114,4 +121,50 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(fmt.Errorf("export %s genesis: %w", types.ModuleName, err))
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// GenerateGenesisState writes a random x/subnet genesis for the SDK's simulator.
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder lets the simulator print x/subnet store entries when two stores differ.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations is the simulator's legacy hook; the simulator uses WeightedOperationsX instead
+// whenever a module has it, as this one does.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
+
+// Default weights of the module's simulated messages, relative to the SDK's (bank's msg_send is 100).
+// A simulator params file overrides them by key.
+const (
+	weightCreateSubnet       = 15
+	weightRegisterNeuron     = 60
+	weightServeAxon          = 30
+	weightAddStake           = 50
+	weightRemoveStake        = 30
+	weightSetDelegateTake    = 10
+	weightTransferOwnership  = 5
+	weightSetHyperparameters = 10
+	weightUpdateParams       = 20
+)
+
+// WeightedOperationsX registers the module's message factories with the simulator.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	k := am.keeper
+	reg.Add(weights.Get("msg_create_subnet", weightCreateSubnet), simsx.NewSimMsgFactoryWithDeliveryResultHandler(simulation.MsgCreateSubnetFactory(k)))
+	reg.Add(weights.Get("msg_register_neuron", weightRegisterNeuron), simsx.NewSimMsgFactoryWithDeliveryResultHandler(simulation.MsgRegisterNeuronFactory(k)))
+	reg.Add(weights.Get("msg_serve_axon", weightServeAxon), simulation.MsgServeAxonFactory(k))
+	reg.Add(weights.Get("msg_add_stake", weightAddStake), simulation.MsgAddStakeFactory(k))
+	reg.Add(weights.Get("msg_remove_stake", weightRemoveStake), simulation.MsgRemoveStakeFactory(k))
+	reg.Add(weights.Get("msg_set_delegate_take", weightSetDelegateTake), simulation.MsgSetDelegateTakeFactory(k))
+	reg.Add(weights.Get("msg_transfer_subnet_ownership", weightTransferOwnership), simulation.MsgTransferSubnetOwnershipFactory(k))
+	reg.Add(weights.Get("msg_set_hyperparameters", weightSetHyperparameters), simulation.MsgSetHyperparametersFactory(k))
+}
+
+// ProposalMsgsX registers the governance proposals the simulator may submit for x/subnet.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	reg.Add(weights.Get("msg_update_params", weightUpdateParams), simulation.MsgUpdateParamsFactory(am.keeper))
 }

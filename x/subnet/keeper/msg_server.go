@@ -18,10 +18,10 @@ var _ types.MsgServer = msgServer{}
 // UpdateParams replaces the module parameters; only the authority may.
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	if err := m.k.UpdateParams(ctx, msg.Authority, msg.Params); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
 }
@@ -29,15 +29,15 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 // CreateSubnet locks the creation cost and opens a subnet.
 func (m msgServer) CreateSubnet(ctx context.Context, msg *types.MsgCreateSubnet) (*types.MsgCreateSubnetResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	owner, err := m.k.addr("owner", msg.Owner)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	netuid, lock, err := m.k.CreateSubnet(ctx, owner, msg.Name)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgCreateSubnetResponse{Netuid: netuid, Lock: lock}, nil
 }
@@ -45,10 +45,10 @@ func (m msgServer) CreateSubnet(ctx context.Context, msg *types.MsgCreateSubnet)
 // TransferSubnetOwnership hands a subnet to a new owner.
 func (m msgServer) TransferSubnetOwnership(ctx context.Context, msg *types.MsgTransferSubnetOwnership) (*types.MsgTransferSubnetOwnershipResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	if err := m.k.TransferSubnetOwnership(ctx, msg.Owner, msg.Netuid, msg.NewOwner); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgTransferSubnetOwnershipResponse{}, nil
 }
@@ -56,10 +56,10 @@ func (m msgServer) TransferSubnetOwnership(ctx context.Context, msg *types.MsgTr
 // SetHyperparameters replaces a subnet's hyperparameters.
 func (m msgServer) SetHyperparameters(ctx context.Context, msg *types.MsgSetHyperparameters) (*types.MsgSetHyperparametersResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	if err := m.k.SetHyperparameters(ctx, msg.Authority, msg.Netuid, msg.Hyperparameters); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgSetHyperparametersResponse{}, nil
 }
@@ -67,19 +67,19 @@ func (m msgServer) SetHyperparameters(ctx context.Context, msg *types.MsgSetHype
 // RegisterNeuron burns the registration cost and assigns a UID.
 func (m msgServer) RegisterNeuron(ctx context.Context, msg *types.MsgRegisterNeuron) (*types.MsgRegisterNeuronResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	coldkey, err := m.k.addr("coldkey", msg.Coldkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	uid, burned, err := m.k.RegisterNeuron(ctx, coldkey, hotkey, msg.Netuid)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgRegisterNeuronResponse{Uid: uid, Burned: burned}, nil
 }
@@ -87,15 +87,15 @@ func (m msgServer) RegisterNeuron(ctx context.Context, msg *types.MsgRegisterNeu
 // ServeAxon records a neuron's axon.
 func (m msgServer) ServeAxon(ctx context.Context, msg *types.MsgServeAxon) (*types.MsgServeAxonResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	axon := types.AxonInfo{Ip: msg.Ip, Port: msg.Port, Protocol: msg.Protocol, Version: msg.Version}
 	if err := m.k.ServeAxon(ctx, hotkey, msg.Netuid, axon); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgServeAxonResponse{}, nil
 }
@@ -103,18 +103,18 @@ func (m msgServer) ServeAxon(ctx context.Context, msg *types.MsgServeAxon) (*typ
 // AddStake stakes coins behind a hotkey.
 func (m msgServer) AddStake(ctx context.Context, msg *types.MsgAddStake) (*types.MsgAddStakeResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	coldkey, err := m.k.addr("coldkey", msg.Coldkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	if err := m.k.AddStake(ctx, coldkey, hotkey, msg.Amount); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgAddStakeResponse{}, nil
 }
@@ -122,18 +122,18 @@ func (m msgServer) AddStake(ctx context.Context, msg *types.MsgAddStake) (*types
 // RemoveStake returns stake to the coldkey.
 func (m msgServer) RemoveStake(ctx context.Context, msg *types.MsgRemoveStake) (*types.MsgRemoveStakeResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	coldkey, err := m.k.addr("coldkey", msg.Coldkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	if err := m.k.RemoveStake(ctx, coldkey, hotkey, msg.Amount); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgRemoveStakeResponse{}, nil
 }
@@ -141,14 +141,14 @@ func (m msgServer) RemoveStake(ctx context.Context, msg *types.MsgRemoveStake) (
 // SetDelegateTake sets a hotkey's take.
 func (m msgServer) SetDelegateTake(ctx context.Context, msg *types.MsgSetDelegateTake) (*types.MsgSetDelegateTakeResponse, error) {
 	if err := msg.Validate(m.k.addressCodec); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	hotkey, err := m.k.addr("hotkey", msg.Hotkey)
 	if err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	if err := m.k.SetDelegateTake(ctx, hotkey, msg.Take); err != nil {
-		return nil, err
+		return nil, abciError(err)
 	}
 	return &types.MsgSetDelegateTakeResponse{}, nil
 }

@@ -1,0 +1,249 @@
+package scoring
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	axonv1 "github.com/mindnet/mindnet/api/mindnet/axon/v1"
+	"github.com/mindnet/mindnet/axonclient"
+	"github.com/mindnet/mindnet/inference/verify"
+	"github.com/mindnet/mindnet/validator/tasks"
+)
+
+// Reason codes, stable for logs and metrics.
+const (
+	ReasonOK           = "ok"
+	ReasonTimeout      = "timeout"       // the call ran out of time
+	ReasonCallFailed   = "call_failed"   // the miner refused or could not be reached
+	ReasonLate         = "late"          // answered after the task's deadline
+	ReasonUnsigned     = "unsigned"      // no miner signature
+	ReasonBadSignature = "bad_signature" // a signature that does not verify, or not the miner's
+	ReasonWrongRequest = "wrong_request" // the answer is bound to another request than this task's
+	ReasonMalformed    = "malformed"     // not a well-formed answer
+	ReasonEmpty        = "empty"         // no tokens
+	ReasonFailed       = "verification_failed"
+	ReasonCopied       = "copied"
+)
+
+// Config holds the score formula's settings; the package documentation gives the formula.
+type Config struct {
+	CorrectnessWeight float64
+	LatencyWeight     float64
+	ThroughputWeight  float64
+	// TargetLatency earns full latency credit; credit falls linearly to zero at the deadline.
+	TargetLatency time.Duration
+	// TargetThroughput, in tokens per second, earns full throughput credit.
+	TargetThroughput float64
+	// MinCopyTokens and MinCopySurprise bound which identical sampled answers count as copied.
+	MinCopyTokens   int
+	MinCopySurprise float64
+}
+
+// DefaultConfig: correctness 0.6, latency 0.2, throughput 0.2. A 32-token answer from the built-in
+// CPU engine takes about 50 ms end to end on a loopback (about 600 tokens/s seen by the validator),
+// so 250 ms and 250 tokens/s give a CPU miner full credit on an idle machine, and a miner over a real
+// network or behind a queue less. Identical sampled answers of 8 tokens or more whose probability at
+// temperature 1 is below e^-16 (about 1e-7) are taken as copied.
+func DefaultConfig() Config {
+	return Config{
+		CorrectnessWeight: 0.6,
+		LatencyWeight:     0.2,
+		ThroughputWeight:  0.2,
+		TargetLatency:     250 * time.Millisecond,
+		TargetThroughput:  250,
+		MinCopyTokens:     8,
+		MinCopySurprise:   16,
+	}
+}
+
+// ErrConfig marks scoring settings that cannot be used.
+var ErrConfig = errors.New("scoring: bad config")
+
+// Validate checks the configuration.
+func (c Config) Validate() error {
+	ws := []float64{c.CorrectnessWeight, c.LatencyWeight, c.ThroughputWeight}
+	sum := 0.0
+	for _, w := range ws {
+		if !(w >= 0) || math.IsInf(w, 0) {
+			return fmt.Errorf("%w: weight %v", ErrConfig, w)
+		}
+		sum += w
+	}
+	switch {
+	case math.Abs(sum-1) > 1e-9:
+		return fmt.Errorf("%w: weights sum to %v, not 1", ErrConfig, sum)
+	case c.CorrectnessWeight < c.LatencyWeight+c.ThroughputWeight:
+		return fmt.Errorf("%w: correctness weight %v must dominate latency and throughput (%v)", ErrConfig, c.CorrectnessWeight, c.LatencyWeight+c.ThroughputWeight)
+	case c.TargetLatency <= 0 || !(c.TargetThroughput > 0) || math.IsInf(c.TargetThroughput, 0):
+		return fmt.Errorf("%w: target latency %v, throughput %v", ErrConfig, c.TargetLatency, c.TargetThroughput)
+	case c.MinCopyTokens < 1 || c.MinCopySurprise < 0:
+		return fmt.Errorf("%w: copy bounds %d tokens, %v nats", ErrConfig, c.MinCopyTokens, c.MinCopySurprise)
+	}
+	return nil
+}
+
+// Outcome is what one call to one miner gave.
+type Outcome struct {
+	UID    uint16
+	Hotkey string // the miner's hotkey in the metagraph the call was made from
+	Task   tasks.Task
+	// Answer is the call's result; Err its error (nil on success). axonclient returns both when a
+	// response arrived without a valid signature.
+	Answer  axonclient.Signed[*axonv1.GenerateResponse]
+	Err     error
+	Latency time.Duration
+}
+
+// Result is the score of one outcome.
+type Result struct {
+	UID     uint16
+	Hotkey  string
+	TaskID  string
+	Score   float64
+	Reason  string // ReasonOK or what made the score zero
+	Detail  string
+	Tokens  int
+	Latency time.Duration
+	// Verdict is the verifier's, when the answer got that far.
+	Verdict *verify.Verdict
+
+	group    string
+	sampled  bool
+	digest   [32]byte // of the token ids, for copy detection; zero when there is no answer
+	surprise float64  // −Σ reference log-probabilities of the tokens, in nats
+}
+
+// String is the reason with its detail, for logs.
+func (r Result) String() string {
+	if r.Detail == "" {
+		return r.Reason
+	}
+	return r.Reason + ": " + r.Detail
+}
+
+// Scorer scores answers against a reference engine.
+type Scorer struct {
+	verifier  verify.Verifier
+	cfg       Config
+	vocabSize int
+}
+
+// New returns a scorer that verifies with v.
+func New(v verify.Verifier, cfg Config) (*Scorer, error) {
+	if v.Reference == nil || v.Tokenizer == nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, verify.ErrVerifier)
+	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Scorer{verifier: v, cfg: cfg, vocabSize: v.Reference.Info().VocabSize}, nil
+}
+
+// Score scores one outcome. An error means the validator could not score it (its reference engine
+// failed): the miner is not to blame, and the outcome should be left out of the miner's average.
+func (s *Scorer) Score(ctx context.Context, o Outcome) (Result, error) {
+	r := Result{UID: o.UID, Hotkey: o.Hotkey, TaskID: o.Task.ID, Latency: o.Latency, group: o.Task.Group, sampled: o.Task.Sampled()}
+	zero := func(reason, format string, args ...any) (Result, error) {
+		r.Score, r.Reason, r.Detail = 0, reason, fmt.Sprintf(format, args...)
+		return r, nil
+	}
+	if o.Err != nil && !errors.Is(o.Err, axonclient.ErrUnsignedResponse) {
+		if errors.Is(o.Err, context.DeadlineExceeded) || status.Code(o.Err) == codes.DeadlineExceeded {
+			return zero(ReasonTimeout, "no answer within %v", o.Latency.Round(time.Millisecond))
+		}
+		return zero(ReasonCallFailed, "%v", o.Err)
+	}
+	if o.Latency > o.Task.Deadline {
+		return zero(ReasonLate, "answered after %v, deadline %v", o.Latency.Round(time.Millisecond), o.Task.Deadline)
+	}
+	if o.Answer.Response == nil {
+		return zero(ReasonMalformed, "no response")
+	}
+	if reason, detail := checkSignatures(o.Task, o.Hotkey, o.Answer); reason != "" {
+		return zero(reason, "%s", detail)
+	}
+	answer, err := toResult(o.Answer.Response, s.vocabSize)
+	if err != nil {
+		return zero(ReasonMalformed, "%v", err)
+	}
+	r.Tokens = len(answer.Tokens)
+	if r.Tokens == 0 {
+		return zero(ReasonEmpty, "finish %q with no tokens", answer.Finish)
+	}
+	vd, err := s.verifier.Verify(ctx, o.Task.Request, answer)
+	if err != nil {
+		return Result{}, fmt.Errorf("score uid %d task %s: %w", o.UID, o.Task.ID, err)
+	}
+	r.Verdict = &vd
+	r.digest = digest(answer.TokenIDs())
+	r.surprise = -vd.MeanLogprob * float64(len(answer.Tokens))
+	if !vd.Pass {
+		first := vd.Reasons[0]
+		return zero(ReasonFailed, "%s at token %d: %s (%d reasons, %.0f%% of tokens pass)", first.Code, first.Position, first.Detail, len(vd.Reasons), 100*vd.Score)
+	}
+	lat, thr := s.credits(o.Latency, o.Task.Deadline, len(answer.Tokens))
+	r.Score = s.cfg.CorrectnessWeight + s.cfg.LatencyWeight*lat + s.cfg.ThroughputWeight*thr
+	r.Reason = ReasonOK
+	r.Detail = fmt.Sprintf("%d tokens in %v, latency credit %.2f, throughput credit %.2f", len(answer.Tokens), o.Latency.Round(time.Millisecond), lat, thr)
+	return r, nil
+}
+
+// credits returns the latency and throughput credits, each in [0, 1].
+func (s *Scorer) credits(latency, deadline time.Duration, tokens int) (lat, thr float64) {
+	return LatencyCredit(latency, s.cfg.TargetLatency, deadline), ThroughputCredit(latency, tokens, s.cfg.TargetThroughput)
+}
+
+// LatencyCredit is L of the package documentation.
+func LatencyCredit(latency, target, deadline time.Duration) float64 {
+	switch {
+	case latency <= target:
+		return 1
+	case latency >= deadline:
+		return 0
+	}
+	return float64(deadline-latency) / float64(deadline-target)
+}
+
+// ThroughputCredit is T of the package documentation.
+func ThroughputCredit(latency time.Duration, tokens int, target float64) float64 {
+	if latency <= 0 {
+		return 1
+	}
+	return min(1, float64(tokens)/latency.Seconds()/target)
+}
+
+// ScoreRound scores every outcome of a round, then flags copied answers. Outcomes the validator
+// could not score are left out of the results and their errors joined.
+func (s *Scorer) ScoreRound(ctx context.Context, outcomes []Outcome) ([]Result, error) {
+	results := make([]Result, 0, len(outcomes))
+	var errs []error
+	for _, o := range outcomes {
+		r, err := s.Score(ctx, o)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		results = append(results, r)
+	}
+	s.flagCopies(results)
+	return results, errors.Join(errs...)
+}
+
+func digest(ids []int) [32]byte {
+	h := sha256.New()
+	var b [binary.MaxVarintLen64]byte
+	for _, id := range ids {
+		h.Write(b[:binary.PutUvarint(b[:], uint64(id))])
+	}
+	var out [32]byte
+	h.Sum(out[:0])
+	return out
+}
