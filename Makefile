@@ -11,7 +11,7 @@ LDFLAGS   := -X github.com/cosmos/cosmos-sdk/version.Name=mindnet \
 BINARIES  := $(wildcard cmd/*)
 GO_TEST_FLAGS ?= -timeout 20m
 
-.PHONY: all build install test test-unit lint proto-gen proto-check localnet localnet-stop demo bench e2e clean
+.PHONY: all build install test lint proto-gen proto-check localnet localnet-stop demo bench e2e sim clean
 
 all: build
 
@@ -54,6 +54,10 @@ demo: build
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
+
+# The SDK simulator over the whole app for many blocks (random genesis and messages of every module).
+sim:
+	go test ./app -run TestFullAppSimulation -SimFull -NumBlocks=200 -BlockSize=100 -Commit -timeout 60m -v
 
 e2e: build
 	go test -tags e2e -count=1 -timeout 60m -v ./tests/e2e/...

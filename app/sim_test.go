@@ -15,9 +15,7 @@ import (
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
-	"github.com/cosmos/cosmos-sdk/types/module"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
-	"github.com/cosmos/cosmos-sdk/x/auth"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	simcli "github.com/cosmos/cosmos-sdk/x/simulation/client/cli"
 
@@ -46,28 +44,13 @@ func newSimApp(logger log.Logger, db dbm.DB, loadLatest bool, appOpts servertype
 }
 
 func simStateFactory(a simApp) simsx.SimStateFactory {
-	// The app's simulation manager generates x/auth genesis with the SDK's RandomGenesisAccounts, which
-	// makes vesting accounts; Mindnet does not register the vesting types, so that genesis cannot even
-	// be encoded. Genesis is therefore drawn by the same modules with x/auth making base accounts only.
-	genesisModules := module.NewSimulationManagerFromAppModules(a.ModuleManager.Modules, map[string]module.AppModuleSimulation{
-		authtypes.ModuleName: auth.NewAppModule(a.AppCodec(), a.AccountKeeper, baseGenesisAccounts, nil),
-	})
 	return simsx.SimStateFactory{
 		Codec:         a.AppCodec(),
-		AppStateFn:    simtestutil.AppStateFn(a.AppCodec(), genesisModules, a.DefaultGenesis()),
+		AppStateFn:    simtestutil.AppStateFn(a.AppCodec(), a.SimulationManager(), a.DefaultGenesis()),
 		BlockedAddr:   app.BlockedAddresses(),
 		AccountSource: a.AccountKeeper,
 		BalanceSource: a.BankKeeper,
 	}
-}
-
-// baseGenesisAccounts gives every simulation account a plain account at genesis.
-func baseGenesisAccounts(simState *module.SimulationState) authtypes.GenesisAccounts {
-	accs := make(authtypes.GenesisAccounts, len(simState.Accounts))
-	for i, acc := range simState.Accounts {
-		accs[i] = authtypes.NewBaseAccountWithAddress(acc.Address)
-	}
-	return accs
 }
 
 // TestAppSimulationShort runs the SDK's simulator over the whole Mindnet app (every module's random
