@@ -52,8 +52,11 @@ type Encoding struct {
 	TxConfig client.TxConfig
 }
 
-// NewEncoding registers the SDK's standard types and Mindnet's messages.
+// NewEncoding registers the SDK's standard types and Mindnet's messages, and points the SDK's global
+// address configuration at Mindnet's prefixes: parts of the SDK client (account lookups, printed
+// addresses) read that global, and the off-chain binaries do not link the chain app that sets it.
 func NewEncoding() (Encoding, error) {
+	configureAddressPrefixes()
 	registry, err := codectypes.NewInterfaceRegistryWithOptions(codectypes.InterfaceRegistryOptions{
 		ProtoFiles: proto.HybridResolver,
 		SigningOptions: signing.Options{
@@ -207,4 +210,18 @@ func grpcMessage(err error) string {
 		return st.Message()
 	}
 	return err.Error()
+}
+
+// configureAddressPrefixes sets the SDK's process-wide bech32 prefixes to Mindnet's, unless another
+// part of the process (the chain app) has already set and sealed them.
+func configureAddressPrefixes() {
+	cfg := sdk.GetConfig()
+	if cfg.GetBech32AccountAddrPrefix() == AccountPrefix {
+		return
+	}
+	defer func() { _ = recover() }() // a sealed config with other prefixes is the caller's choice
+	cfg.SetBech32PrefixForAccount(AccountPrefix, AccountPrefix+sdk.PrefixPublic)
+	cfg.SetBech32PrefixForValidator(ValidatorPrefix, ValidatorPrefix+sdk.PrefixPublic)
+	cfg.SetBech32PrefixForConsensusNode(AccountPrefix+sdk.PrefixValidator+sdk.PrefixConsensus,
+		AccountPrefix+sdk.PrefixValidator+sdk.PrefixConsensus+sdk.PrefixPublic)
 }

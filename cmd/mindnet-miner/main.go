@@ -73,6 +73,8 @@ func addConfigFlags(cmd *cobra.Command) {
 	f.String("axon.listen", "0.0.0.0:8091", "gRPC listen address")
 	f.String("axon.http_listen", "0.0.0.0:8092", "HTTP/JSON listen address")
 	f.String("axon.external_ip", "", "address announced on chain")
+	f.Bool("callers.require_permit", true, "accept only callers with a validator permit")
+	f.Uint64("callers.min_stake", 0, "least stake (umind) a caller must have")
 	f.String("engine.kind", "builtin", "engine: builtin or openai")
 	f.String("engine.openai_url", "http://127.0.0.1:8000", "OpenAI-compatible server URL (engine openai)")
 	f.String("engine.model", "", "model name on the OpenAI-compatible server")
