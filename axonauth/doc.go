@@ -19,8 +19,9 @@
 //
 // where body is the request message in deterministic protobuf encoding. Binding the miner's hotkey
 // stops a request meant for one miner being replayed to another; binding the netuid stops it being
-// replayed on another subnet; the nonce, which must be fresh and increasing per caller, stops it being
-// replayed to the same miner.
+// replayed on another subnet; the nonce, which must be within a time window of the miner's clock and
+// never used before by that caller, stops it being replayed to the same miner. Nonces need not arrive
+// in order (see NonceTracker): a validator may have several requests in flight to one miner.
 //
 // # Response signature
 //

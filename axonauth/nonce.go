@@ -3,6 +3,7 @@ package axonauth
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 )
@@ -10,58 +11,91 @@ import (
 // Nonce errors.
 var (
 	ErrStaleNonce    = errors.New("nonce is outside the accepted time window: check the caller's clock")
-	ErrReplayedNonce = errors.New("nonce is not above the caller's last accepted nonce: request replayed or reordered")
+	ErrReplayedNonce = errors.New("nonce was already used by this caller: request replayed")
 )
 
-// NonceTracker accepts a caller's nonce once, and only while it is within Window of the miner's
-// clock. It remembers the highest accepted nonce per caller; entries older than the window are
-// forgotten on the next sweep, since their nonces would fail the window check anyway.
+// MaxNoncesPerCaller bounds the nonces remembered per caller. Past it the oldest are forgotten and
+// every nonce up to the forgotten ones is refused, so replays stay impossible while memory stays flat.
+const MaxNoncesPerCaller = 1024
+
+// NonceTracker accepts each of a caller's nonces once, and only while it is within the window of the
+// miner's clock.
+//
+// A caller's nonces need not arrive in order: a validator with several requests in flight to one miner
+// (separate gRPC streams) sends them in nonce order but they can be admitted in any order, and a rule of
+// "strictly above the last nonce" would refuse honest concurrent requests. So the tracker remembers the
+// nonces it accepted within the window; a nonce is refused if it was seen, or if it is at or below the
+// caller's floor (older than the window, or older than anything forgotten under MaxNoncesPerCaller).
 type NonceTracker struct {
 	window time.Duration
 
-	mu        sync.Mutex
-	last      map[string]uint64
-	lastSweep int64
+	mu      sync.Mutex
+	callers map[string]*callerNonces
+	sweptAt uint64
+}
+
+type callerNonces struct {
+	floor uint64   // every nonce ≤ floor is refused
+	seen  []uint64 // accepted nonces above floor, sorted
 }
 
 // NewNonceTracker returns a tracker that accepts nonces within window of now, either way.
 func NewNonceTracker(window time.Duration) *NonceTracker {
-	return &NonceTracker{window: window, last: make(map[string]uint64)}
+	return &NonceTracker{window: window, callers: make(map[string]*callerNonces)}
 }
 
-// Accept records nonce for caller if it is fresh (within the window of now) and above the caller's
-// last accepted nonce. Call it only after the signature and the caller's permission have been
-// checked, so that strangers cannot fill the table.
+// Accept records nonce for caller if it is fresh and unused. Call it only after the signature and the
+// caller's permission have been checked, so that strangers cannot fill the table.
 func (t *NonceTracker) Accept(caller string, nonce uint64, now time.Time) error {
 	nowNS := now.UnixNano()
 	if nowNS < 0 {
 		return fmt.Errorf("clock before 1970: %v", now)
 	}
-	window := uint64(t.window.Nanoseconds())
-	n := uint64(nowNS)
+	n, window := uint64(nowNS), uint64(t.window.Nanoseconds())
 	if nonce+window < n || nonce > n+window {
 		return fmt.Errorf("%w: nonce %d, miner clock %d, window %s", ErrStaleNonce, nonce, n, t.window)
 	}
 
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if last, ok := t.last[caller]; ok && nonce <= last {
-		return fmt.Errorf("%w: nonce %d, last accepted %d", ErrReplayedNonce, nonce, last)
+	c := t.callers[caller]
+	if c == nil {
+		c = &callerNonces{}
+		t.callers[caller] = c
 	}
-	t.last[caller] = nonce
+	if n > window {
+		c.raiseFloor(n - window) // older nonces fail the window check anyway
+	}
+	i, found := slices.BinarySearch(c.seen, nonce)
+	if found || nonce <= c.floor {
+		return fmt.Errorf("%w: nonce %d", ErrReplayedNonce, nonce)
+	}
+	c.seen = slices.Insert(c.seen, i, nonce)
+	if len(c.seen) > MaxNoncesPerCaller {
+		c.raiseFloor(c.seen[0])
+	}
 	t.sweepLocked(n, window)
 	return nil
 }
 
-// sweepLocked forgets callers whose last nonce has left the window, at most once per window.
-func (t *NonceTracker) sweepLocked(now, window uint64) {
-	if int64(now)-t.lastSweep < int64(window) {
+func (c *callerNonces) raiseFloor(floor uint64) {
+	if floor <= c.floor {
 		return
 	}
-	t.lastSweep = int64(now)
-	for caller, last := range t.last {
-		if last+window < now {
-			delete(t.last, caller)
+	c.floor = floor
+	i, _ := slices.BinarySearch(c.seen, floor+1)
+	c.seen = c.seen[i:]
+}
+
+// sweepLocked forgets callers with nothing left inside the window, at most once per window.
+func (t *NonceTracker) sweepLocked(now, window uint64) {
+	if now-t.sweptAt < window {
+		return
+	}
+	t.sweptAt = now
+	for caller, c := range t.callers {
+		if len(c.seen) == 0 || c.seen[len(c.seen)-1]+window < now {
+			delete(t.callers, caller)
 		}
 	}
 }
@@ -70,5 +104,5 @@ func (t *NonceTracker) sweepLocked(now, window uint64) {
 func (t *NonceTracker) Len() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return len(t.last)
+	return len(t.callers)
 }

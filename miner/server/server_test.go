@@ -307,3 +307,22 @@ func TestHTTPGateway(t *testing.T) {
 		t.Fatalf("unsigned HTTP request: %s", resp2.Status)
 	}
 }
+
+// Regression: a validator's concurrent requests to one miner carry increasing nonces but may be
+// admitted out of order; with a "strictly above the last nonce" rule some were refused as replays.
+func TestConcurrentRequestsFromOneValidator(t *testing.T) {
+	f := newFixture(t, func(c *Config) { c.RateBurst = 1000 })
+	c := axonclient.New(f.validator, 1, nil)
+	errs := make(chan error, 64)
+	for range 64 {
+		go func() {
+			_, err := c.Generate(t.Context(), f.conn, f.miner.Address(), genReq())
+			errs <- err
+		}()
+	}
+	for range 64 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent request refused: %v", err)
+		}
+	}
+}
