@@ -75,6 +75,9 @@ import (
 	"github.com/mindnet/mindnet/x/subnet"
 	subnetkeeper "github.com/mindnet/mindnet/x/subnet/keeper"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
+	"github.com/mindnet/mindnet/x/weights"
+	weightskeeper "github.com/mindnet/mindnet/x/weights/keeper"
+	weightstypes "github.com/mindnet/mindnet/x/weights/types"
 )
 
 var (
@@ -103,7 +106,8 @@ type MindnetApp struct {
 	EvidenceKeeper        evidencekeeper.Keeper
 	ConsensusParamsKeeper consensusparamkeeper.Keeper
 
-	SubnetKeeper *subnetkeeper.Keeper
+	SubnetKeeper  *subnetkeeper.Keeper
+	WeightsKeeper *weightskeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -160,6 +164,7 @@ func New(
 		upgradetypes.StoreKey,
 		evidencetypes.StoreKey,
 		subnettypes.StoreKey,
+		weightstypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(fmt.Errorf("register streaming services: %w", err))
@@ -233,6 +238,10 @@ func New(
 	app.SubnetKeeper = subnetkeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[subnettypes.StoreKey]), accountCodec, app.BankKeeper, BondDenom, authority,
 	)
+	app.WeightsKeeper = weightskeeper.NewKeeper(
+		appCodec, runtime.NewKVStoreService(keys[weightstypes.StoreKey]), accountCodec, app.SubnetKeeper,
+	)
+	app.SubnetKeeper.SetHooks(app.WeightsKeeper.Hooks())
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
@@ -246,6 +255,7 @@ func New(
 		evidence.NewAppModule(app.EvidenceKeeper),
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		subnet.NewAppModule(appCodec, app.SubnetKeeper),
+		weights.NewAppModule(appCodec, app.WeightsKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(

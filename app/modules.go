@@ -13,6 +13,7 @@ import (
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
+	weightstypes "github.com/mindnet/mindnet/x/weights/types"
 )
 
 // moduleAccountPermissions lists every module account and what it may do with coins. Order does not
@@ -93,6 +94,8 @@ func initGenesisOrder() []string {
 		evidencetypes.ModuleName,
 		upgradetypes.ModuleName,
 		subnettypes.ModuleName,
+		// x/weights after x/subnet: its rows name subnets and UIDs that x/subnet's genesis creates.
+		weightstypes.ModuleName,
 		genutiltypes.ModuleName,
 	}
 }

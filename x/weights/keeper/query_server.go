@@ -1,0 +1,84 @@
+package keeper
+
+import (
+	"context"
+	"slices"
+
+	"cosmossdk.io/collections"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
+
+	"github.com/mindnet/mindnet/x/weights/types"
+)
+
+// MaxQueriedUIDs bounds the uids of one Weights query, so that a query's cost stays bounded.
+const MaxQueriedUIDs = 4096
+
+type queryServer struct{ k *Keeper }
+
+// NewQueryServerImpl returns the x/weights Query service.
+func NewQueryServerImpl(k *Keeper) types.QueryServer { return queryServer{k: k} }
+
+var _ types.QueryServer = queryServer{}
+
+// Params returns the module parameters.
+func (q queryServer) Params(ctx context.Context, req *types.QueryParamsRequest) (*types.QueryParamsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	p, err := q.k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryParamsResponse{Params: p}, nil
+}
+
+// Weights returns the rows of the requested UIDs in UID order, or every row of the subnet, paginated.
+func (q queryServer) Weights(ctx context.Context, req *types.QueryWeightsRequest) (*types.QueryWeightsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if len(req.Uids) > 0 {
+		if len(req.Uids) > MaxQueriedUIDs {
+			return nil, status.Errorf(codes.InvalidArgument, "at most %d uids per query; page through the whole matrix instead", MaxQueriedUIDs)
+		}
+		uids := slices.Clone(req.Uids)
+		slices.Sort(uids)
+		uids = slices.Compact(uids)
+		rows := make([]types.WeightRow, 0, len(uids))
+		for _, uid := range uids {
+			row, ok, err := q.k.GetRow(ctx, req.Netuid, uid)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				rows = append(rows, row)
+			}
+		}
+		return &types.QueryWeightsResponse{Rows: rows}, nil
+	}
+	rows, page, err := query.CollectionPaginate(ctx, q.k.Weights, req.Pagination,
+		func(_ collections.Pair[uint32, uint32], r types.WeightRow) (types.WeightRow, error) { return r, nil },
+		query.WithCollectionPaginationPairPrefix[uint32, uint32](req.Netuid))
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return &types.QueryWeightsResponse{Rows: rows, Pagination: page}, nil
+}
+
+// WeightRow returns one UID's row; a UID that set no weights gets an empty row.
+func (q queryServer) WeightRow(ctx context.Context, req *types.QueryWeightRowRequest) (*types.QueryWeightRowResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	row, ok, err := q.k.GetRow(ctx, req.Netuid, req.Uid)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		row = types.WeightRow{Netuid: req.Netuid, Uid: req.Uid}
+	}
+	return &types.QueryWeightRowResponse{Row: row}, nil
+}

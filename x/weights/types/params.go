@@ -1,0 +1,23 @@
+package types
+
+import "fmt"
+
+// DefaultGasPerWeight makes a full 4096-entry row cost about 4.1M gas on top of store costs: enough that
+// spamming long rows is paid for, small enough that a validator's row fits a normal block.
+const DefaultGasPerWeight = 1000
+
+// MaxGasPerWeight bounds gas_per_weight so that a full row on the largest subnet still fits a block.
+const MaxGasPerWeight = 100_000
+
+// DefaultParams returns the parameters of a new chain.
+func DefaultParams() Params {
+	return Params{GasPerWeight: DefaultGasPerWeight}
+}
+
+// Validate checks that the params are usable.
+func (p Params) Validate() error {
+	if p.GasPerWeight > MaxGasPerWeight {
+		return fmt.Errorf("%w: gas_per_weight %d above %d", ErrInvalidParams, p.GasPerWeight, MaxGasPerWeight)
+	}
+	return nil
+}
