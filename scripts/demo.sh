@@ -18,8 +18,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 0' INT TERM
 
-"$ROOT/scripts/localnet.sh" start
+# Marked before starting: a Ctrl-C while the first block is awaited must still stop the nodes.
 started=1
+"$ROOT/scripts/localnet.sh" start
 
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p"; }
 
@@ -27,7 +28,8 @@ while true; do
   block=$(curl -fsS "$REST/cosmos/base/tendermint/v1beta1/blocks/latest" 2>/dev/null || true)
   height=$(printf '%s' "$block" | field height | head -1)
   time=$(printf '%s' "$block" | field time | head -1)
-  params=$(curl -fsS "$REST/mindnet/subnet/v1/params" 2>/dev/null || echo "unavailable")
+  subnets=$(curl -fsS "$REST/mindnet/subnet/v1/subnets" 2>/dev/null | grep -o '"netuid":' | wc -l)
+  cost=$(curl -fsS "$REST/mindnet/subnet/v1/subnet_creation_cost" 2>/dev/null | field cost)
   supply=$(curl -fsS "$REST/cosmos/bank/v1beta1/supply/by_denom?denom=umind" 2>/dev/null | field amount || true)
   printf '\033[2J\033[H'
   echo "Mindnet local network (Ctrl-C to stop)"
@@ -35,7 +37,8 @@ while true; do
   echo "  height        ${height:-?}"
   echo "  block time    ${time:-?}"
   echo "  supply        ${supply:-?} umind"
-  echo "  x/subnet      $params"
+  echo "  subnets       ${subnets:-?} (netuid 0 is the root subnet)"
+  echo "  subnet cost   ${cost:-?} umind to create the next one"
   echo
   echo "  REST  $REST   gRPC 127.0.0.1:9090   CometBFT RPC http://127.0.0.1:26657"
   echo "  CLI   $BIN q subnet params --home $HOME0"
