@@ -24,6 +24,7 @@ import (
 	"github.com/mindnet/mindnet/chainclient"
 	"github.com/mindnet/mindnet/inference"
 	"github.com/mindnet/mindnet/inference/builtin"
+	"github.com/mindnet/mindnet/inference/llama"
 	"github.com/mindnet/mindnet/inference/openai"
 	"github.com/mindnet/mindnet/metagraph"
 	"github.com/mindnet/mindnet/miner/config"
@@ -79,6 +80,8 @@ func NewEngine(cfg config.Config) (inference.Engine, error) {
 	switch cfg.Engine.Kind {
 	case "builtin":
 		return builtin.Load()
+	case "local":
+		return llama.LoadDir(cfg.Engine.ModelDir)
 	case "openai":
 		return openai.New(openai.Config{
 			BaseURL: cfg.Engine.OpenAIURL, Model: cfg.Engine.Model, APIKey: os.Getenv(cfg.Engine.APIKeyEnv),

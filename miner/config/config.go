@@ -60,6 +60,7 @@ type Config struct {
 		Kind      string `mapstructure:"kind"`
 		OpenAIURL string `mapstructure:"openai_url"`
 		Model     string `mapstructure:"model"`
+		ModelDir  string `mapstructure:"model_dir"`
 		APIKeyEnv string `mapstructure:"api_key_env"`
 	} `mapstructure:"engine"`
 
@@ -101,6 +102,7 @@ var defaults = map[string]any{
 	"engine.kind":             "builtin",
 	"engine.openai_url":       "http://127.0.0.1:8000",
 	"engine.model":            "",
+	"engine.model_dir":        "",
 	"engine.api_key_env":      "OPENAI_API_KEY",
 	"ops.listen":              "127.0.0.1:9102",
 	"log.level":               "info",
@@ -147,12 +149,16 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 func (c Config) Validate() error {
 	switch c.Engine.Kind {
 	case "builtin":
+	case "local":
+		if c.Engine.ModelDir == "" {
+			return fmt.Errorf("engine.kind = local needs engine.model_dir (a Hugging Face Llama model folder)")
+		}
 	case "openai":
 		if c.Engine.OpenAIURL == "" || c.Engine.Model == "" {
 			return fmt.Errorf("engine.kind = openai needs engine.openai_url and engine.model (the model name the server serves)")
 		}
 	default:
-		return fmt.Errorf("engine.kind must be builtin or openai, got %q", c.Engine.Kind)
+		return fmt.Errorf("engine.kind must be builtin, local or openai, got %q", c.Engine.Kind)
 	}
 	if c.Axon.MaxTokens < 1 || c.Axon.Slots < 1 || c.Axon.QueueDepth < 0 || c.Axon.MaxBodyBytes < 1024 {
 		return fmt.Errorf("axon limits out of range: max_tokens %d (≥1), slots %d (≥1), queue_depth %d (≥0), max_body_bytes %d (≥1024)",
@@ -229,11 +235,13 @@ refresh = "{{index . "metagraph.refresh"}}"
 max_staleness = "{{index . "metagraph.max_staleness"}}"
 
 [engine]
-# builtin: the model that ships with Mindnet, on the CPU. openai: any OpenAI-compatible server
+# builtin: the model that ships with Mindnet, on the CPU. local: the built-in engine on another
+# Hugging Face Llama folder (model_dir). openai: any OpenAI-compatible server
 # (vLLM, SGLang, llama.cpp, Ollama, TGI) serving the subnet's model, usually on a GPU.
 kind = "{{index . "engine.kind"}}"
 openai_url = "{{index . "engine.openai_url"}}"
 model = "{{index . "engine.model"}}"
+model_dir = "{{index . "engine.model_dir"}}"   # engine local: folder with config.json, model.safetensors, tokenizer.json
 api_key_env = "{{index . "engine.api_key_env"}}"   # environment variable holding the server's API key, if any
 
 [ops]

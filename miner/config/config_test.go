@@ -65,3 +65,15 @@ func TestBadConfigIsExplained(t *testing.T) {
 		t.Fatalf("missing file: %v", err)
 	}
 }
+
+func TestLocalEngineNeedsModelDir(t *testing.T) {
+	t.Setenv("MINDNET_MINER_ENGINE_KIND", "local")
+	if _, err := Load("", nil); err == nil || !strings.Contains(err.Error(), "engine.model_dir") {
+		t.Fatalf("local without a folder: %v", err)
+	}
+	t.Setenv("MINDNET_MINER_ENGINE_MODEL_DIR", "/models/other")
+	cfg, err := Load("", nil)
+	if err != nil || cfg.Engine.ModelDir != "/models/other" {
+		t.Fatalf("local with a folder: %+v, %v", cfg.Engine, err)
+	}
+}
