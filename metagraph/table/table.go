@@ -1,0 +1,87 @@
+package table
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/mindnet/mindnet/metagraph"
+)
+
+// View is everything one frame shows.
+type View struct {
+	Snapshot *metagraph.Snapshot
+	// Tempo is the subnet's epoch length in blocks; NextEpoch the height of its next epoch block.
+	Tempo     uint64
+	NextEpoch uint64
+	// Labels optionally names hotkeys (for example "miner-1" or "odd-model"), shown in the last column.
+	Labels map[string]string
+}
+
+// Role names what a neuron does on the subnet: it serves an axon (a miner), or it holds a validator
+// permit or stake without serving (a validator).
+func Role(n metagraph.Neuron) string {
+	switch {
+	case n.Axon != nil:
+		return "miner"
+	case n.ValidatorPermit || n.Stake > 0:
+		return "validator"
+	default:
+		return "-"
+	}
+}
+
+// Write renders v to w.
+func Write(w io.Writer, v View) error {
+	s := v.Snapshot
+	if s == nil {
+		return fmt.Errorf("no metagraph to show")
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "subnet %d at block %d", s.Netuid, s.Height)
+	if v.Tempo > 0 && v.NextEpoch >= uint64(s.Height) {
+		left := v.NextEpoch - uint64(s.Height)
+		done := int(v.Tempo) - int(left)
+		if done < 0 {
+			done = 0
+		}
+		fmt.Fprintf(&b, "   next epoch at block %d  %s %d/%d blocks", v.NextEpoch, bar(done, int(v.Tempo), 20), done, v.Tempo)
+	}
+	b.WriteString("\n\n")
+	fmt.Fprintf(&b, "%4s  %-9s %14s %8s %9s %9s %9s %12s  %s\n",
+		"UID", "ROLE", "STAKE(umind)", "TRUST", "CONSENSUS", "INCENTIVE", "DIVIDENDS", "EMISSION", "HOTKEY")
+	neurons := append([]metagraph.Neuron(nil), s.Neurons...)
+	sort.Slice(neurons, func(i, j int) bool { return neurons[i].UID < neurons[j].UID })
+	for _, n := range neurons {
+		name := shortHotkey(n.Hotkey)
+		if label := v.Labels[n.Hotkey]; label != "" {
+			name += "  " + label
+		}
+		fmt.Fprintf(&b, "%4d  %-9s %14d %8.4f %9.4f %9.4f %9.4f %12d  %s\n",
+			n.UID, Role(n), n.Stake, n.Trust, n.Consensus, n.Incentive, n.Dividends, n.Emission, name)
+	}
+	if len(neurons) == 0 {
+		b.WriteString("  (no neurons registered yet)\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func bar(done, total, width int) string {
+	if total <= 0 {
+		return ""
+	}
+	if done > total {
+		done = total
+	}
+	filled := done * width / total
+	return "[" + strings.Repeat("#", filled) + strings.Repeat(".", width-filled) + "]"
+}
+
+func shortHotkey(h string) string {
+	if len(h) <= 16 {
+		return h
+	}
+	return h[:10] + "…" + h[len(h)-5:]
+}
