@@ -17,10 +17,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
-	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
-	"github.com/mindnet/mindnet/metagraph"
 	"github.com/mindnet/mindnet/metagraph/table"
-	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
 func main() {
@@ -81,10 +78,10 @@ func parseLabels(list []string) (map[string]string, error) {
 }
 
 func watch(ctx context.Context, conn *grpc.ClientConn, netuid uint32, interval time.Duration, once bool, labels map[string]string) error {
-	src := metagraph.NewGRPCSource(conn, nil)
-	client := subnetv1.NewQueryClient(conn)
 	for {
-		view, err := read(ctx, src, client, netuid)
+		rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		view, err := table.Fetch(rctx, conn, netuid)
+		cancel()
 		if !once {
 			fmt.Print("\033[2J\033[H") // clear the screen between frames
 		}
@@ -111,21 +108,4 @@ func watch(ctx context.Context, conn *grpc.ClientConn, netuid uint32, interval t
 		case <-time.After(interval):
 		}
 	}
-}
-
-func read(ctx context.Context, src *metagraph.GRPCSource, client subnetv1.QueryClient, netuid uint32) (table.View, error) {
-	rctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	snap, err := src.Fetch(rctx, netuid)
-	if err != nil {
-		return table.View{}, err
-	}
-	hp, err := client.Hyperparameters(rctx, &subnetv1.QueryHyperparametersRequest{Netuid: netuid})
-	if err != nil {
-		return table.View{}, fmt.Errorf("hyperparameters of netuid %d: %w", netuid, err)
-	}
-	tempo := hp.GetHyperparameters().GetTempo()
-	// The epoch of an epoch block has run by the time its height is reported, so look from the next one.
-	next := subnettypes.NextEpochBlock(netuid, tempo, uint64(snap.Height)+1)
-	return table.View{Snapshot: snap, Tempo: tempo, NextEpoch: next}, nil
 }
