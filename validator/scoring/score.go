@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -112,8 +113,9 @@ type Result struct {
 	Detail  string
 	Tokens  int
 	Latency time.Duration
-	// Verdict is the verifier's, when the answer got that far.
-	Verdict *verify.Verdict
+	// Verdict is the verifier's, when the answer got that far, and VerifyTime what it cost.
+	Verdict    *verify.Verdict
+	VerifyTime time.Duration
 
 	group    string
 	sampled  bool
@@ -159,6 +161,9 @@ func (s *Scorer) Score(ctx context.Context, o Outcome) (Result, error) {
 		if errors.Is(o.Err, context.DeadlineExceeded) || status.Code(o.Err) == codes.DeadlineExceeded {
 			return zero(ReasonTimeout, "no answer within %v", o.Latency.Round(time.Millisecond))
 		}
+		if undecodable(o.Err) {
+			return zero(ReasonMalformed, "answer body does not decode: %v", status.Convert(o.Err).Message())
+		}
 		return zero(ReasonCallFailed, "%v", o.Err)
 	}
 	if o.Latency > o.Task.Deadline {
@@ -178,7 +183,9 @@ func (s *Scorer) Score(ctx context.Context, o Outcome) (Result, error) {
 	if r.Tokens == 0 {
 		return zero(ReasonEmpty, "finish %q with no tokens", answer.Finish)
 	}
+	started := time.Now()
 	vd, err := s.verifier.Verify(ctx, o.Task.Request, answer)
+	r.VerifyTime = time.Since(started)
 	if err != nil {
 		return Result{}, fmt.Errorf("score uid %d task %s: %w", o.UID, o.Task.ID, err)
 	}
@@ -235,6 +242,14 @@ func (s *Scorer) ScoreRound(ctx context.Context, outcomes []Outcome) ([]Result, 
 	}
 	s.flagCopies(results)
 	return results, errors.Join(errs...)
+}
+
+// undecodable reports whether a call failed because the answer's body could not be decoded (a miner
+// that sent JSON, or anything else, where the protocol wants a protobuf GenerateResponse). gRPC reports
+// this as Internal with its own wording, the only way it tells the failure apart.
+func undecodable(err error) bool {
+	st, ok := status.FromError(err)
+	return ok && st.Code() == codes.Internal && strings.Contains(st.Message(), "failed to unmarshal")
 }
 
 func digest(ids []int) [32]byte {

@@ -83,10 +83,17 @@ func TestScoringTable(t *testing.T) {
 	add("slow, past the deadline", n.ask(t, miners["slow"], slowTask, timeout), ReasonLate, "deadline 300ms")
 	add("timeout", n.ask(t, miners["stuck"], task("stuck", greedy), 300*time.Millisecond), ReasonTimeout, "")
 
+	// A miner whose answer is a (truncated) JSON document instead of a protobuf body.
+	jsonConn := jsonMiner(t, `{"text":"\tfmt.Println(","tokens":[{"id":17,"logprob":-0.1},{"id":`)
+	jsonTask := task("honest", greedy)
+	start := time.Now()
+	ans, err := n.client.Generate(t.Context(), jsonConn, miners["honest"].signer.Address(), jsonTask.Proto())
+	add("malformed JSON body", Outcome{UID: miners["honest"].uid, Hotkey: miners["honest"].signer.Address(), Task: jsonTask, Answer: ans, Err: err, Latency: time.Since(start)}, ReasonMalformed, "does not decode")
+
 	stranger := axonclient.New(signer(t, "stranger"), netuid, nil)
 	refusedTask := task("honest", greedy)
-	start := time.Now()
-	ans, err := stranger.Generate(t.Context(), miners["honest"].conn, miners["honest"].signer.Address(), refusedTask.Proto())
+	start = time.Now()
+	ans, err = stranger.Generate(t.Context(), miners["honest"].conn, miners["honest"].signer.Address(), refusedTask.Proto())
 	add("refused by the miner", Outcome{UID: miners["honest"].uid, Hotkey: miners["honest"].signer.Address(), Task: refusedTask, Answer: ans, Err: err, Latency: time.Since(start)}, ReasonCallFailed, "PermissionDenied")
 
 	// Answers altered after the call.
