@@ -17,7 +17,7 @@ import (
 	"github.com/mindnet/mindnet/x/weights/types"
 )
 
-func query(t *testing.T, c *apptest.Chain, method string, req, res gogoproto.Message) {
+func query(t testing.TB, c *apptest.Chain, method string, req, res gogoproto.Message) {
 	t.Helper()
 	bz, err := gogoproto.Marshal(req)
 	if err != nil {

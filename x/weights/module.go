@@ -11,16 +11,21 @@ import (
 	"cosmossdk.io/core/appmodule"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 	gwruntimev2 "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	weightsv1 "github.com/mindnet/mindnet/api/mindnet/weights/v1"
+	"github.com/mindnet/mindnet/x/weights/client/cli"
 	"github.com/mindnet/mindnet/x/weights/keeper"
+	"github.com/mindnet/mindnet/x/weights/simulation"
 	"github.com/mindnet/mindnet/x/weights/types"
 )
 
@@ -28,11 +33,14 @@ import (
 const ConsensusVersion = 1
 
 var (
-	_ module.AppModuleBasic      = AppModule{}
-	_ module.HasGenesis          = AppModule{}
-	_ module.HasServices         = AppModule{}
-	_ module.HasConsensusVersion = AppModule{}
-	_ appmodule.AppModule        = AppModule{}
+	_ module.AppModuleBasic        = AppModule{}
+	_ module.HasGenesis            = AppModule{}
+	_ module.HasServices           = AppModule{}
+	_ module.HasConsensusVersion   = AppModule{}
+	_ appmodule.AppModule          = AppModule{}
+	_ module.AppModuleSimulation   = AppModule{}
+	_ simsx.HasWeightedOperationsX = AppModule{}
+	_ simsx.HasProposalMsgsX       = AppModule{}
 )
 
 // AppModule wires x/weights into the application.
@@ -78,6 +86,10 @@ func (AppModule) RegisterGatewayV2Routes(ctx context.Context, mux *gwruntimev2.S
 	return weightsv1.RegisterQueryHandlerClient(ctx, mux, weightsv1.NewQueryClient(conn))
 }
 
+// GetTxCmd returns `mindnetd tx weights` with the hand-written commit-weights; autocli adds the rest
+// (AutoCLIOptions sets EnhanceCustomCommand).
+func (AppModule) GetTxCmd() *cobra.Command { return cli.GetTxCmd() }
+
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
@@ -115,4 +127,42 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(fmt.Errorf("export %s genesis: %w", types.ModuleName, err))
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// GenerateGenesisState writes a random x/weights genesis for the SDK's simulator.
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder lets the simulator print x/weights store entries when two stores differ.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations is the simulator's legacy hook; the simulator uses WeightedOperationsX instead
+// whenever a module has it, as this one does.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
+
+// Default weights of the module's simulated messages, relative to the SDK's (bank's msg_send is 100).
+// Weight messages only pass once subnets, neurons and stake exist, so they are drawn often.
+const (
+	weightSetWeights    = 60
+	weightCommitWeights = 60
+	weightRevealWeights = 80
+	weightUpdateParams  = 10
+)
+
+// WeightedOperationsX registers the module's message factories with the simulator. The commit and
+// reveal factories share what was committed, so that reveals can open real commits.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	k := am.keeper
+	cr := &simulation.CommitReveal{}
+	reg.Add(weights.Get("msg_set_weights", weightSetWeights), simulation.MsgSetWeightsFactory(k))
+	reg.Add(weights.Get("msg_commit_weights", weightCommitWeights), cr.MsgCommitWeightsFactory(k))
+	reg.Add(weights.Get("msg_reveal_weights", weightRevealWeights), cr.MsgRevealWeightsFactory(k))
+}
+
+// ProposalMsgsX registers the governance proposals the simulator may submit for x/weights.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	reg.Add(weights.Get("msg_update_params", weightUpdateParams), simulation.MsgUpdateParamsFactory(am.keeper))
 }

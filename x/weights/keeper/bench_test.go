@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"testing"
 
 	storetypes "github.com/cosmos/cosmos-sdk/store/v2/types"
@@ -35,4 +36,41 @@ func BenchmarkSetWeightsFullRow(b *testing.B) {
 	}
 	b.ReportMetric(float64(gas), "gas/tx")
 	b.ReportMetric(float64(row.Size()), "row-bytes")
+}
+
+// BenchmarkRevealWeightsFullRow commits and then reveals a 4096-entry row on a 4096-neuron subnet with
+// commit-reveal on, and reports the reveal's gas (the commit's too): a reveal pays gas_per_weight per
+// entry like set-weights, plus one read of each target neuron's registration block for the UID
+// hand-over mask.
+func BenchmarkRevealWeightsFullRow(b *testing.B) {
+	const size = 4096
+	f := newFixture(b)
+	f.openCRSubnet(1, size, nil)
+	hk := f.validator(1, 0, 5000)
+	uids := make([]uint32, size)
+	ws := make([]uint32, size)
+	for i := range uids {
+		uids[i], ws[i] = uint32(i), uint32(i%1000+1)
+	}
+	var commitGas, revealGas uint64
+	period := int64(crTempo + 1)
+	for i := 0; b.Loop(); i++ {
+		s := []byte(fmt.Sprintf("salt-%08d", i))
+		hash := types.CommitHash(f.str(hk), 1, uids, ws, s, 0)
+		// Each round commits in its own tempo and reveals in the next.
+		commitAt := crCommitHeight + int64(i)*period
+		ctx := f.ctx.WithBlockHeight(commitAt).WithGasMeter(storetypes.NewInfiniteGasMeter())
+		res, err := f.msgs.CommitWeights(ctx, &types.MsgCommitWeights{Hotkey: f.str(hk), Netuid: 1, CommitHash: hash})
+		if err != nil {
+			b.Fatal(err)
+		}
+		commitGas = ctx.GasMeter().GasConsumed()
+		ctx = f.ctx.WithBlockHeight(res.RevealStart).WithGasMeter(storetypes.NewInfiniteGasMeter())
+		if _, err := f.msgs.RevealWeights(ctx, &types.MsgRevealWeights{Hotkey: f.str(hk), Netuid: 1, Uids: uids, Weights: ws, Salt: s}); err != nil {
+			b.Fatal(err)
+		}
+		revealGas = ctx.GasMeter().GasConsumed()
+	}
+	b.ReportMetric(float64(commitGas), "commit-gas")
+	b.ReportMetric(float64(revealGas), "reveal-gas")
 }

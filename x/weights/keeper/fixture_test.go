@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -202,5 +203,73 @@ func requireErrorIs(t testing.TB, err, target error) {
 	}
 	if !errors.Is(err, target) {
 		t.Fatalf("got error %v, want %v", err, target)
+	}
+}
+
+// Commit-reveal subnets in these tests have tempo 10 and commit_reveal_period 1. On netuid 1 the tempo
+// index of block h is (h+12)/11, so blocks 98..108 form tempo 10 and a commit made at block 100 is
+// revealed in blocks 109..119 (tempo 11); from block 120 on it has expired.
+const (
+	crTempo        = 10
+	crWindowStart  = 109
+	crWindowEnd    = 119
+	crCommitHeight = 100
+)
+
+// openCRSubnet makes a subnet with commit-reveal on, tempo 10 and commit_reveal_period 1.
+func (f *fixture) openCRSubnet(netuid, size uint32, change func(*subnettypes.Hyperparameters)) {
+	f.openSubnet(netuid, size, func(h *subnettypes.Hyperparameters) {
+		h.CommitRevealEnabled = true
+		h.Tempo = crTempo
+		h.CommitRevealPeriod = 1
+		if change != nil {
+			change(h)
+		}
+	})
+}
+
+// salt returns a distinct 16-byte salt for each n.
+func salt(n byte) []byte { return bytes.Repeat([]byte{n}, 16) }
+
+func (f *fixture) commit(hotkey sdk.AccAddress, netuid uint32, uids, ws []uint32, s []byte, version uint64) (*types.MsgCommitWeightsResponse, error) {
+	hash := types.CommitHash(f.str(hotkey), netuid, uids, ws, s, version)
+	return f.msgs.CommitWeights(f.ctx, &types.MsgCommitWeights{Hotkey: f.str(hotkey), Netuid: netuid, CommitHash: hash})
+}
+
+func (f *fixture) reveal(hotkey sdk.AccAddress, netuid uint32, uids, ws []uint32, s []byte, version uint64) (*types.MsgRevealWeightsResponse, error) {
+	return f.msgs.RevealWeights(f.ctx, &types.MsgRevealWeights{Hotkey: f.str(hotkey), Netuid: netuid, Uids: uids, Weights: ws, Salt: s, VersionKey: version})
+}
+
+// events returns the attributes of every event of type typ emitted so far, in order.
+func (f *fixture) events(typ string) []map[string]string {
+	var out []map[string]string
+	for _, ev := range f.ctx.EventManager().Events() {
+		if ev.Type != typ {
+			continue
+		}
+		attrs := map[string]string{}
+		for _, a := range ev.Attributes {
+			attrs[a.Key] = a.Value
+		}
+		out = append(out, attrs)
+	}
+	return out
+}
+
+// replaceNeuron hands (netuid, uid) to a new hotkey registered at height, as x/subnet does when a
+// registration prunes the old holder, hook included.
+func (f *fixture) replaceNeuron(netuid, uid uint32, newHotkey sdk.AccAddress, height int64) {
+	f.t.Helper()
+	key := neuronKey{netuid, uid}
+	old := f.subnets.neurons[key]
+	oldHotkey, err := f.ac.StringToBytes(old.Hotkey)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	delete(f.subnets.uids, uidKey(netuid, oldHotkey))
+	f.subnets.neurons[key] = subnettypes.Neuron{Netuid: netuid, Uid: uid, Hotkey: f.str(newHotkey), RegisteredAt: height, LastUpdate: height}
+	f.subnets.uids[uidKey(netuid, newHotkey)] = uid
+	if err := f.k.Hooks().AfterNeuronReplaced(f.ctx, netuid, uid, old.Hotkey, f.str(newHotkey)); err != nil {
+		f.t.Fatal(err)
 	}
 }

@@ -22,10 +22,15 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 			return fmt.Errorf("store weights of %d/%d: %w", r.Netuid, r.Uid, err)
 		}
 	}
+	for _, q := range gs.Commits {
+		if err := k.Commits.Set(ctx, collections.Join(q.Netuid, q.Uid), q); err != nil {
+			return fmt.Errorf("store commits of %d/%d: %w", q.Netuid, q.Uid, err)
+		}
+	}
 	return nil
 }
 
-// ExportGenesis writes the whole module state, rows in (netuid, uid) order.
+// ExportGenesis writes the whole module state, rows and commit queues in (netuid, uid) order.
 func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -38,6 +43,13 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("walk weights: %w", err)
+	}
+	err = k.Commits.Walk(ctx, nil, func(_ collections.Pair[uint32, uint32], q types.CommitQueue) (bool, error) {
+		gs.Commits = append(gs.Commits, q)
+		return false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walk commits: %w", err)
 	}
 	return gs, nil
 }

@@ -2,12 +2,14 @@ package keeper
 
 import (
 	"context"
+	"errors"
 	"slices"
 
 	"cosmossdk.io/collections"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/query"
 
 	"github.com/mindnet/mindnet/x/weights/types"
@@ -81,4 +83,67 @@ func (q queryServer) WeightRow(ctx context.Context, req *types.QueryWeightRowReq
 		row = types.WeightRow{Netuid: req.Netuid, Uid: req.Uid}
 	}
 	return &types.QueryWeightRowResponse{Row: row}, nil
+}
+
+// PendingCommits returns the hotkey's commit queue on a subnet, oldest first.
+func (q queryServer) PendingCommits(ctx context.Context, req *types.QueryPendingCommitsRequest) (*types.QueryPendingCommitsResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	hotkey, err := q.k.addressCodec.StringToBytes(req.Hotkey)
+	if err != nil {
+		return nil, status.Errorf(codes.InvalidArgument, "hotkey %q: %v", req.Hotkey, err)
+	}
+	s, err := q.k.setter(ctx, req.Netuid, hotkey)
+	if errors.Is(err, types.ErrHotkeyNotRegistered) {
+		return nil, status.Error(codes.NotFound, err.Error())
+	}
+	if err != nil {
+		return nil, err
+	}
+	queue, _, err := q.k.storedQueue(ctx, req.Netuid, s)
+	if err != nil {
+		return nil, err
+	}
+	commits := queue.Commits
+	if commits == nil {
+		commits = []types.WeightCommit{}
+	}
+	return &types.QueryPendingCommitsResponse{Uid: s.uid, Commits: commits, Height: sdk.UnwrapSDKContext(ctx).BlockHeight()}, nil
+}
+
+// NextAllowedBlock returns the first block, from the next one on, at which the UID may set weights (or,
+// under commit-reveal, commit) without hitting weights_rate_limit.
+func (q queryServer) NextAllowedBlock(ctx context.Context, req *types.QueryNextAllowedBlockRequest) (*types.QueryNextAllowedBlockResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	subnet, err := q.k.subnet(ctx, req.Netuid)
+	if err != nil {
+		return nil, status.Error(codes.NotFound, err.Error())
+	}
+	hp := subnet.Hyperparameters
+	if req.Uid >= subnet.NeuronCount {
+		return nil, status.Errorf(codes.NotFound, "uid %d: netuid %d has %d neurons", req.Uid, req.Netuid, subnet.NeuronCount)
+	}
+	next := sdk.UnwrapSDKContext(ctx).BlockHeight() + 1
+	if hp.CommitRevealEnabled {
+		queue, err := q.k.Commits.Get(ctx, collections.Join(req.Netuid, req.Uid))
+		switch {
+		case errors.Is(err, collections.ErrNotFound):
+		case err != nil:
+			return nil, err
+		case queue.LastCommitAt != 0:
+			next = max(next, NextSetBlock(queue.LastCommitAt, hp.WeightsRateLimit))
+		}
+	} else {
+		row, ok, err := q.k.GetRow(ctx, req.Netuid, req.Uid)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			next = max(next, NextSetBlock(row.SetAt, hp.WeightsRateLimit))
+		}
+	}
+	return &types.QueryNextAllowedBlockResponse{NextBlock: next, CommitReveal: hp.CommitRevealEnabled}, nil
 }

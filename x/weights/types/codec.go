@@ -12,10 +12,15 @@ import (
 // wallets sign amino JSON).
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgSetWeights{}, "mindnet/x/weights/MsgSetWeights")
+	legacy.RegisterAminoMsg(cdc, &MsgCommitWeights{}, "mindnet/x/weights/MsgCommitWeights")
+	legacy.RegisterAminoMsg(cdc, &MsgRevealWeights{}, "mindnet/x/weights/MsgRevealWeights")
+	legacy.RegisterAminoMsg(cdc, &MsgBatchSetWeights{}, "mindnet/x/weights/MsgBatchSetWeights")
+	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "mindnet/x/weights/MsgUpdateParams")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgSetWeights{})
+	registry.RegisterImplementations((*sdk.Msg)(nil),
+		&MsgSetWeights{}, &MsgCommitWeights{}, &MsgRevealWeights{}, &MsgBatchSetWeights{}, &MsgUpdateParams{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -24,3 +24,23 @@ var (
 	ErrWeightTooLarge      = errorsmod.Register(ModuleName, 23, "weight above 65535: weights are u16 values")
 	ErrTooManyWeights      = errorsmod.Register(ModuleName, 24, "row longer than the subnet's size")
 )
+
+// Commit-reveal, batch and root errors.
+var (
+	ErrCommitRevealDisabled  = errorsmod.Register(ModuleName, 30, "commit-reveal is off for this subnet: set weights directly with set-weights")
+	ErrInvalidCommitHash     = errorsmod.Register(ModuleName, 31, "commit hash must be 32 bytes: compute it with x/weights/types.CommitHash (commit-weights does)")
+	ErrSaltLength            = errorsmod.Register(ModuleName, 32, "salt must be 8 to 64 bytes: use a fresh random salt of 32 bytes")
+	ErrTooManyPendingCommits = errorsmod.Register(ModuleName, 33, "too many pending commits for this UID: reveal or wait for one to expire before committing again")
+	ErrDuplicateCommit       = errorsmod.Register(ModuleName, 34, "this commit hash is already pending: commit each row with a fresh salt")
+	ErrNoPendingCommit       = errorsmod.Register(ModuleName, 35, "no pending commit for this hotkey on this subnet: commit with commit-weights first")
+	ErrRevealMismatch        = errorsmod.Register(ModuleName, 36, "no pending commit matches this reveal: give exactly the netuid, uids, weights (same order), salt and version_key that were committed")
+	ErrRevealTooEarly        = errorsmod.Register(ModuleName, 37, "reveal before the commit's reveal window: wait until its reveal_start block")
+	ErrRevealTooLate         = errorsmod.Register(ModuleName, 38, "the commit's reveal window has passed and it expired: commit again and reveal within the window")
+	ErrAlreadyRevealed       = errorsmod.Register(ModuleName, 39, "this commit was already revealed: a reveal counts once; commit a new row to change weights")
+	ErrNoEpochs              = errorsmod.Register(ModuleName, 40, "the subnet has no reveal windows (tempo or commit_reveal_period is 0, or too large): ask governance to fix them")
+	ErrEmptyBatch            = errorsmod.Register(ModuleName, 41, "a batch needs at least one entry")
+	ErrBatchTooLarge         = errorsmod.Register(ModuleName, 42, "too many entries in one batch: split it")
+	ErrDuplicateBatchNetuid  = errorsmod.Register(ModuleName, 43, "a netuid appears more than once in the batch: give each subnet one row")
+	ErrInvalidRootTarget     = errorsmod.Register(ModuleName, 44, "a root weight must target an existing subnet other than the root (netuid 0)")
+	ErrInvalidAuthority      = errorsmod.Register(ModuleName, 45, "signer is not the x/weights authority (the gov module account): change params by governance proposal")
+)

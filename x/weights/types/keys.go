@@ -19,3 +19,6 @@ var (
 	ParamsKey  = collections.NewPrefix(0)
 	WeightsKey = collections.NewPrefix(1)
 )
+
+// CommitsKey prefixes the commit queues, by (netuid, uid).
+var CommitsKey = collections.NewPrefix(2)

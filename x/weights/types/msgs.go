@@ -11,13 +11,97 @@ import (
 // Stateless checks ("ValidateBasic"): they need only an address codec, never the store. The msg server
 // runs them first; the keeper then checks what depends on the subnet (size, hyperparameters, permits).
 
+// MaxBatchEntries bounds the subnets one MsgBatchSetWeights may cover; a hotkey sits on few subnets,
+// and the bound keeps a batch's work in one transaction predictable.
+const MaxBatchEntries = 64
+
 // Validate checks the hotkey's address and the row's shape: one weight per UID, each UID once, each
 // weight a u16.
 func (m *MsgSetWeights) Validate(ac address.Codec) error {
-	if _, err := ac.StringToBytes(m.Hotkey); err != nil {
-		return fmt.Errorf("%w: hotkey %q: %w", ErrInvalidAddress, m.Hotkey, err)
+	if err := checkHotkey(ac, m.Hotkey); err != nil {
+		return err
 	}
 	return CheckRowShape(m.Uids, m.Weights)
+}
+
+// Validate checks the hotkey's address and that the hash is a SHA-256 digest.
+func (m *MsgCommitWeights) Validate(ac address.Codec) error {
+	if err := checkHotkey(ac, m.Hotkey); err != nil {
+		return err
+	}
+	return CheckCommitHash(m.CommitHash)
+}
+
+// Validate checks the hotkey's address, the salt's length and the row's shape. A reveal whose row is
+// malformed could never be stored, so it is refused before any hashing.
+func (m *MsgRevealWeights) Validate(ac address.Codec) error {
+	if err := checkHotkey(ac, m.Hotkey); err != nil {
+		return err
+	}
+	if err := CheckSalt(m.Salt); err != nil {
+		return err
+	}
+	return CheckRowShape(m.Uids, m.Weights)
+}
+
+// Validate checks the hotkey, that the batch has 1..MaxBatchEntries entries with no netuid twice, and
+// every entry's row shape.
+func (m *MsgBatchSetWeights) Validate(ac address.Codec) error {
+	if err := checkHotkey(ac, m.Hotkey); err != nil {
+		return err
+	}
+	if len(m.Entries) == 0 {
+		return ErrEmptyBatch
+	}
+	if len(m.Entries) > MaxBatchEntries {
+		return fmt.Errorf("%w: %d entries, at most %d", ErrBatchTooLarge, len(m.Entries), MaxBatchEntries)
+	}
+	netuids := make([]uint32, len(m.Entries))
+	for i, e := range m.Entries {
+		if err := CheckRowShape(e.Uids, e.Weights); err != nil {
+			return fmt.Errorf("entry %d (netuid %d): %w", i, e.Netuid, err)
+		}
+		netuids[i] = e.Netuid
+	}
+	slices.Sort(netuids)
+	for i := 1; i < len(netuids); i++ {
+		if netuids[i] == netuids[i-1] {
+			return fmt.Errorf("%w: netuid %d", ErrDuplicateBatchNetuid, netuids[i])
+		}
+	}
+	return nil
+}
+
+// Validate checks the authority's address and the params; that the authority is the right one is the
+// keeper's check.
+func (m *MsgUpdateParams) Validate(ac address.Codec) error {
+	if _, err := ac.StringToBytes(m.Authority); err != nil {
+		return fmt.Errorf("%w: authority %q: %w", ErrInvalidAddress, m.Authority, err)
+	}
+	return m.Params.Validate()
+}
+
+func checkHotkey(ac address.Codec, hotkey string) error {
+	if _, err := ac.StringToBytes(hotkey); err != nil {
+		return fmt.Errorf("%w: hotkey %q: %w", ErrInvalidAddress, hotkey, err)
+	}
+	return nil
+}
+
+// CheckCommitHash refuses a commit hash that is not CommitHashSize bytes.
+func CheckCommitHash(hash []byte) error {
+	if len(hash) != CommitHashSize {
+		return fmt.Errorf("%w: got %d bytes", ErrInvalidCommitHash, len(hash))
+	}
+	return nil
+}
+
+// CheckSalt refuses a salt outside MinSaltLength..MaxSaltLength bytes.
+func CheckSalt(salt []byte) error {
+	if len(salt) < MinSaltLength || len(salt) > MaxSaltLength {
+		return fmt.Errorf("%w: got %d bytes", ErrSaltLength, len(salt))
+	}
+	return nil
 }
 
 // CheckRowShape checks what a weight row needs before any state is read: equal lengths, no UID twice,

@@ -116,3 +116,100 @@ func u16s(b []byte) []uint32 {
 	}
 	return out
 }
+
+// FuzzMessageChecks: no input panics the stateless checks of any weight message, and whatever they
+// accept has the shape the keeper relies on: a 32-byte hash, a salt within bounds, rows of equal
+// lengths with no UID twice and u16 weights, batches of 1..MaxBatchEntries distinct netuids.
+func FuzzMessageChecks(f *testing.F) {
+	ac := addresscodec.NewBech32Codec("mind")
+	hotkey, err := ac.BytesToString(sdk.AccAddress(make([]byte, 20)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(hotkey, uint32(1), []byte{1, 0, 2, 0}, []byte{5, 0, 0, 7, 0, 0}, make([]byte, 32), make([]byte, 16), uint8(2))
+	f.Add("mind1bad", uint32(0), []byte{}, []byte{}, []byte{1}, []byte{}, uint8(0))
+	f.Add(hotkey, uint32(7), []byte{3, 0, 3, 0}, []byte{1, 0, 0, 1, 0, 0}, make([]byte, 31), make([]byte, 7), uint8(65))
+	f.Add(hotkey, uint32(2), []byte{9, 0}, []byte{255, 255, 1}, make([]byte, 33), make([]byte, 65), uint8(1))
+	f.Fuzz(func(t *testing.T, hk string, netuid uint32, rawUIDs, rawWeights, hash, salt []byte, batch uint8) {
+		uids := u16s(rawUIDs)
+		weights := make([]uint32, 0, len(rawWeights)/3)
+		for i := 0; i+2 < len(rawWeights); i += 3 {
+			weights = append(weights, uint32(rawWeights[i])|uint32(rawWeights[i+1])<<8|uint32(rawWeights[i+2]&1)<<16)
+		}
+		rowOK := func(u, w []uint32) {
+			t.Helper()
+			if len(u) != len(w) {
+				t.Fatalf("accepted %d uids with %d weights", len(u), len(w))
+			}
+			seen := map[uint32]bool{}
+			for i := range u {
+				if seen[u[i]] || w[i] > types.MaxWeight {
+					t.Fatalf("accepted row %v %v", u, w)
+				}
+				seen[u[i]] = true
+			}
+		}
+		if (&types.MsgSetWeights{Hotkey: hk, Netuid: netuid, Uids: uids, Weights: weights}).Validate(ac) == nil {
+			rowOK(uids, weights)
+		}
+		if (&types.MsgCommitWeights{Hotkey: hk, Netuid: netuid, CommitHash: hash}).Validate(ac) == nil && len(hash) != types.CommitHashSize {
+			t.Fatalf("accepted a %d-byte hash", len(hash))
+		}
+		if (&types.MsgRevealWeights{Hotkey: hk, Netuid: netuid, Uids: uids, Weights: weights, Salt: salt}).Validate(ac) == nil {
+			if len(salt) < types.MinSaltLength || len(salt) > types.MaxSaltLength {
+				t.Fatalf("accepted a %d-byte salt", len(salt))
+			}
+			rowOK(uids, weights)
+			// What passes the checks hashes without trouble, to a SHA-256 digest.
+			if len(types.CommitHash(hk, netuid, uids, weights, salt, 0)) != types.CommitHashSize {
+				t.Fatal("hash of an accepted reveal is not 32 bytes")
+			}
+		}
+		entries := make([]types.WeightsEntry, int(batch))
+		for i := range entries {
+			// Netuids repeat when batch wraps past len(rawUIDs)+1, so duplicates get exercised.
+			entries[i] = types.WeightsEntry{Netuid: netuid + uint32(i%(len(rawUIDs)+1)), Uids: uids, Weights: weights}
+		}
+		if (&types.MsgBatchSetWeights{Hotkey: hk, Entries: entries}).Validate(ac) == nil {
+			if len(entries) == 0 || len(entries) > types.MaxBatchEntries {
+				t.Fatalf("accepted a batch of %d", len(entries))
+			}
+			seen := map[uint32]bool{}
+			for _, e := range entries {
+				if seen[e.Netuid] {
+					t.Fatalf("accepted netuid %d twice", e.Netuid)
+				}
+				seen[e.Netuid] = true
+				rowOK(e.Uids, e.Weights)
+			}
+		}
+	})
+}
+
+func TestMessageChecksNameTheirErrors(t *testing.T) {
+	ac := addresscodec.NewBech32Codec("mind")
+	hk, _ := ac.BytesToString(sdk.AccAddress(make([]byte, 20)))
+	cases := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"commit short hash", (&types.MsgCommitWeights{Hotkey: hk, CommitHash: make([]byte, 31)}).Validate(ac), types.ErrInvalidCommitHash},
+		{"commit bad hotkey", (&types.MsgCommitWeights{Hotkey: "x", CommitHash: make([]byte, 32)}).Validate(ac), types.ErrInvalidAddress},
+		{"commit ok", (&types.MsgCommitWeights{Hotkey: hk, CommitHash: make([]byte, 32)}).Validate(ac), nil},
+		{"reveal short salt", (&types.MsgRevealWeights{Hotkey: hk, Salt: make([]byte, 7)}).Validate(ac), types.ErrSaltLength},
+		{"reveal long salt", (&types.MsgRevealWeights{Hotkey: hk, Salt: make([]byte, 65)}).Validate(ac), types.ErrSaltLength},
+		{"reveal duplicate", (&types.MsgRevealWeights{Hotkey: hk, Salt: make([]byte, 8), Uids: []uint32{1, 1}, Weights: []uint32{1, 1}}).Validate(ac), types.ErrDuplicateUID},
+		{"batch empty", (&types.MsgBatchSetWeights{Hotkey: hk}).Validate(ac), types.ErrEmptyBatch},
+		{"batch too large", (&types.MsgBatchSetWeights{Hotkey: hk, Entries: make([]types.WeightsEntry, types.MaxBatchEntries+1)}).Validate(ac), types.ErrBatchTooLarge},
+		{"batch duplicate netuid", (&types.MsgBatchSetWeights{Hotkey: hk, Entries: []types.WeightsEntry{{Netuid: 1}, {Netuid: 2}, {Netuid: 1}}}).Validate(ac), types.ErrDuplicateBatchNetuid},
+		{"batch bad row", (&types.MsgBatchSetWeights{Hotkey: hk, Entries: []types.WeightsEntry{{Netuid: 1, Uids: []uint32{1}}}}).Validate(ac), types.ErrLengthMismatch},
+		{"params bad pending bound", (&types.MsgUpdateParams{Authority: hk, Params: types.Params{MaxPendingCommits: 0}}).Validate(ac), types.ErrInvalidParams},
+		{"params ok", (&types.MsgUpdateParams{Authority: hk, Params: types.DefaultParams()}).Validate(ac), nil},
+	}
+	for _, tc := range cases {
+		if tc.want == nil && tc.err != nil || tc.want != nil && !errors.Is(tc.err, tc.want) {
+			t.Errorf("%s: got %v, want %v", tc.name, tc.err, tc.want)
+		}
+	}
+}

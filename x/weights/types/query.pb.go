@@ -6,6 +6,7 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
 	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
@@ -322,6 +323,230 @@ func (m *QueryWeightRowResponse) GetRow() WeightRow {
 	return WeightRow{}
 }
 
+type QueryPendingCommitsRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hotkey string `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+}
+
+func (m *QueryPendingCommitsRequest) Reset()         { *m = QueryPendingCommitsRequest{} }
+func (m *QueryPendingCommitsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingCommitsRequest) ProtoMessage()    {}
+func (*QueryPendingCommitsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c8c28607b2cf9010, []int{6}
+}
+func (m *QueryPendingCommitsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingCommitsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingCommitsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingCommitsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingCommitsRequest.Merge(m, src)
+}
+func (m *QueryPendingCommitsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingCommitsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingCommitsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingCommitsRequest proto.InternalMessageInfo
+
+func (m *QueryPendingCommitsRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *QueryPendingCommitsRequest) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+// QueryPendingCommitsResponse lists the hotkey's commits, oldest first, revealed ones (kept until their
+// window ends, to refuse replays) included, expired ones that are not yet dropped marked by height.
+type QueryPendingCommitsResponse struct {
+	// uid is the hotkey's UID on the subnet.
+	Uid     uint32         `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	Commits []WeightCommit `protobuf:"bytes,2,rep,name=commits,proto3" json:"commits"`
+	// height is the block the answer was read at: a commit is revealable when
+	// reveal_start <= height + 1 <= reveal_end.
+	Height int64 `protobuf:"varint,3,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *QueryPendingCommitsResponse) Reset()         { *m = QueryPendingCommitsResponse{} }
+func (m *QueryPendingCommitsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingCommitsResponse) ProtoMessage()    {}
+func (*QueryPendingCommitsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c8c28607b2cf9010, []int{7}
+}
+func (m *QueryPendingCommitsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingCommitsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingCommitsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingCommitsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingCommitsResponse.Merge(m, src)
+}
+func (m *QueryPendingCommitsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingCommitsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingCommitsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingCommitsResponse proto.InternalMessageInfo
+
+func (m *QueryPendingCommitsResponse) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+func (m *QueryPendingCommitsResponse) GetCommits() []WeightCommit {
+	if m != nil {
+		return m.Commits
+	}
+	return nil
+}
+
+func (m *QueryPendingCommitsResponse) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+type QueryNextAllowedBlockRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid    uint32 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+}
+
+func (m *QueryNextAllowedBlockRequest) Reset()         { *m = QueryNextAllowedBlockRequest{} }
+func (m *QueryNextAllowedBlockRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryNextAllowedBlockRequest) ProtoMessage()    {}
+func (*QueryNextAllowedBlockRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c8c28607b2cf9010, []int{8}
+}
+func (m *QueryNextAllowedBlockRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNextAllowedBlockRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNextAllowedBlockRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNextAllowedBlockRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNextAllowedBlockRequest.Merge(m, src)
+}
+func (m *QueryNextAllowedBlockRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNextAllowedBlockRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNextAllowedBlockRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNextAllowedBlockRequest proto.InternalMessageInfo
+
+func (m *QueryNextAllowedBlockRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *QueryNextAllowedBlockRequest) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+type QueryNextAllowedBlockResponse struct {
+	// next_block is the first block at which the UID's next set-weights (or commit, under commit-reveal) is
+	// outside weights_rate_limit.
+	NextBlock int64 `protobuf:"varint,1,opt,name=next_block,json=nextBlock,proto3" json:"next_block,omitempty"`
+	// commit_reveal tells which message next_block is for: true means commit-weights.
+	CommitReveal bool `protobuf:"varint,2,opt,name=commit_reveal,json=commitReveal,proto3" json:"commit_reveal,omitempty"`
+}
+
+func (m *QueryNextAllowedBlockResponse) Reset()         { *m = QueryNextAllowedBlockResponse{} }
+func (m *QueryNextAllowedBlockResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryNextAllowedBlockResponse) ProtoMessage()    {}
+func (*QueryNextAllowedBlockResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_c8c28607b2cf9010, []int{9}
+}
+func (m *QueryNextAllowedBlockResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryNextAllowedBlockResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryNextAllowedBlockResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryNextAllowedBlockResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryNextAllowedBlockResponse.Merge(m, src)
+}
+func (m *QueryNextAllowedBlockResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryNextAllowedBlockResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryNextAllowedBlockResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryNextAllowedBlockResponse proto.InternalMessageInfo
+
+func (m *QueryNextAllowedBlockResponse) GetNextBlock() int64 {
+	if m != nil {
+		return m.NextBlock
+	}
+	return 0
+}
+
+func (m *QueryNextAllowedBlockResponse) GetCommitReveal() bool {
+	if m != nil {
+		return m.CommitReveal
+	}
+	return false
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "mindnet.weights.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "mindnet.weights.v1.QueryParamsResponse")
@@ -329,48 +554,67 @@ func init() {
 	proto.RegisterType((*QueryWeightsResponse)(nil), "mindnet.weights.v1.QueryWeightsResponse")
 	proto.RegisterType((*QueryWeightRowRequest)(nil), "mindnet.weights.v1.QueryWeightRowRequest")
 	proto.RegisterType((*QueryWeightRowResponse)(nil), "mindnet.weights.v1.QueryWeightRowResponse")
+	proto.RegisterType((*QueryPendingCommitsRequest)(nil), "mindnet.weights.v1.QueryPendingCommitsRequest")
+	proto.RegisterType((*QueryPendingCommitsResponse)(nil), "mindnet.weights.v1.QueryPendingCommitsResponse")
+	proto.RegisterType((*QueryNextAllowedBlockRequest)(nil), "mindnet.weights.v1.QueryNextAllowedBlockRequest")
+	proto.RegisterType((*QueryNextAllowedBlockResponse)(nil), "mindnet.weights.v1.QueryNextAllowedBlockResponse")
 }
 
 func init() { proto.RegisterFile("mindnet/weights/v1/query.proto", fileDescriptor_c8c28607b2cf9010) }
 
 var fileDescriptor_c8c28607b2cf9010 = []byte{
-	// 568 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x54, 0xcf, 0x6b, 0x13, 0x41,
-	0x18, 0xcd, 0x64, 0x6b, 0xa4, 0x53, 0x0a, 0x3a, 0xd6, 0x12, 0xd6, 0xba, 0x0d, 0x7b, 0x68, 0x62,
-	0x90, 0x19, 0x12, 0xbd, 0x28, 0x8a, 0x58, 0x44, 0xaf, 0x75, 0x29, 0x08, 0xde, 0x26, 0xcd, 0xb0,
-	0x5d, 0x30, 0x33, 0xdb, 0xcc, 0x6c, 0x62, 0x29, 0x5e, 0x7a, 0xd2, 0x9b, 0xe0, 0xc1, 0x93, 0x27,
-	0x2f, 0x1e, 0xfd, 0x33, 0x7a, 0xf0, 0x50, 0xf0, 0xe2, 0x49, 0x24, 0x11, 0xfc, 0x37, 0x64, 0x67,
-	0x66, 0x93, 0xac, 0xdd, 0xb2, 0xf5, 0x92, 0xcc, 0x8f, 0xf7, 0xde, 0xf7, 0xde, 0xf7, 0x0d, 0x0b,
-	0xbd, 0x41, 0xc4, 0xfb, 0x9c, 0x29, 0x32, 0x66, 0x51, 0xb8, 0xaf, 0x24, 0x19, 0x75, 0xc8, 0x41,
-	0xc2, 0x86, 0x87, 0x38, 0x1e, 0x0a, 0x25, 0x10, 0xb2, 0xf7, 0xd8, 0xde, 0xe3, 0x51, 0xc7, 0xbd,
-	0x4a, 0x07, 0x11, 0x17, 0x44, 0xff, 0x1a, 0x98, 0xdb, 0xde, 0x13, 0x72, 0x20, 0x24, 0xe9, 0x51,
-	0xc9, 0x0c, 0x9f, 0x8c, 0x3a, 0x3d, 0xa6, 0x68, 0x87, 0xc4, 0x34, 0x8c, 0x38, 0x55, 0x91, 0xe0,
-	0x16, 0x7b, 0xc3, 0x62, 0x33, 0xd8, 0x62, 0x3d, 0x77, 0x2d, 0x14, 0xa1, 0xd0, 0x4b, 0x92, 0xae,
-	0xec, 0xe9, 0x46, 0x28, 0x44, 0xf8, 0x8a, 0x11, 0x1a, 0x47, 0x84, 0x72, 0x2e, 0x94, 0xd6, 0x93,
-	0xf6, 0x76, 0xb3, 0x20, 0x43, 0x4c, 0x87, 0x74, 0x90, 0x01, 0x1a, 0x05, 0x80, 0x2c, 0x8f, 0x46,
-	0xf8, 0x6b, 0x10, 0x3d, 0x4f, 0x5d, 0xec, 0x68, 0x5a, 0xc0, 0x0e, 0x12, 0x26, 0x95, 0xbf, 0x0b,
-	0xaf, 0xe5, 0x4e, 0x65, 0x2c, 0xb8, 0x64, 0xe8, 0x21, 0xac, 0x19, 0xf9, 0x3a, 0x68, 0x80, 0xd6,
-	0x4a, 0xd7, 0xc5, 0x67, 0x9b, 0x84, 0x0d, 0x67, 0x7b, 0xf9, 0xe4, 0xe7, 0x66, 0xe5, 0xcb, 0x9f,
-	0xaf, 0x6d, 0x10, 0x58, 0x92, 0xff, 0x0e, 0x58, 0xd9, 0x17, 0x06, 0x6d, 0xab, 0xa1, 0x75, 0x58,
-	0xe3, 0x4c, 0x25, 0x51, 0x5f, 0xcb, 0xae, 0x06, 0x76, 0x87, 0x10, 0x5c, 0x4a, 0xa2, 0xbe, 0xac,
-	0x57, 0x1b, 0x4e, 0x6b, 0x35, 0xd0, 0x6b, 0xf4, 0x14, 0xc2, 0x79, 0x5f, 0xeb, 0x8e, 0xb6, 0xb1,
-	0x85, 0x4d, 0x63, 0x71, 0x3a, 0x04, 0x6c, 0x9a, 0x6a, 0x87, 0x80, 0x77, 0x68, 0xc8, 0x6c, 0x9d,
-	0x60, 0x81, 0xe9, 0x7f, 0x02, 0x70, 0x2d, 0xef, 0xc5, 0x66, 0x7c, 0x00, 0x97, 0x86, 0x62, 0x9c,
-	0x26, 0x74, 0x5a, 0x2b, 0xdd, 0x9b, 0x45, 0x09, 0x0d, 0x25, 0x10, 0xe3, 0xc5, 0x90, 0x9a, 0x85,
-	0x9e, 0xe5, 0xec, 0x55, 0xb5, 0xbd, 0x66, 0xa9, 0x3d, 0x53, 0x3a, 0xe7, 0xef, 0x31, 0xbc, 0xbe,
-	0x60, 0x2f, 0x10, 0xe3, 0xb2, 0x66, 0x5d, 0x81, 0x4e, 0x7a, 0x58, 0xd5, 0x87, 0xe9, 0xd2, 0xdf,
-	0x85, 0xeb, 0xff, 0x4a, 0xd8, 0x8c, 0xf7, 0xa1, 0x33, 0x14, 0x63, 0x3b, 0xc4, 0x8b, 0x47, 0x4c,
-	0x49, 0xdd, 0x6f, 0x0e, 0xbc, 0xa4, 0x65, 0xd1, 0x31, 0x80, 0x35, 0x33, 0x6c, 0xb4, 0x55, 0xa4,
-	0x71, 0xf6, 0x5d, 0xb9, 0xcd, 0x52, 0x9c, 0x71, 0xe8, 0x37, 0xdf, 0xa6, 0x15, 0x8f, 0xbf, 0xff,
-	0xfe, 0x50, 0xdd, 0x40, 0x2e, 0x39, 0xf7, 0x9d, 0xa3, 0x8f, 0x00, 0x5e, 0xb6, 0x23, 0x44, 0xe7,
-	0xab, 0xe7, 0x1f, 0x9c, 0xdb, 0x2a, 0x07, 0x5a, 0x1f, 0xf7, 0xe6, 0x3e, 0x30, 0xba, 0x5d, 0xe4,
-	0x43, 0x26, 0x3d, 0xce, 0x94, 0x24, 0x47, 0x66, 0x0e, 0x6f, 0xb2, 0x3b, 0xf4, 0x19, 0xc0, 0xe5,
-	0x59, 0x1b, 0xd1, 0xad, 0x92, 0x92, 0xf3, 0x09, 0xbb, 0xed, 0x8b, 0x40, 0xad, 0xbf, 0x47, 0x73,
-	0x7f, 0x77, 0x51, 0xf7, 0x7f, 0xfc, 0x91, 0xa3, 0x74, 0xb7, 0xfd, 0xe4, 0x64, 0xe2, 0x81, 0xd3,
-	0x89, 0x07, 0x7e, 0x4d, 0x3c, 0xf0, 0x7e, 0xea, 0x55, 0x4e, 0xa7, 0x5e, 0xe5, 0xc7, 0xd4, 0xab,
-	0xbc, 0x6c, 0x87, 0x91, 0xda, 0x4f, 0x7a, 0x78, 0x4f, 0x0c, 0x66, 0xba, 0xd9, 0xff, 0xeb, 0x99,
-	0x8a, 0x3a, 0x8c, 0x99, 0xec, 0xd5, 0xf4, 0xc7, 0xe4, 0xce, 0xdf, 0x00, 0x00, 0x00, 0xff, 0xff,
-	0xee, 0xfb, 0x83, 0xd0, 0x55, 0x05, 0x00, 0x00,
+	// 813 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x55, 0x3b, 0x6f, 0x13, 0x4b,
+	0x14, 0xf6, 0xd8, 0xb9, 0xce, 0xf5, 0xc9, 0xcd, 0x55, 0x18, 0x4c, 0x64, 0x36, 0x89, 0x63, 0x2d,
+	0x52, 0x62, 0x2c, 0xd8, 0x89, 0x0d, 0x08, 0x81, 0x40, 0x28, 0x26, 0x3c, 0x2a, 0x08, 0x4b, 0x24,
+	0x24, 0x9a, 0x68, 0x6d, 0x0f, 0xeb, 0x55, 0xec, 0x1d, 0x67, 0x77, 0x6c, 0x27, 0x8a, 0xd2, 0xa4,
+	0x82, 0x06, 0x21, 0x51, 0x50, 0x51, 0xd1, 0x50, 0x52, 0xc0, 0x7f, 0x48, 0x47, 0x04, 0x0d, 0x15,
+	0x42, 0x09, 0x12, 0x7f, 0x03, 0xed, 0xcc, 0xf8, 0x95, 0xd8, 0xb2, 0xd3, 0xd8, 0x3b, 0x67, 0xbe,
+	0x73, 0xce, 0xf7, 0x9d, 0xc7, 0x2e, 0x24, 0xab, 0x8e, 0x5b, 0x72, 0x29, 0x27, 0x4d, 0xea, 0xd8,
+	0x65, 0xee, 0x93, 0x46, 0x96, 0x6c, 0xd6, 0xa9, 0xb7, 0x6d, 0xd4, 0x3c, 0xc6, 0x19, 0xc6, 0xea,
+	0xde, 0x50, 0xf7, 0x46, 0x23, 0xab, 0x9d, 0xb1, 0xaa, 0x8e, 0xcb, 0x88, 0xf8, 0x95, 0x30, 0x2d,
+	0x53, 0x64, 0x7e, 0x95, 0xf9, 0xa4, 0x60, 0xf9, 0x54, 0xfa, 0x93, 0x46, 0xb6, 0x40, 0xb9, 0x95,
+	0x25, 0x35, 0xcb, 0x76, 0x5c, 0x8b, 0x3b, 0xcc, 0x55, 0xd8, 0x19, 0x85, 0x6d, 0xc1, 0xba, 0xf3,
+	0x69, 0xe7, 0xe5, 0xe5, 0xba, 0x38, 0x11, 0x79, 0x50, 0x57, 0x71, 0x9b, 0xd9, 0x4c, 0xda, 0x83,
+	0x27, 0x65, 0x9d, 0xb5, 0x19, 0xb3, 0x2b, 0x94, 0x58, 0x35, 0x87, 0x58, 0xae, 0xcb, 0xb8, 0x48,
+	0xd5, 0xf2, 0x99, 0xef, 0x23, 0xaf, 0x66, 0x79, 0x56, 0xb5, 0x05, 0x48, 0xf5, 0x01, 0xb4, 0xa4,
+	0x0a, 0x84, 0x1e, 0x07, 0xfc, 0x24, 0x20, 0xb8, 0x2a, 0xdc, 0x4c, 0xba, 0x59, 0xa7, 0x3e, 0xd7,
+	0xd7, 0xe0, 0x6c, 0x8f, 0xd5, 0xaf, 0x31, 0xd7, 0xa7, 0xf8, 0x36, 0x44, 0x65, 0xf8, 0x04, 0x4a,
+	0xa1, 0xf4, 0x44, 0x4e, 0x33, 0x4e, 0xd6, 0xcf, 0x90, 0x3e, 0xf9, 0xd8, 0xfe, 0xcf, 0xf9, 0xd0,
+	0xc7, 0x3f, 0x9f, 0x32, 0xc8, 0x54, 0x4e, 0xfa, 0x2b, 0xa4, 0xc2, 0x3e, 0x93, 0x68, 0x95, 0x0d,
+	0x4f, 0x43, 0xd4, 0xa5, 0xbc, 0xee, 0x94, 0x44, 0xd8, 0x49, 0x53, 0x9d, 0x30, 0x86, 0xb1, 0xba,
+	0x53, 0xf2, 0x13, 0xe1, 0x54, 0x24, 0x3d, 0x69, 0x8a, 0x67, 0x7c, 0x1f, 0xa0, 0x53, 0xf2, 0x44,
+	0x44, 0xd0, 0x58, 0x30, 0x54, 0x25, 0x83, 0xfe, 0x18, 0xb2, 0xde, 0xaa, 0x3f, 0xc6, 0xaa, 0x65,
+	0x53, 0x95, 0xc7, 0xec, 0xf2, 0xd4, 0xdf, 0x23, 0x88, 0xf7, 0x72, 0x51, 0x1a, 0x6f, 0xc1, 0x98,
+	0xc7, 0x9a, 0x81, 0xc2, 0x48, 0x7a, 0x22, 0x37, 0xd7, 0x4f, 0xa1, 0x74, 0x31, 0x59, 0xb3, 0x5b,
+	0xa4, 0xf0, 0xc2, 0x0f, 0x7a, 0xe8, 0x85, 0x05, 0xbd, 0xc5, 0xa1, 0xf4, 0x64, 0xea, 0x1e, 0x7e,
+	0xcb, 0x70, 0xae, 0x8b, 0x9e, 0xc9, 0x9a, 0xc3, 0x8a, 0x35, 0x05, 0x91, 0xc0, 0x18, 0x16, 0xc6,
+	0xe0, 0x51, 0x5f, 0x83, 0xe9, 0xe3, 0x21, 0x94, 0xc6, 0x9b, 0x10, 0xf1, 0x58, 0x53, 0x35, 0x71,
+	0x74, 0x89, 0x81, 0x93, 0xfe, 0x02, 0x34, 0x39, 0x1a, 0xd4, 0x2d, 0x39, 0xae, 0x7d, 0x97, 0x55,
+	0xab, 0xce, 0xf0, 0x56, 0x2e, 0x41, 0xb4, 0xcc, 0xf8, 0x06, 0xdd, 0x16, 0x04, 0x63, 0xf9, 0xc4,
+	0xb7, 0xcf, 0x97, 0xe3, 0xaa, 0x2c, 0xcb, 0xa5, 0x92, 0x47, 0x7d, 0xff, 0x29, 0xf7, 0x1c, 0xd7,
+	0x36, 0x15, 0x4e, 0x7f, 0x8d, 0x60, 0xa6, 0x6f, 0x22, 0xa5, 0x41, 0xe9, 0x45, 0x6d, 0xbd, 0xf8,
+	0x1e, 0x8c, 0x17, 0x25, 0x48, 0x4c, 0xcc, 0x44, 0x2e, 0x35, 0x58, 0x99, 0x8c, 0xd6, 0x2d, 0xae,
+	0xe5, 0x1b, 0x48, 0x28, 0x0b, 0x8c, 0x98, 0xae, 0x88, 0xa9, 0x4e, 0xfa, 0x43, 0x98, 0x15, 0x7c,
+	0x1e, 0xd1, 0x2d, 0xbe, 0x5c, 0xa9, 0xb0, 0x26, 0x2d, 0xe5, 0x2b, 0xac, 0xb8, 0x71, 0xfa, 0xc6,
+	0x14, 0x61, 0x6e, 0x40, 0x24, 0xa5, 0x6d, 0x0e, 0xc0, 0xa5, 0x5b, 0x7c, 0xbd, 0x10, 0x58, 0x45,
+	0xb8, 0x88, 0x19, 0x0b, 0x2c, 0x02, 0x86, 0x2f, 0xc0, 0xa4, 0x24, 0xbb, 0xee, 0xd1, 0x06, 0xb5,
+	0x2a, 0x22, 0xf6, 0xbf, 0xe6, 0x7f, 0xd2, 0x68, 0x0a, 0x5b, 0xee, 0x6b, 0x14, 0xfe, 0x11, 0x59,
+	0xf0, 0x1e, 0x82, 0xa8, 0x5c, 0x4a, 0xbc, 0xd0, 0xaf, 0x22, 0x27, 0xf7, 0x5f, 0x5b, 0x1c, 0x8a,
+	0x93, 0x4c, 0xf5, 0xc5, 0x97, 0x41, 0xf1, 0xf6, 0xbe, 0xff, 0x7e, 0x1b, 0x9e, 0xc5, 0x1a, 0x19,
+	0xf8, 0x3e, 0xc2, 0xef, 0x10, 0x8c, 0xab, 0x55, 0xc3, 0x83, 0xa3, 0xf7, 0xbe, 0x18, 0xb4, 0xf4,
+	0x70, 0xa0, 0xe2, 0x71, 0xa3, 0xc3, 0xc3, 0xc0, 0x97, 0xfa, 0xf1, 0xf0, 0xeb, 0x05, 0x97, 0x72,
+	0x9f, 0xec, 0xc8, 0xb6, 0xec, 0xb6, 0xee, 0xf0, 0x07, 0x04, 0xb1, 0xf6, 0xb8, 0xe3, 0x8b, 0x43,
+	0x52, 0x76, 0x36, 0x51, 0xcb, 0x8c, 0x02, 0x55, 0xfc, 0xee, 0x74, 0xf8, 0x5d, 0xc5, 0xb9, 0xd3,
+	0xf0, 0x23, 0x3b, 0xc1, 0x09, 0x7f, 0x41, 0xf0, 0x7f, 0xef, 0x26, 0x60, 0x63, 0x70, 0x93, 0xfa,
+	0xed, 0xa6, 0x46, 0x46, 0xc6, 0x2b, 0xd2, 0xf9, 0x0e, 0xe9, 0xeb, 0xf8, 0xda, 0x48, 0xa4, 0xd5,
+	0x12, 0x91, 0x1d, 0xb9, 0xc5, 0xbb, 0x78, 0x1f, 0xc1, 0xd4, 0xf1, 0x39, 0xc7, 0x4b, 0x03, 0x99,
+	0x0c, 0x58, 0x2e, 0x2d, 0x7b, 0x0a, 0x0f, 0xc5, 0xfe, 0x71, 0x87, 0xfd, 0x0a, 0xce, 0x8f, 0xc4,
+	0x3e, 0xf8, 0xc2, 0xc8, 0x7a, 0x13, 0xb1, 0x7f, 0x96, 0x8c, 0x2b, 0xf7, 0x30, 0xbf, 0xb2, 0x7f,
+	0x98, 0x44, 0x07, 0x87, 0x49, 0xf4, 0xeb, 0x30, 0x89, 0xde, 0x1c, 0x25, 0x43, 0x07, 0x47, 0xc9,
+	0xd0, 0x8f, 0xa3, 0x64, 0xe8, 0x79, 0xc6, 0x76, 0x78, 0xb9, 0x5e, 0x30, 0x8a, 0xac, 0xda, 0xce,
+	0xd3, 0xfa, 0xdf, 0x6a, 0x67, 0xe4, 0xdb, 0x35, 0xea, 0x17, 0xa2, 0xe2, 0xbb, 0x7b, 0xe5, 0x6f,
+	0x00, 0x00, 0x00, 0xff, 0xff, 0xed, 0xbf, 0x70, 0x57, 0x9b, 0x08, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -392,6 +636,11 @@ type QueryClient interface {
 	Weights(ctx context.Context, in *QueryWeightsRequest, opts ...grpc.CallOption) (*QueryWeightsResponse, error)
 	// WeightRow returns the weight row of one UID.
 	WeightRow(ctx context.Context, in *QueryWeightRowRequest, opts ...grpc.CallOption) (*QueryWeightRowResponse, error)
+	// PendingCommits returns the commits a hotkey holds on a subnet, each with its reveal window.
+	PendingCommits(ctx context.Context, in *QueryPendingCommitsRequest, opts ...grpc.CallOption) (*QueryPendingCommitsResponse, error)
+	// NextAllowedBlock returns the first block at which a UID may set weights (commit-reveal off) or commit
+	// (commit-reveal on) again.
+	NextAllowedBlock(ctx context.Context, in *QueryNextAllowedBlockRequest, opts ...grpc.CallOption) (*QueryNextAllowedBlockResponse, error)
 }
 
 type queryClient struct {
@@ -429,6 +678,24 @@ func (c *queryClient) WeightRow(ctx context.Context, in *QueryWeightRowRequest, 
 	return out, nil
 }
 
+func (c *queryClient) PendingCommits(ctx context.Context, in *QueryPendingCommitsRequest, opts ...grpc.CallOption) (*QueryPendingCommitsResponse, error) {
+	out := new(QueryPendingCommitsResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.weights.v1.Query/PendingCommits", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) NextAllowedBlock(ctx context.Context, in *QueryNextAllowedBlockRequest, opts ...grpc.CallOption) (*QueryNextAllowedBlockResponse, error) {
+	out := new(QueryNextAllowedBlockResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.weights.v1.Query/NextAllowedBlock", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
@@ -438,6 +705,11 @@ type QueryServer interface {
 	Weights(context.Context, *QueryWeightsRequest) (*QueryWeightsResponse, error)
 	// WeightRow returns the weight row of one UID.
 	WeightRow(context.Context, *QueryWeightRowRequest) (*QueryWeightRowResponse, error)
+	// PendingCommits returns the commits a hotkey holds on a subnet, each with its reveal window.
+	PendingCommits(context.Context, *QueryPendingCommitsRequest) (*QueryPendingCommitsResponse, error)
+	// NextAllowedBlock returns the first block at which a UID may set weights (commit-reveal off) or commit
+	// (commit-reveal on) again.
+	NextAllowedBlock(context.Context, *QueryNextAllowedBlockRequest) (*QueryNextAllowedBlockResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -452,6 +724,12 @@ func (*UnimplementedQueryServer) Weights(ctx context.Context, req *QueryWeightsR
 }
 func (*UnimplementedQueryServer) WeightRow(ctx context.Context, req *QueryWeightRowRequest) (*QueryWeightRowResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method WeightRow not implemented")
+}
+func (*UnimplementedQueryServer) PendingCommits(ctx context.Context, req *QueryPendingCommitsRequest) (*QueryPendingCommitsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PendingCommits not implemented")
+}
+func (*UnimplementedQueryServer) NextAllowedBlock(ctx context.Context, req *QueryNextAllowedBlockRequest) (*QueryNextAllowedBlockResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method NextAllowedBlock not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -512,6 +790,42 @@ func _Query_WeightRow_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_PendingCommits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPendingCommitsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).PendingCommits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.weights.v1.Query/PendingCommits",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).PendingCommits(ctx, req.(*QueryPendingCommitsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_NextAllowedBlock_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNextAllowedBlockRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).NextAllowedBlock(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.weights.v1.Query/NextAllowedBlock",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).NextAllowedBlock(ctx, req.(*QueryNextAllowedBlockRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "mindnet.weights.v1.Query",
@@ -528,6 +842,14 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "WeightRow",
 			Handler:    _Query_WeightRow_Handler,
+		},
+		{
+			MethodName: "PendingCommits",
+			Handler:    _Query_PendingCommits_Handler,
+		},
+		{
+			MethodName: "NextAllowedBlock",
+			Handler:    _Query_NextAllowedBlock_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -763,6 +1085,159 @@ func (m *QueryWeightRowResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) 
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryPendingCommitsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingCommitsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingCommitsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPendingCommitsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingCommitsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingCommitsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.Commits) > 0 {
+		for iNdEx := len(m.Commits) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Commits[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if m.Uid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNextAllowedBlockRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNextAllowedBlockRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNextAllowedBlockRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Uid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryNextAllowedBlockResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryNextAllowedBlockResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryNextAllowedBlockResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.CommitReveal {
+		i--
+		if m.CommitReveal {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.NextBlock != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.NextBlock))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -859,6 +1334,73 @@ func (m *QueryWeightRowResponse) Size() (n int) {
 	_ = l
 	l = m.Row.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryPendingCommitsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryPendingCommitsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Uid != 0 {
+		n += 1 + sovQuery(uint64(m.Uid))
+	}
+	if len(m.Commits) > 0 {
+		for _, e := range m.Commits {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Height != 0 {
+		n += 1 + sovQuery(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *QueryNextAllowedBlockRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	if m.Uid != 0 {
+		n += 1 + sovQuery(uint64(m.Uid))
+	}
+	return n
+}
+
+func (m *QueryNextAllowedBlockResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.NextBlock != 0 {
+		n += 1 + sovQuery(uint64(m.NextBlock))
+	}
+	if m.CommitReveal {
+		n += 2
+	}
 	return n
 }
 
@@ -1452,6 +1994,406 @@ func (m *QueryWeightRowResponse) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingCommitsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingCommitsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingCommitsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingCommitsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingCommitsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingCommitsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commits", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commits = append(m.Commits, WeightCommit{})
+			if err := m.Commits[len(m.Commits)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNextAllowedBlockRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNextAllowedBlockRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNextAllowedBlockRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryNextAllowedBlockResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryNextAllowedBlockResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryNextAllowedBlockResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextBlock", wireType)
+			}
+			m.NextBlock = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextBlock |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CommitReveal", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.CommitReveal = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

@@ -4,6 +4,7 @@
 package types
 
 import (
+	bytes "bytes"
 	fmt "fmt"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
@@ -25,13 +26,15 @@ const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
 // WeightRow is the weight vector that the neuron at (netuid, uid) set: a sparse row with uids strictly
 // increasing, zero entries left out, and weights scaled so that the largest is 65535 (as subtensor stores
-// them; the epoch normalises each row itself).
+// them; the epoch normalises each row itself). On the root subnet (netuid 0) the targets in uids are
+// netuids, not UIDs.
 type WeightRow struct {
 	Netuid  uint32   `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
 	Uid     uint32   `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
 	Uids    []uint32 `protobuf:"varint,3,rep,packed,name=uids,proto3" json:"uids,omitempty"`
 	Weights []uint32 `protobuf:"varint,4,rep,packed,name=weights,proto3" json:"weights,omitempty"`
-	// set_at is the block at which the row was set; weights_rate_limit counts from it.
+	// set_at is the block at which the row was set (the reveal's block under commit-reveal);
+	// weights_rate_limit counts from it where commit-reveal is off.
 	SetAt int64 `protobuf:"varint,5,opt,name=set_at,json=setAt,proto3" json:"set_at,omitempty"`
 }
 
@@ -103,29 +106,207 @@ func (m *WeightRow) GetSetAt() int64 {
 	return 0
 }
 
+// WeightCommit is one commit of a hidden weight row: the hash of the row (types.CommitHash) and the
+// blocks between which it may be revealed.
+type WeightCommit struct {
+	// hash is the 32-byte SHA-256 commitment.
+	Hash []byte `protobuf:"bytes,1,opt,name=hash,proto3" json:"hash,omitempty"`
+	// committed_at is the commit's block. At reveal, entries aimed at UIDs whose holder registered at or
+	// after this block are dropped (subtensor issue 1787).
+	CommittedAt int64 `protobuf:"varint,2,opt,name=committed_at,json=committedAt,proto3" json:"committed_at,omitempty"`
+	// reveal_start and reveal_end bound the reveal window, both inclusive: the tempo that comes
+	// commit_reveal_period tempos after the commit's tempo. After reveal_end the commit has expired.
+	RevealStart int64 `protobuf:"varint,3,opt,name=reveal_start,json=revealStart,proto3" json:"reveal_start,omitempty"`
+	RevealEnd   int64 `protobuf:"varint,4,opt,name=reveal_end,json=revealEnd,proto3" json:"reveal_end,omitempty"`
+	// revealed_at is the block of the reveal, 0 while pending. A revealed commit is kept until its window
+	// ends so that a replayed reveal is refused by name.
+	RevealedAt int64 `protobuf:"varint,5,opt,name=revealed_at,json=revealedAt,proto3" json:"revealed_at,omitempty"`
+}
+
+func (m *WeightCommit) Reset()         { *m = WeightCommit{} }
+func (m *WeightCommit) String() string { return proto.CompactTextString(m) }
+func (*WeightCommit) ProtoMessage()    {}
+func (*WeightCommit) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88d20b241db5e0a4, []int{1}
+}
+func (m *WeightCommit) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *WeightCommit) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_WeightCommit.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *WeightCommit) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_WeightCommit.Merge(m, src)
+}
+func (m *WeightCommit) XXX_Size() int {
+	return m.Size()
+}
+func (m *WeightCommit) XXX_DiscardUnknown() {
+	xxx_messageInfo_WeightCommit.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_WeightCommit proto.InternalMessageInfo
+
+func (m *WeightCommit) GetHash() []byte {
+	if m != nil {
+		return m.Hash
+	}
+	return nil
+}
+
+func (m *WeightCommit) GetCommittedAt() int64 {
+	if m != nil {
+		return m.CommittedAt
+	}
+	return 0
+}
+
+func (m *WeightCommit) GetRevealStart() int64 {
+	if m != nil {
+		return m.RevealStart
+	}
+	return 0
+}
+
+func (m *WeightCommit) GetRevealEnd() int64 {
+	if m != nil {
+		return m.RevealEnd
+	}
+	return 0
+}
+
+func (m *WeightCommit) GetRevealedAt() int64 {
+	if m != nil {
+		return m.RevealedAt
+	}
+	return 0
+}
+
+// CommitQueue holds the commits that the neuron at (netuid, uid) made, oldest first.
+type CommitQueue struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid    uint32 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	// hotkey made the commits; the queue is dropped when the UID changes hands.
+	Hotkey string `protobuf:"bytes,3,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	// last_commit_at is the block of the UID's last commit; under commit-reveal weights_rate_limit counts
+	// from it.
+	LastCommitAt int64          `protobuf:"varint,4,opt,name=last_commit_at,json=lastCommitAt,proto3" json:"last_commit_at,omitempty"`
+	Commits      []WeightCommit `protobuf:"bytes,5,rep,name=commits,proto3" json:"commits"`
+}
+
+func (m *CommitQueue) Reset()         { *m = CommitQueue{} }
+func (m *CommitQueue) String() string { return proto.CompactTextString(m) }
+func (*CommitQueue) ProtoMessage()    {}
+func (*CommitQueue) Descriptor() ([]byte, []int) {
+	return fileDescriptor_88d20b241db5e0a4, []int{2}
+}
+func (m *CommitQueue) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CommitQueue) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CommitQueue.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CommitQueue) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CommitQueue.Merge(m, src)
+}
+func (m *CommitQueue) XXX_Size() int {
+	return m.Size()
+}
+func (m *CommitQueue) XXX_DiscardUnknown() {
+	xxx_messageInfo_CommitQueue.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CommitQueue proto.InternalMessageInfo
+
+func (m *CommitQueue) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *CommitQueue) GetUid() uint32 {
+	if m != nil {
+		return m.Uid
+	}
+	return 0
+}
+
+func (m *CommitQueue) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+func (m *CommitQueue) GetLastCommitAt() int64 {
+	if m != nil {
+		return m.LastCommitAt
+	}
+	return 0
+}
+
+func (m *CommitQueue) GetCommits() []WeightCommit {
+	if m != nil {
+		return m.Commits
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*WeightRow)(nil), "mindnet.weights.v1.WeightRow")
+	proto.RegisterType((*WeightCommit)(nil), "mindnet.weights.v1.WeightCommit")
+	proto.RegisterType((*CommitQueue)(nil), "mindnet.weights.v1.CommitQueue")
 }
 
 func init() { proto.RegisterFile("mindnet/weights/v1/weights.proto", fileDescriptor_88d20b241db5e0a4) }
 
 var fileDescriptor_88d20b241db5e0a4 = []byte{
-	// 229 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0xc8, 0xcd, 0xcc, 0x4b,
-	0xc9, 0x4b, 0x2d, 0xd1, 0x2f, 0x4f, 0xcd, 0x4c, 0xcf, 0x28, 0x29, 0xd6, 0x2f, 0x33, 0x84, 0x31,
-	0xf5, 0x0a, 0x8a, 0xf2, 0x4b, 0xf2, 0x85, 0x84, 0xa0, 0x2a, 0xf4, 0x60, 0xc2, 0x65, 0x86, 0x52,
-	0x22, 0xe9, 0xf9, 0xe9, 0xf9, 0x60, 0x69, 0x7d, 0x10, 0x0b, 0xa2, 0x52, 0xa9, 0x81, 0x91, 0x8b,
-	0x33, 0x1c, 0xac, 0x28, 0x28, 0xbf, 0x5c, 0x48, 0x8c, 0x8b, 0x2d, 0x2f, 0xb5, 0xa4, 0x34, 0x33,
-	0x45, 0x82, 0x51, 0x81, 0x51, 0x83, 0x37, 0x08, 0xca, 0x13, 0x12, 0xe0, 0x62, 0x06, 0x09, 0x32,
-	0x81, 0x05, 0x41, 0x4c, 0x21, 0x21, 0x2e, 0x96, 0xd2, 0xcc, 0x94, 0x62, 0x09, 0x66, 0x05, 0x66,
-	0x0d, 0xde, 0x20, 0x30, 0x5b, 0x48, 0x82, 0x8b, 0x1d, 0x6a, 0x9f, 0x04, 0x0b, 0x58, 0x18, 0xc6,
-	0x15, 0x12, 0xe5, 0x62, 0x2b, 0x4e, 0x2d, 0x89, 0x4f, 0x2c, 0x91, 0x60, 0x55, 0x60, 0xd4, 0x60,
-	0x0e, 0x62, 0x2d, 0x4e, 0x2d, 0x71, 0x2c, 0xb1, 0x62, 0x79, 0xb1, 0x40, 0x9e, 0xd1, 0xc9, 0xe5,
-	0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18, 0x1f, 0x3c, 0x92, 0x63, 0x9c, 0xf0, 0x58, 0x8e,
-	0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5, 0x18, 0xa2, 0xb4, 0xd2, 0x33, 0x4b, 0x32, 0x4a,
-	0x93, 0xf4, 0x92, 0xf3, 0x73, 0xf5, 0x61, 0x7e, 0x86, 0xd1, 0x15, 0x70, 0xdf, 0x97, 0x54, 0x16,
-	0xa4, 0x16, 0x27, 0xb1, 0x81, 0xfd, 0x63, 0x0c, 0x08, 0x00, 0x00, 0xff, 0xff, 0xe7, 0x12, 0x58,
-	0xff, 0x1d, 0x01, 0x00, 0x00,
+	// 403 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x92, 0x31, 0xae, 0xd3, 0x40,
+	0x10, 0x86, 0xbd, 0xcf, 0x8e, 0x9f, 0x32, 0x71, 0x10, 0x5a, 0x41, 0xb4, 0x42, 0xc2, 0x31, 0x11,
+	0x85, 0x45, 0x61, 0x2b, 0xd0, 0x51, 0x91, 0x00, 0x07, 0xc0, 0x14, 0x48, 0x34, 0x91, 0x13, 0xaf,
+	0x6c, 0x8b, 0xd8, 0x1b, 0x65, 0xc7, 0x09, 0xe9, 0x38, 0x02, 0x47, 0xe0, 0x04, 0xdc, 0x80, 0x3e,
+	0x65, 0x4a, 0x2a, 0x84, 0x92, 0x86, 0x63, 0xa0, 0xdd, 0xb5, 0x23, 0x24, 0xaa, 0x57, 0xf9, 0x9f,
+	0x6f, 0x7f, 0xcf, 0xfc, 0x5e, 0x0f, 0x04, 0x55, 0x59, 0x67, 0x35, 0xc7, 0x78, 0xcf, 0xcb, 0xbc,
+	0x40, 0x19, 0xef, 0xa6, 0x9d, 0x8c, 0x36, 0x5b, 0x81, 0x82, 0xd2, 0xd6, 0x11, 0x75, 0x78, 0x37,
+	0x7d, 0xf4, 0x20, 0x17, 0xb9, 0xd0, 0xc7, 0xb1, 0x52, 0xc6, 0x39, 0xf9, 0x42, 0xa0, 0xff, 0x41,
+	0x9b, 0x12, 0xb1, 0xa7, 0x23, 0x70, 0x6b, 0x8e, 0x4d, 0x99, 0x31, 0x12, 0x90, 0x70, 0x98, 0xb4,
+	0x15, 0xbd, 0x0f, 0xb6, 0x82, 0x37, 0x1a, 0x2a, 0x49, 0x29, 0x38, 0x4d, 0x99, 0x49, 0x66, 0x07,
+	0x76, 0x38, 0x4c, 0xb4, 0xa6, 0x0c, 0x6e, 0xdb, 0x79, 0xcc, 0xd1, 0xb8, 0x2b, 0xe9, 0x43, 0x70,
+	0x25, 0xc7, 0x45, 0x8a, 0xac, 0x17, 0x90, 0xd0, 0x4e, 0x7a, 0x92, 0xe3, 0x0c, 0x5f, 0x3a, 0x7f,
+	0xbe, 0x8d, 0xc9, 0xe4, 0x3b, 0x01, 0xcf, 0x44, 0x78, 0x2d, 0xaa, 0xaa, 0x44, 0xd5, 0xbb, 0x48,
+	0x65, 0xa1, 0x33, 0x78, 0x89, 0xd6, 0xf4, 0x09, 0x78, 0x2b, 0x7d, 0x8a, 0x3c, 0x53, 0x7d, 0x6e,
+	0x74, 0x9f, 0xc1, 0x95, 0xcd, 0x50, 0x59, 0xb6, 0x7c, 0xc7, 0xd3, 0xf5, 0x42, 0x62, 0xba, 0x45,
+	0x66, 0x1b, 0x8b, 0x61, 0xef, 0x15, 0xa2, 0x8f, 0x01, 0x5a, 0x0b, 0xaf, 0x33, 0xe6, 0x68, 0x43,
+	0xdf, 0x90, 0xb7, 0x75, 0x46, 0xc7, 0xd0, 0xba, 0xcd, 0x0c, 0x93, 0x15, 0x3a, 0x74, 0x0d, 0xfc,
+	0x83, 0xc0, 0xc0, 0x44, 0x7d, 0xd7, 0xf0, 0x86, 0xdf, 0xe1, 0xd6, 0x46, 0xe0, 0x16, 0x02, 0x3f,
+	0xf1, 0x83, 0x0e, 0xd7, 0x4f, 0xda, 0x8a, 0x3e, 0x85, 0x7b, 0xeb, 0x54, 0xe2, 0xc2, 0x7c, 0x8e,
+	0x9a, 0x6d, 0xb2, 0x79, 0x8a, 0x9a, 0x51, 0x33, 0xa4, 0xaf, 0xe0, 0xd6, 0x18, 0x24, 0xeb, 0x05,
+	0x76, 0x38, 0x78, 0x1e, 0x44, 0xff, 0xff, 0xe7, 0xe8, 0xdf, 0xab, 0x9c, 0x3b, 0xc7, 0x5f, 0x63,
+	0x2b, 0xe9, 0x5e, 0x33, 0xf9, 0xe7, 0x6f, 0x8e, 0x67, 0x9f, 0x9c, 0xce, 0x3e, 0xf9, 0x7d, 0xf6,
+	0xc9, 0xd7, 0x8b, 0x6f, 0x9d, 0x2e, 0xbe, 0xf5, 0xf3, 0xe2, 0x5b, 0x1f, 0x9f, 0xe5, 0x25, 0x16,
+	0xcd, 0x32, 0x5a, 0x89, 0x2a, 0xee, 0x96, 0xac, 0x7b, 0x7e, 0xbe, 0xae, 0x1b, 0x1e, 0x36, 0x5c,
+	0x2e, 0x5d, 0xbd, 0x40, 0x2f, 0xfe, 0x06, 0x00, 0x00, 0xff, 0xff, 0x05, 0xc6, 0x62, 0xbf, 0x8e,
+	0x02, 0x00, 0x00,
 }
 
 func (this *WeightRow) Equal(that interface{}) bool {
@@ -171,6 +352,83 @@ func (this *WeightRow) Equal(that interface{}) bool {
 	}
 	if this.SetAt != that1.SetAt {
 		return false
+	}
+	return true
+}
+func (this *WeightCommit) Equal(that interface{}) bool {
+	if that == nil {
+		return this == nil
+	}
+
+	that1, ok := that.(*WeightCommit)
+	if !ok {
+		that2, ok := that.(WeightCommit)
+		if ok {
+			that1 = &that2
+		} else {
+			return false
+		}
+	}
+	if that1 == nil {
+		return this == nil
+	} else if this == nil {
+		return false
+	}
+	if !bytes.Equal(this.Hash, that1.Hash) {
+		return false
+	}
+	if this.CommittedAt != that1.CommittedAt {
+		return false
+	}
+	if this.RevealStart != that1.RevealStart {
+		return false
+	}
+	if this.RevealEnd != that1.RevealEnd {
+		return false
+	}
+	if this.RevealedAt != that1.RevealedAt {
+		return false
+	}
+	return true
+}
+func (this *CommitQueue) Equal(that interface{}) bool {
+	if that == nil {
+		return this == nil
+	}
+
+	that1, ok := that.(*CommitQueue)
+	if !ok {
+		that2, ok := that.(CommitQueue)
+		if ok {
+			that1 = &that2
+		} else {
+			return false
+		}
+	}
+	if that1 == nil {
+		return this == nil
+	} else if this == nil {
+		return false
+	}
+	if this.Netuid != that1.Netuid {
+		return false
+	}
+	if this.Uid != that1.Uid {
+		return false
+	}
+	if this.Hotkey != that1.Hotkey {
+		return false
+	}
+	if this.LastCommitAt != that1.LastCommitAt {
+		return false
+	}
+	if len(this.Commits) != len(that1.Commits) {
+		return false
+	}
+	for i := range this.Commits {
+		if !this.Commits[i].Equal(&that1.Commits[i]) {
+			return false
+		}
 	}
 	return true
 }
@@ -248,6 +506,115 @@ func (m *WeightRow) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *WeightCommit) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *WeightCommit) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *WeightCommit) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RevealedAt != 0 {
+		i = encodeVarintWeights(dAtA, i, uint64(m.RevealedAt))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.RevealEnd != 0 {
+		i = encodeVarintWeights(dAtA, i, uint64(m.RevealEnd))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.RevealStart != 0 {
+		i = encodeVarintWeights(dAtA, i, uint64(m.RevealStart))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.CommittedAt != 0 {
+		i = encodeVarintWeights(dAtA, i, uint64(m.CommittedAt))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Hash) > 0 {
+		i -= len(m.Hash)
+		copy(dAtA[i:], m.Hash)
+		i = encodeVarintWeights(dAtA, i, uint64(len(m.Hash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CommitQueue) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CommitQueue) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CommitQueue) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Commits) > 0 {
+		for iNdEx := len(m.Commits) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Commits[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintWeights(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if m.LastCommitAt != 0 {
+		i = encodeVarintWeights(dAtA, i, uint64(m.LastCommitAt))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintWeights(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Uid != 0 {
+		i = encodeVarintWeights(dAtA, i, uint64(m.Uid))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintWeights(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintWeights(dAtA []byte, offset int, v uint64) int {
 	offset -= sovWeights(v)
 	base := offset
@@ -287,6 +654,59 @@ func (m *WeightRow) Size() (n int) {
 	}
 	if m.SetAt != 0 {
 		n += 1 + sovWeights(uint64(m.SetAt))
+	}
+	return n
+}
+
+func (m *WeightCommit) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Hash)
+	if l > 0 {
+		n += 1 + l + sovWeights(uint64(l))
+	}
+	if m.CommittedAt != 0 {
+		n += 1 + sovWeights(uint64(m.CommittedAt))
+	}
+	if m.RevealStart != 0 {
+		n += 1 + sovWeights(uint64(m.RevealStart))
+	}
+	if m.RevealEnd != 0 {
+		n += 1 + sovWeights(uint64(m.RevealEnd))
+	}
+	if m.RevealedAt != 0 {
+		n += 1 + sovWeights(uint64(m.RevealedAt))
+	}
+	return n
+}
+
+func (m *CommitQueue) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovWeights(uint64(m.Netuid))
+	}
+	if m.Uid != 0 {
+		n += 1 + sovWeights(uint64(m.Uid))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovWeights(uint64(l))
+	}
+	if m.LastCommitAt != 0 {
+		n += 1 + sovWeights(uint64(m.LastCommitAt))
+	}
+	if len(m.Commits) > 0 {
+		for _, e := range m.Commits {
+			l = e.Size()
+			n += 1 + l + sovWeights(uint64(l))
+		}
 	}
 	return n
 }
@@ -535,6 +955,339 @@ func (m *WeightRow) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipWeights(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthWeights
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *WeightCommit) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowWeights
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: WeightCommit: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: WeightCommit: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthWeights
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthWeights
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hash = append(m.Hash[:0], dAtA[iNdEx:postIndex]...)
+			if m.Hash == nil {
+				m.Hash = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field CommittedAt", wireType)
+			}
+			m.CommittedAt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.CommittedAt |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevealStart", wireType)
+			}
+			m.RevealStart = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevealStart |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevealEnd", wireType)
+			}
+			m.RevealEnd = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevealEnd |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RevealedAt", wireType)
+			}
+			m.RevealedAt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RevealedAt |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipWeights(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthWeights
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CommitQueue) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowWeights
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CommitQueue: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CommitQueue: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Uid", wireType)
+			}
+			m.Uid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Uid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthWeights
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthWeights
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LastCommitAt", wireType)
+			}
+			m.LastCommitAt = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LastCommitAt |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commits", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowWeights
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthWeights
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthWeights
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commits = append(m.Commits, WeightCommit{})
+			if err := m.Commits[len(m.Commits)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipWeights(dAtA[iNdEx:])

@@ -28,7 +28,9 @@ type GenesisState struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Params *Params                `protobuf:"bytes,1,opt,name=params,proto3" json:"params,omitempty"`
 	// rows, ordered by (netuid, uid).
-	Rows          []*WeightRow `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	Rows []*WeightRow `protobuf:"bytes,2,rep,name=rows,proto3" json:"rows,omitempty"`
+	// commits, one queue per (netuid, uid), ordered by (netuid, uid).
+	Commits       []*CommitQueue `protobuf:"bytes,3,rep,name=commits,proto3" json:"commits,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -77,14 +79,22 @@ func (x *GenesisState) GetRows() []*WeightRow {
 	return nil
 }
 
+func (x *GenesisState) GetCommits() []*CommitQueue {
+	if x != nil {
+		return x.Commits
+	}
+	return nil
+}
+
 var File_mindnet_weights_v1_genesis_proto protoreflect.FileDescriptor
 
 const file_mindnet_weights_v1_genesis_proto_rawDesc = "" +
 	"\n" +
-	" mindnet/weights/v1/genesis.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1fmindnet/weights/v1/params.proto\x1a mindnet/weights/v1/weights.proto\"\x8b\x01\n" +
+	" mindnet/weights/v1/genesis.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1fmindnet/weights/v1/params.proto\x1a mindnet/weights/v1/weights.proto\"\xd1\x01\n" +
 	"\fGenesisState\x12=\n" +
 	"\x06params\x18\x01 \x01(\v2\x1a.mindnet.weights.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params\x12<\n" +
-	"\x04rows\x18\x02 \x03(\v2\x1d.mindnet.weights.v1.WeightRowB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04rowsB\xcd\x01\n" +
+	"\x04rows\x18\x02 \x03(\v2\x1d.mindnet.weights.v1.WeightRowB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04rows\x12D\n" +
+	"\acommits\x18\x03 \x03(\v2\x1f.mindnet.weights.v1.CommitQueueB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\acommitsB\xcd\x01\n" +
 	"\x16com.mindnet.weights.v1B\fGenesisProtoP\x01Z;github.com/mindnet/mindnet/api/mindnet/weights/v1;weightsv1\xa2\x02\x03MWX\xaa\x02\x12Mindnet.Weights.V1\xca\x02\x12Mindnet\\Weights\\V1\xe2\x02\x1eMindnet\\Weights\\V1\\GPBMetadata\xea\x02\x14Mindnet::Weights::V1b\x06proto3"
 
 var (
@@ -104,15 +114,17 @@ var file_mindnet_weights_v1_genesis_proto_goTypes = []any{
 	(*GenesisState)(nil), // 0: mindnet.weights.v1.GenesisState
 	(*Params)(nil),       // 1: mindnet.weights.v1.Params
 	(*WeightRow)(nil),    // 2: mindnet.weights.v1.WeightRow
+	(*CommitQueue)(nil),  // 3: mindnet.weights.v1.CommitQueue
 }
 var file_mindnet_weights_v1_genesis_proto_depIdxs = []int32{
 	1, // 0: mindnet.weights.v1.GenesisState.params:type_name -> mindnet.weights.v1.Params
 	2, // 1: mindnet.weights.v1.GenesisState.rows:type_name -> mindnet.weights.v1.WeightRow
-	2, // [2:2] is the sub-list for method output_type
-	2, // [2:2] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	3, // 2: mindnet.weights.v1.GenesisState.commits:type_name -> mindnet.weights.v1.CommitQueue
+	3, // [3:3] is the sub-list for method output_type
+	3, // [3:3] is the sub-list for method input_type
+	3, // [3:3] is the sub-list for extension type_name
+	3, // [3:3] is the sub-list for extension extendee
+	0, // [0:3] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_weights_v1_genesis_proto_init() }

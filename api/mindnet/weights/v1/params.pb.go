@@ -29,9 +29,11 @@ type Params struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// gas_per_weight is the gas a weight-setting message pays for each entry of its row, on top of the
 	// store's own read and write costs, so that a full row costs in proportion to its length.
-	GasPerWeight  uint64 `protobuf:"varint,1,opt,name=gas_per_weight,json=gasPerWeight,proto3" json:"gas_per_weight,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	GasPerWeight uint64 `protobuf:"varint,1,opt,name=gas_per_weight,json=gasPerWeight,proto3" json:"gas_per_weight,omitempty"`
+	// max_pending_commits bounds the unrevealed, unexpired commits one UID may hold on a subnet.
+	MaxPendingCommits uint32 `protobuf:"varint,2,opt,name=max_pending_commits,json=maxPendingCommits,proto3" json:"max_pending_commits,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *Params) Reset() {
@@ -71,13 +73,21 @@ func (x *Params) GetGasPerWeight() uint64 {
 	return 0
 }
 
+func (x *Params) GetMaxPendingCommits() uint32 {
+	if x != nil {
+		return x.MaxPendingCommits
+	}
+	return 0
+}
+
 var File_mindnet_weights_v1_params_proto protoreflect.FileDescriptor
 
 const file_mindnet_weights_v1_params_proto_rawDesc = "" +
 	"\n" +
-	"\x1fmindnet/weights/v1/params.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\"Q\n" +
+	"\x1fmindnet/weights/v1/params.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\"\x81\x01\n" +
 	"\x06Params\x12$\n" +
-	"\x0egas_per_weight\x18\x01 \x01(\x04R\fgasPerWeight:!\xe8\xa0\x1f\x01\x8a\xe7\xb0*\x18mindnet/x/weights/ParamsB\xcc\x01\n" +
+	"\x0egas_per_weight\x18\x01 \x01(\x04R\fgasPerWeight\x12.\n" +
+	"\x13max_pending_commits\x18\x02 \x01(\rR\x11maxPendingCommits:!\xe8\xa0\x1f\x01\x8a\xe7\xb0*\x18mindnet/x/weights/ParamsB\xcc\x01\n" +
 	"\x16com.mindnet.weights.v1B\vParamsProtoP\x01Z;github.com/mindnet/mindnet/api/mindnet/weights/v1;weightsv1\xa2\x02\x03MWX\xaa\x02\x12Mindnet.Weights.V1\xca\x02\x12Mindnet\\Weights\\V1\xe2\x02\x1eMindnet\\Weights\\V1\\GPBMetadata\xea\x02\x14Mindnet::Weights::V1b\x06proto3"
 
 var (

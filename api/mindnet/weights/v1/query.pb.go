@@ -10,6 +10,7 @@ import (
 	_ "cosmossdk.io/api/amino"
 	v1beta1 "cosmossdk.io/api/cosmos/base/query/v1beta1"
 	_ "cosmossdk.io/api/cosmos/query/v1"
+	_ "github.com/cosmos/cosmos-proto"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	_ "google.golang.org/genproto/googleapis/api/annotations"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
@@ -317,11 +318,235 @@ func (x *QueryWeightRowResponse) GetRow() *WeightRow {
 	return nil
 }
 
+type QueryPendingCommitsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryPendingCommitsRequest) Reset() {
+	*x = QueryPendingCommitsRequest{}
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPendingCommitsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPendingCommitsRequest) ProtoMessage() {}
+
+func (x *QueryPendingCommitsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPendingCommitsRequest.ProtoReflect.Descriptor instead.
+func (*QueryPendingCommitsRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_query_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *QueryPendingCommitsRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *QueryPendingCommitsRequest) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+// QueryPendingCommitsResponse lists the hotkey's commits, oldest first, revealed ones (kept until their
+// window ends, to refuse replays) included, expired ones that are not yet dropped marked by height.
+type QueryPendingCommitsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// uid is the hotkey's UID on the subnet.
+	Uid     uint32          `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	Commits []*WeightCommit `protobuf:"bytes,2,rep,name=commits,proto3" json:"commits,omitempty"`
+	// height is the block the answer was read at: a commit is revealable when
+	// reveal_start <= height + 1 <= reveal_end.
+	Height        int64 `protobuf:"varint,3,opt,name=height,proto3" json:"height,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryPendingCommitsResponse) Reset() {
+	*x = QueryPendingCommitsResponse{}
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPendingCommitsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPendingCommitsResponse) ProtoMessage() {}
+
+func (x *QueryPendingCommitsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPendingCommitsResponse.ProtoReflect.Descriptor instead.
+func (*QueryPendingCommitsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_query_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *QueryPendingCommitsResponse) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+func (x *QueryPendingCommitsResponse) GetCommits() []*WeightCommit {
+	if x != nil {
+		return x.Commits
+	}
+	return nil
+}
+
+func (x *QueryPendingCommitsResponse) GetHeight() int64 {
+	if x != nil {
+		return x.Height
+	}
+	return 0
+}
+
+type QueryNextAllowedBlockRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid           uint32                 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryNextAllowedBlockRequest) Reset() {
+	*x = QueryNextAllowedBlockRequest{}
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryNextAllowedBlockRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryNextAllowedBlockRequest) ProtoMessage() {}
+
+func (x *QueryNextAllowedBlockRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryNextAllowedBlockRequest.ProtoReflect.Descriptor instead.
+func (*QueryNextAllowedBlockRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_query_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *QueryNextAllowedBlockRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *QueryNextAllowedBlockRequest) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+type QueryNextAllowedBlockResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// next_block is the first block at which the UID's next set-weights (or commit, under commit-reveal) is
+	// outside weights_rate_limit.
+	NextBlock int64 `protobuf:"varint,1,opt,name=next_block,json=nextBlock,proto3" json:"next_block,omitempty"`
+	// commit_reveal tells which message next_block is for: true means commit-weights.
+	CommitReveal  bool `protobuf:"varint,2,opt,name=commit_reveal,json=commitReveal,proto3" json:"commit_reveal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryNextAllowedBlockResponse) Reset() {
+	*x = QueryNextAllowedBlockResponse{}
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryNextAllowedBlockResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryNextAllowedBlockResponse) ProtoMessage() {}
+
+func (x *QueryNextAllowedBlockResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_query_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryNextAllowedBlockResponse.ProtoReflect.Descriptor instead.
+func (*QueryNextAllowedBlockResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_query_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *QueryNextAllowedBlockResponse) GetNextBlock() int64 {
+	if x != nil {
+		return x.NextBlock
+	}
+	return 0
+}
+
+func (x *QueryNextAllowedBlockResponse) GetCommitReveal() bool {
+	if x != nil {
+		return x.CommitReveal
+	}
+	return false
+}
+
 var File_mindnet_weights_v1_query_proto protoreflect.FileDescriptor
 
 const file_mindnet_weights_v1_query_proto_rawDesc = "" +
 	"\n" +
-	"\x1emindnet/weights/v1/query.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x1bcosmos/query/v1/query.proto\x1a\x14gogoproto/gogo.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fmindnet/weights/v1/params.proto\x1a mindnet/weights/v1/weights.proto\"\x14\n" +
+	"\x1emindnet/weights/v1/query.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a*cosmos/base/query/v1beta1/pagination.proto\x1a\x1bcosmos/query/v1/query.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1cgoogle/api/annotations.proto\x1a\x1fmindnet/weights/v1/params.proto\x1a mindnet/weights/v1/weights.proto\"\x14\n" +
 	"\x12QueryParamsRequest\"T\n" +
 	"\x13QueryParamsResponse\x12=\n" +
 	"\x06params\x18\x01 \x01(\v2\x1a.mindnet.weights.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params\"\x89\x01\n" +
@@ -340,11 +565,27 @@ const file_mindnet_weights_v1_query_proto_rawDesc = "" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x10\n" +
 	"\x03uid\x18\x02 \x01(\rR\x03uid\"T\n" +
 	"\x16QueryWeightRowResponse\x12:\n" +
-	"\x03row\x18\x01 \x01(\v2\x1d.mindnet.weights.v1.WeightRowB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x03row2\xcc\x03\n" +
+	"\x03row\x18\x01 \x01(\v2\x1d.mindnet.weights.v1.WeightRowB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x03row\"f\n" +
+	"\x1aQueryPendingCommitsRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\"\x8e\x01\n" +
+	"\x1bQueryPendingCommitsResponse\x12\x10\n" +
+	"\x03uid\x18\x01 \x01(\rR\x03uid\x12E\n" +
+	"\acommits\x18\x02 \x03(\v2 .mindnet.weights.v1.WeightCommitB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\acommits\x12\x16\n" +
+	"\x06height\x18\x03 \x01(\x03R\x06height\"H\n" +
+	"\x1cQueryNextAllowedBlockRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x10\n" +
+	"\x03uid\x18\x02 \x01(\rR\x03uid\"c\n" +
+	"\x1dQueryNextAllowedBlockResponse\x12\x1d\n" +
+	"\n" +
+	"next_block\x18\x01 \x01(\x03R\tnextBlock\x12#\n" +
+	"\rcommit_reveal\x18\x02 \x01(\bR\fcommitReveal2\xcf\x06\n" +
 	"\x05Query\x12\x82\x01\n" +
 	"\x06Params\x12&.mindnet.weights.v1.QueryParamsRequest\x1a'.mindnet.weights.v1.QueryParamsResponse\"'\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1c\x12\x1a/mindnet/weights/v1/params\x12\x97\x01\n" +
 	"\aWeights\x12'.mindnet.weights.v1.QueryWeightsRequest\x1a(.mindnet.weights.v1.QueryWeightsResponse\"9\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02.\x12,/mindnet/weights/v1/subnets/{netuid}/weights\x12\xa3\x01\n" +
-	"\tWeightRow\x12).mindnet.weights.v1.QueryWeightRowRequest\x1a*.mindnet.weights.v1.QueryWeightRowResponse\"?\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x024\x122/mindnet/weights/v1/subnets/{netuid}/weights/{uid}B\xcb\x01\n" +
+	"\tWeightRow\x12).mindnet.weights.v1.QueryWeightRowRequest\x1a*.mindnet.weights.v1.QueryWeightRowResponse\"?\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x024\x122/mindnet/weights/v1/subnets/{netuid}/weights/{uid}\x12\xb5\x01\n" +
+	"\x0ePendingCommits\x12..mindnet.weights.v1.QueryPendingCommitsRequest\x1a/.mindnet.weights.v1.QueryPendingCommitsResponse\"B\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x027\x125/mindnet/weights/v1/subnets/{netuid}/commits/{hotkey}\x12\xc8\x01\n" +
+	"\x10NextAllowedBlock\x120.mindnet.weights.v1.QueryNextAllowedBlockRequest\x1a1.mindnet.weights.v1.QueryNextAllowedBlockResponse\"O\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02D\x12B/mindnet/weights/v1/subnets/{netuid}/uids/{uid}/next_allowed_blockB\xcb\x01\n" +
 	"\x16com.mindnet.weights.v1B\n" +
 	"QueryProtoP\x01Z;github.com/mindnet/mindnet/api/mindnet/weights/v1;weightsv1\xa2\x02\x03MWX\xaa\x02\x12Mindnet.Weights.V1\xca\x02\x12Mindnet\\Weights\\V1\xe2\x02\x1eMindnet\\Weights\\V1\\GPBMetadata\xea\x02\x14Mindnet::Weights::V1b\x06proto3"
 
@@ -360,36 +601,46 @@ func file_mindnet_weights_v1_query_proto_rawDescGZIP() []byte {
 	return file_mindnet_weights_v1_query_proto_rawDescData
 }
 
-var file_mindnet_weights_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 6)
+var file_mindnet_weights_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_mindnet_weights_v1_query_proto_goTypes = []any{
-	(*QueryParamsRequest)(nil),     // 0: mindnet.weights.v1.QueryParamsRequest
-	(*QueryParamsResponse)(nil),    // 1: mindnet.weights.v1.QueryParamsResponse
-	(*QueryWeightsRequest)(nil),    // 2: mindnet.weights.v1.QueryWeightsRequest
-	(*QueryWeightsResponse)(nil),   // 3: mindnet.weights.v1.QueryWeightsResponse
-	(*QueryWeightRowRequest)(nil),  // 4: mindnet.weights.v1.QueryWeightRowRequest
-	(*QueryWeightRowResponse)(nil), // 5: mindnet.weights.v1.QueryWeightRowResponse
-	(*Params)(nil),                 // 6: mindnet.weights.v1.Params
-	(*v1beta1.PageRequest)(nil),    // 7: cosmos.base.query.v1beta1.PageRequest
-	(*WeightRow)(nil),              // 8: mindnet.weights.v1.WeightRow
-	(*v1beta1.PageResponse)(nil),   // 9: cosmos.base.query.v1beta1.PageResponse
+	(*QueryParamsRequest)(nil),            // 0: mindnet.weights.v1.QueryParamsRequest
+	(*QueryParamsResponse)(nil),           // 1: mindnet.weights.v1.QueryParamsResponse
+	(*QueryWeightsRequest)(nil),           // 2: mindnet.weights.v1.QueryWeightsRequest
+	(*QueryWeightsResponse)(nil),          // 3: mindnet.weights.v1.QueryWeightsResponse
+	(*QueryWeightRowRequest)(nil),         // 4: mindnet.weights.v1.QueryWeightRowRequest
+	(*QueryWeightRowResponse)(nil),        // 5: mindnet.weights.v1.QueryWeightRowResponse
+	(*QueryPendingCommitsRequest)(nil),    // 6: mindnet.weights.v1.QueryPendingCommitsRequest
+	(*QueryPendingCommitsResponse)(nil),   // 7: mindnet.weights.v1.QueryPendingCommitsResponse
+	(*QueryNextAllowedBlockRequest)(nil),  // 8: mindnet.weights.v1.QueryNextAllowedBlockRequest
+	(*QueryNextAllowedBlockResponse)(nil), // 9: mindnet.weights.v1.QueryNextAllowedBlockResponse
+	(*Params)(nil),                        // 10: mindnet.weights.v1.Params
+	(*v1beta1.PageRequest)(nil),           // 11: cosmos.base.query.v1beta1.PageRequest
+	(*WeightRow)(nil),                     // 12: mindnet.weights.v1.WeightRow
+	(*v1beta1.PageResponse)(nil),          // 13: cosmos.base.query.v1beta1.PageResponse
+	(*WeightCommit)(nil),                  // 14: mindnet.weights.v1.WeightCommit
 }
 var file_mindnet_weights_v1_query_proto_depIdxs = []int32{
-	6, // 0: mindnet.weights.v1.QueryParamsResponse.params:type_name -> mindnet.weights.v1.Params
-	7, // 1: mindnet.weights.v1.QueryWeightsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
-	8, // 2: mindnet.weights.v1.QueryWeightsResponse.rows:type_name -> mindnet.weights.v1.WeightRow
-	9, // 3: mindnet.weights.v1.QueryWeightsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
-	8, // 4: mindnet.weights.v1.QueryWeightRowResponse.row:type_name -> mindnet.weights.v1.WeightRow
-	0, // 5: mindnet.weights.v1.Query.Params:input_type -> mindnet.weights.v1.QueryParamsRequest
-	2, // 6: mindnet.weights.v1.Query.Weights:input_type -> mindnet.weights.v1.QueryWeightsRequest
-	4, // 7: mindnet.weights.v1.Query.WeightRow:input_type -> mindnet.weights.v1.QueryWeightRowRequest
-	1, // 8: mindnet.weights.v1.Query.Params:output_type -> mindnet.weights.v1.QueryParamsResponse
-	3, // 9: mindnet.weights.v1.Query.Weights:output_type -> mindnet.weights.v1.QueryWeightsResponse
-	5, // 10: mindnet.weights.v1.Query.WeightRow:output_type -> mindnet.weights.v1.QueryWeightRowResponse
-	8, // [8:11] is the sub-list for method output_type
-	5, // [5:8] is the sub-list for method input_type
-	5, // [5:5] is the sub-list for extension type_name
-	5, // [5:5] is the sub-list for extension extendee
-	0, // [0:5] is the sub-list for field type_name
+	10, // 0: mindnet.weights.v1.QueryParamsResponse.params:type_name -> mindnet.weights.v1.Params
+	11, // 1: mindnet.weights.v1.QueryWeightsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
+	12, // 2: mindnet.weights.v1.QueryWeightsResponse.rows:type_name -> mindnet.weights.v1.WeightRow
+	13, // 3: mindnet.weights.v1.QueryWeightsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
+	12, // 4: mindnet.weights.v1.QueryWeightRowResponse.row:type_name -> mindnet.weights.v1.WeightRow
+	14, // 5: mindnet.weights.v1.QueryPendingCommitsResponse.commits:type_name -> mindnet.weights.v1.WeightCommit
+	0,  // 6: mindnet.weights.v1.Query.Params:input_type -> mindnet.weights.v1.QueryParamsRequest
+	2,  // 7: mindnet.weights.v1.Query.Weights:input_type -> mindnet.weights.v1.QueryWeightsRequest
+	4,  // 8: mindnet.weights.v1.Query.WeightRow:input_type -> mindnet.weights.v1.QueryWeightRowRequest
+	6,  // 9: mindnet.weights.v1.Query.PendingCommits:input_type -> mindnet.weights.v1.QueryPendingCommitsRequest
+	8,  // 10: mindnet.weights.v1.Query.NextAllowedBlock:input_type -> mindnet.weights.v1.QueryNextAllowedBlockRequest
+	1,  // 11: mindnet.weights.v1.Query.Params:output_type -> mindnet.weights.v1.QueryParamsResponse
+	3,  // 12: mindnet.weights.v1.Query.Weights:output_type -> mindnet.weights.v1.QueryWeightsResponse
+	5,  // 13: mindnet.weights.v1.Query.WeightRow:output_type -> mindnet.weights.v1.QueryWeightRowResponse
+	7,  // 14: mindnet.weights.v1.Query.PendingCommits:output_type -> mindnet.weights.v1.QueryPendingCommitsResponse
+	9,  // 15: mindnet.weights.v1.Query.NextAllowedBlock:output_type -> mindnet.weights.v1.QueryNextAllowedBlockResponse
+	11, // [11:16] is the sub-list for method output_type
+	6,  // [6:11] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_weights_v1_query_proto_init() }
@@ -405,7 +656,7 @@ func file_mindnet_weights_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_weights_v1_query_proto_rawDesc), len(file_mindnet_weights_v1_query_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   6,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

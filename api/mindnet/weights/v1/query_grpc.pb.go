@@ -19,9 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Query_Params_FullMethodName    = "/mindnet.weights.v1.Query/Params"
-	Query_Weights_FullMethodName   = "/mindnet.weights.v1.Query/Weights"
-	Query_WeightRow_FullMethodName = "/mindnet.weights.v1.Query/WeightRow"
+	Query_Params_FullMethodName           = "/mindnet.weights.v1.Query/Params"
+	Query_Weights_FullMethodName          = "/mindnet.weights.v1.Query/Weights"
+	Query_WeightRow_FullMethodName        = "/mindnet.weights.v1.Query/WeightRow"
+	Query_PendingCommits_FullMethodName   = "/mindnet.weights.v1.Query/PendingCommits"
+	Query_NextAllowedBlock_FullMethodName = "/mindnet.weights.v1.Query/NextAllowedBlock"
 )
 
 // QueryClient is the client API for Query service.
@@ -38,6 +40,11 @@ type QueryClient interface {
 	Weights(ctx context.Context, in *QueryWeightsRequest, opts ...grpc.CallOption) (*QueryWeightsResponse, error)
 	// WeightRow returns the weight row of one UID.
 	WeightRow(ctx context.Context, in *QueryWeightRowRequest, opts ...grpc.CallOption) (*QueryWeightRowResponse, error)
+	// PendingCommits returns the commits a hotkey holds on a subnet, each with its reveal window.
+	PendingCommits(ctx context.Context, in *QueryPendingCommitsRequest, opts ...grpc.CallOption) (*QueryPendingCommitsResponse, error)
+	// NextAllowedBlock returns the first block at which a UID may set weights (commit-reveal off) or commit
+	// (commit-reveal on) again.
+	NextAllowedBlock(ctx context.Context, in *QueryNextAllowedBlockRequest, opts ...grpc.CallOption) (*QueryNextAllowedBlockResponse, error)
 }
 
 type queryClient struct {
@@ -78,6 +85,26 @@ func (c *queryClient) WeightRow(ctx context.Context, in *QueryWeightRowRequest, 
 	return out, nil
 }
 
+func (c *queryClient) PendingCommits(ctx context.Context, in *QueryPendingCommitsRequest, opts ...grpc.CallOption) (*QueryPendingCommitsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryPendingCommitsResponse)
+	err := c.cc.Invoke(ctx, Query_PendingCommits_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) NextAllowedBlock(ctx context.Context, in *QueryNextAllowedBlockRequest, opts ...grpc.CallOption) (*QueryNextAllowedBlockResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryNextAllowedBlockResponse)
+	err := c.cc.Invoke(ctx, Query_NextAllowedBlock_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -92,6 +119,11 @@ type QueryServer interface {
 	Weights(context.Context, *QueryWeightsRequest) (*QueryWeightsResponse, error)
 	// WeightRow returns the weight row of one UID.
 	WeightRow(context.Context, *QueryWeightRowRequest) (*QueryWeightRowResponse, error)
+	// PendingCommits returns the commits a hotkey holds on a subnet, each with its reveal window.
+	PendingCommits(context.Context, *QueryPendingCommitsRequest) (*QueryPendingCommitsResponse, error)
+	// NextAllowedBlock returns the first block at which a UID may set weights (commit-reveal off) or commit
+	// (commit-reveal on) again.
+	NextAllowedBlock(context.Context, *QueryNextAllowedBlockRequest) (*QueryNextAllowedBlockResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -110,6 +142,12 @@ func (UnimplementedQueryServer) Weights(context.Context, *QueryWeightsRequest) (
 }
 func (UnimplementedQueryServer) WeightRow(context.Context, *QueryWeightRowRequest) (*QueryWeightRowResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method WeightRow not implemented")
+}
+func (UnimplementedQueryServer) PendingCommits(context.Context, *QueryPendingCommitsRequest) (*QueryPendingCommitsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method PendingCommits not implemented")
+}
+func (UnimplementedQueryServer) NextAllowedBlock(context.Context, *QueryNextAllowedBlockRequest) (*QueryNextAllowedBlockResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method NextAllowedBlock not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -186,6 +224,42 @@ func _Query_WeightRow_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_PendingCommits_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPendingCommitsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).PendingCommits(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_PendingCommits_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).PendingCommits(ctx, req.(*QueryPendingCommitsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_NextAllowedBlock_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryNextAllowedBlockRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).NextAllowedBlock(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_NextAllowedBlock_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).NextAllowedBlock(ctx, req.(*QueryNextAllowedBlockRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -204,6 +278,14 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "WeightRow",
 			Handler:    _Query_WeightRow_Handler,
+		},
+		{
+			MethodName: "PendingCommits",
+			Handler:    _Query_PendingCommits_Handler,
+		},
+		{
+			MethodName: "NextAllowedBlock",
+			Handler:    _Query_NextAllowedBlock_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

@@ -10,6 +10,7 @@ import (
 	_ "cosmossdk.io/api/amino"
 	_ "cosmossdk.io/api/cosmos/msg/v1"
 	_ "github.com/cosmos/cosmos-proto"
+	_ "github.com/cosmos/gogoproto/gogoproto"
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
 	reflect "reflect"
@@ -30,7 +31,8 @@ type MsgSetWeights struct {
 	Hotkey string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
 	Netuid uint32                 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
 	// uids are the target UIDs, each at most once; weights[i] is the weight given to uids[i]. Weights are
-	// relative: the chain scales the row so that its largest entry is 65535.
+	// relative: the chain scales the row so that its largest entry is 65535. On the root subnet (netuid 0)
+	// the targets are netuids.
 	Uids    []uint32 `protobuf:"varint,3,rep,packed,name=uids,proto3" json:"uids,omitempty"`
 	Weights []uint32 `protobuf:"varint,4,rep,packed,name=weights,proto3" json:"weights,omitempty"`
 	// version_key must not be below the subnet's weights_version_key.
@@ -149,11 +151,544 @@ func (x *MsgSetWeightsResponse) GetUid() uint32 {
 	return 0
 }
 
+// MsgCommitWeights commits to a weight row without showing it: commit_hash is
+// types.CommitHash(hotkey, netuid, uids, weights, salt, version_key), documented in x/weights/README.md.
+type MsgCommitWeights struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Hotkey string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Netuid uint32                 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	// commit_hash is the 32-byte SHA-256 commitment.
+	CommitHash    []byte `protobuf:"bytes,3,opt,name=commit_hash,json=commitHash,proto3" json:"commit_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgCommitWeights) Reset() {
+	*x = MsgCommitWeights{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgCommitWeights) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgCommitWeights) ProtoMessage() {}
+
+func (x *MsgCommitWeights) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgCommitWeights.ProtoReflect.Descriptor instead.
+func (*MsgCommitWeights) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *MsgCommitWeights) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgCommitWeights) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgCommitWeights) GetCommitHash() []byte {
+	if x != nil {
+		return x.CommitHash
+	}
+	return nil
+}
+
+// MsgCommitWeightsResponse tells the committer when it may reveal.
+type MsgCommitWeightsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Uid   uint32                 `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	// reveal_start and reveal_end bound the reveal window (blocks, both inclusive).
+	RevealStart   int64 `protobuf:"varint,2,opt,name=reveal_start,json=revealStart,proto3" json:"reveal_start,omitempty"`
+	RevealEnd     int64 `protobuf:"varint,3,opt,name=reveal_end,json=revealEnd,proto3" json:"reveal_end,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgCommitWeightsResponse) Reset() {
+	*x = MsgCommitWeightsResponse{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgCommitWeightsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgCommitWeightsResponse) ProtoMessage() {}
+
+func (x *MsgCommitWeightsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgCommitWeightsResponse.ProtoReflect.Descriptor instead.
+func (*MsgCommitWeightsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *MsgCommitWeightsResponse) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+func (x *MsgCommitWeightsResponse) GetRevealStart() int64 {
+	if x != nil {
+		return x.RevealStart
+	}
+	return 0
+}
+
+func (x *MsgCommitWeightsResponse) GetRevealEnd() int64 {
+	if x != nil {
+		return x.RevealEnd
+	}
+	return 0
+}
+
+// MsgRevealWeights reveals the row behind a pending commit; every field must be exactly what was hashed.
+type MsgRevealWeights struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Hotkey  string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Netuid  uint32                 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uids    []uint32               `protobuf:"varint,3,rep,packed,name=uids,proto3" json:"uids,omitempty"`
+	Weights []uint32               `protobuf:"varint,4,rep,packed,name=weights,proto3" json:"weights,omitempty"`
+	// salt is the secret the commit hashed, 8 to 64 bytes.
+	Salt          []byte `protobuf:"bytes,5,opt,name=salt,proto3" json:"salt,omitempty"`
+	VersionKey    uint64 `protobuf:"varint,6,opt,name=version_key,json=versionKey,proto3" json:"version_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgRevealWeights) Reset() {
+	*x = MsgRevealWeights{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgRevealWeights) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgRevealWeights) ProtoMessage() {}
+
+func (x *MsgRevealWeights) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgRevealWeights.ProtoReflect.Descriptor instead.
+func (*MsgRevealWeights) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MsgRevealWeights) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgRevealWeights) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgRevealWeights) GetUids() []uint32 {
+	if x != nil {
+		return x.Uids
+	}
+	return nil
+}
+
+func (x *MsgRevealWeights) GetWeights() []uint32 {
+	if x != nil {
+		return x.Weights
+	}
+	return nil
+}
+
+func (x *MsgRevealWeights) GetSalt() []byte {
+	if x != nil {
+		return x.Salt
+	}
+	return nil
+}
+
+func (x *MsgRevealWeights) GetVersionKey() uint64 {
+	if x != nil {
+		return x.VersionKey
+	}
+	return 0
+}
+
+// MsgRevealWeightsResponse reports the stored row's UID, the commit it opened, and how many entries were
+// dropped because their target changed hands after the commit.
+type MsgRevealWeightsResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	Uid            uint32                 `protobuf:"varint,1,opt,name=uid,proto3" json:"uid,omitempty"`
+	CommittedAt    int64                  `protobuf:"varint,2,opt,name=committed_at,json=committedAt,proto3" json:"committed_at,omitempty"`
+	DroppedEntries uint32                 `protobuf:"varint,3,opt,name=dropped_entries,json=droppedEntries,proto3" json:"dropped_entries,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *MsgRevealWeightsResponse) Reset() {
+	*x = MsgRevealWeightsResponse{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgRevealWeightsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgRevealWeightsResponse) ProtoMessage() {}
+
+func (x *MsgRevealWeightsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgRevealWeightsResponse.ProtoReflect.Descriptor instead.
+func (*MsgRevealWeightsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *MsgRevealWeightsResponse) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+func (x *MsgRevealWeightsResponse) GetCommittedAt() int64 {
+	if x != nil {
+		return x.CommittedAt
+	}
+	return 0
+}
+
+func (x *MsgRevealWeightsResponse) GetDroppedEntries() uint32 {
+	if x != nil {
+		return x.DroppedEntries
+	}
+	return 0
+}
+
+// WeightsEntry is one subnet's row in a MsgBatchSetWeights.
+type WeightsEntry struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uids          []uint32               `protobuf:"varint,2,rep,packed,name=uids,proto3" json:"uids,omitempty"`
+	Weights       []uint32               `protobuf:"varint,3,rep,packed,name=weights,proto3" json:"weights,omitempty"`
+	VersionKey    uint64                 `protobuf:"varint,4,opt,name=version_key,json=versionKey,proto3" json:"version_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WeightsEntry) Reset() {
+	*x = WeightsEntry{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WeightsEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WeightsEntry) ProtoMessage() {}
+
+func (x *WeightsEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WeightsEntry.ProtoReflect.Descriptor instead.
+func (*WeightsEntry) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *WeightsEntry) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *WeightsEntry) GetUids() []uint32 {
+	if x != nil {
+		return x.Uids
+	}
+	return nil
+}
+
+func (x *WeightsEntry) GetWeights() []uint32 {
+	if x != nil {
+		return x.Weights
+	}
+	return nil
+}
+
+func (x *WeightsEntry) GetVersionKey() uint64 {
+	if x != nil {
+		return x.VersionKey
+	}
+	return 0
+}
+
+// MsgBatchSetWeights sets hotkey's weights on several subnets at once. Each entry is checked exactly like
+// a MsgSetWeights; if any is refused, none is stored.
+type MsgBatchSetWeights struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Hotkey string                 `protobuf:"bytes,1,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	// entries, at most one per netuid.
+	Entries       []*WeightsEntry `protobuf:"bytes,2,rep,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgBatchSetWeights) Reset() {
+	*x = MsgBatchSetWeights{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgBatchSetWeights) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgBatchSetWeights) ProtoMessage() {}
+
+func (x *MsgBatchSetWeights) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgBatchSetWeights.ProtoReflect.Descriptor instead.
+func (*MsgBatchSetWeights) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *MsgBatchSetWeights) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *MsgBatchSetWeights) GetEntries() []*WeightsEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+// MsgBatchSetWeightsResponse lists the UID the row of each entry was stored for, in entry order.
+type MsgBatchSetWeightsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Uids          []uint32               `protobuf:"varint,1,rep,packed,name=uids,proto3" json:"uids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgBatchSetWeightsResponse) Reset() {
+	*x = MsgBatchSetWeightsResponse{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgBatchSetWeightsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgBatchSetWeightsResponse) ProtoMessage() {}
+
+func (x *MsgBatchSetWeightsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgBatchSetWeightsResponse.ProtoReflect.Descriptor instead.
+func (*MsgBatchSetWeightsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *MsgBatchSetWeightsResponse) GetUids() []uint32 {
+	if x != nil {
+		return x.Uids
+	}
+	return nil
+}
+
+// MsgUpdateParams replaces all of the module parameters.
+type MsgUpdateParams struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// authority must be the gov module account.
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	// params are the new parameters; every field must be set.
+	Params        *Params `protobuf:"bytes,2,opt,name=params,proto3" json:"params,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgUpdateParams) Reset() {
+	*x = MsgUpdateParams{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgUpdateParams) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgUpdateParams) ProtoMessage() {}
+
+func (x *MsgUpdateParams) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgUpdateParams.ProtoReflect.Descriptor instead.
+func (*MsgUpdateParams) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *MsgUpdateParams) GetAuthority() string {
+	if x != nil {
+		return x.Authority
+	}
+	return ""
+}
+
+func (x *MsgUpdateParams) GetParams() *Params {
+	if x != nil {
+		return x.Params
+	}
+	return nil
+}
+
+type MsgUpdateParamsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgUpdateParamsResponse) Reset() {
+	*x = MsgUpdateParamsResponse{}
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgUpdateParamsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgUpdateParamsResponse) ProtoMessage() {}
+
+func (x *MsgUpdateParamsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_tx_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgUpdateParamsResponse.ProtoReflect.Descriptor instead.
+func (*MsgUpdateParamsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_tx_proto_rawDescGZIP(), []int{10}
+}
+
 var File_mindnet_weights_v1_tx_proto protoreflect.FileDescriptor
 
 const file_mindnet_weights_v1_tx_proto_rawDesc = "" +
 	"\n" +
-	"\x1bmindnet/weights/v1/tx.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a\x17cosmos/msg/v1/msg.proto\x1a\x19cosmos_proto/cosmos.proto\"\xd9\x01\n" +
+	"\x1bmindnet/weights/v1/tx.proto\x12\x12mindnet.weights.v1\x1a\x11amino/amino.proto\x1a\x17cosmos/msg/v1/msg.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1fmindnet/weights/v1/params.proto\"\xd9\x01\n" +
 	"\rMsgSetWeights\x120\n" +
 	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x16\n" +
 	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x12\x12\n" +
@@ -162,10 +697,51 @@ const file_mindnet_weights_v1_tx_proto_rawDesc = "" +
 	"\vversion_key\x18\x05 \x01(\x04R\n" +
 	"versionKey:/\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*\x1fmindnet/x/weights/MsgSetWeights\")\n" +
 	"\x15MsgSetWeightsResponse\x12\x10\n" +
-	"\x03uid\x18\x01 \x01(\rR\x03uid2h\n" +
+	"\x03uid\x18\x01 \x01(\rR\x03uid\"\xb1\x01\n" +
+	"\x10MsgCommitWeights\x120\n" +
+	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x16\n" +
+	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x12\x1f\n" +
+	"\vcommit_hash\x18\x03 \x01(\fR\n" +
+	"commitHash:2\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*\"mindnet/x/weights/MsgCommitWeights\"n\n" +
+	"\x18MsgCommitWeightsResponse\x12\x10\n" +
+	"\x03uid\x18\x01 \x01(\rR\x03uid\x12!\n" +
+	"\freveal_start\x18\x02 \x01(\x03R\vrevealStart\x12\x1d\n" +
+	"\n" +
+	"reveal_end\x18\x03 \x01(\x03R\trevealEnd\"\xf3\x01\n" +
+	"\x10MsgRevealWeights\x120\n" +
+	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x16\n" +
+	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x12\x12\n" +
+	"\x04uids\x18\x03 \x03(\rR\x04uids\x12\x18\n" +
+	"\aweights\x18\x04 \x03(\rR\aweights\x12\x12\n" +
+	"\x04salt\x18\x05 \x01(\fR\x04salt\x12\x1f\n" +
+	"\vversion_key\x18\x06 \x01(\x04R\n" +
+	"versionKey:2\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*\"mindnet/x/weights/MsgRevealWeights\"x\n" +
+	"\x18MsgRevealWeightsResponse\x12\x10\n" +
+	"\x03uid\x18\x01 \x01(\rR\x03uid\x12!\n" +
+	"\fcommitted_at\x18\x02 \x01(\x03R\vcommittedAt\x12'\n" +
+	"\x0fdropped_entries\x18\x03 \x01(\rR\x0edroppedEntries\"u\n" +
+	"\fWeightsEntry\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x12\n" +
+	"\x04uids\x18\x02 \x03(\rR\x04uids\x12\x18\n" +
+	"\aweights\x18\x03 \x03(\rR\aweights\x12\x1f\n" +
+	"\vversion_key\x18\x04 \x01(\x04R\n" +
+	"versionKey\"\xc3\x01\n" +
+	"\x12MsgBatchSetWeights\x120\n" +
+	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12E\n" +
+	"\aentries\x18\x02 \x03(\v2 .mindnet.weights.v1.WeightsEntryB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\aentries:4\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*$mindnet/x/weights/MsgBatchSetWeights\"0\n" +
+	"\x1aMsgBatchSetWeightsResponse\x12\x12\n" +
+	"\x04uids\x18\x01 \x03(\rR\x04uids\"\xbe\x01\n" +
+	"\x0fMsgUpdateParams\x126\n" +
+	"\tauthority\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\tauthority\x12=\n" +
+	"\x06params\x18\x02 \x01(\v2\x1a.mindnet.weights.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params:4\x82\xe7\xb0*\tauthority\x8a\xe7\xb0*!mindnet/x/weights/MsgUpdateParams\"\x19\n" +
+	"\x17MsgUpdateParamsResponse2\xff\x03\n" +
 	"\x03Msg\x12Z\n" +
 	"\n" +
-	"SetWeights\x12!.mindnet.weights.v1.MsgSetWeights\x1a).mindnet.weights.v1.MsgSetWeightsResponse\x1a\x05\x80\xe7\xb0*\x01B\xc8\x01\n" +
+	"SetWeights\x12!.mindnet.weights.v1.MsgSetWeights\x1a).mindnet.weights.v1.MsgSetWeightsResponse\x12c\n" +
+	"\rCommitWeights\x12$.mindnet.weights.v1.MsgCommitWeights\x1a,.mindnet.weights.v1.MsgCommitWeightsResponse\x12c\n" +
+	"\rRevealWeights\x12$.mindnet.weights.v1.MsgRevealWeights\x1a,.mindnet.weights.v1.MsgRevealWeightsResponse\x12i\n" +
+	"\x0fBatchSetWeights\x12&.mindnet.weights.v1.MsgBatchSetWeights\x1a..mindnet.weights.v1.MsgBatchSetWeightsResponse\x12`\n" +
+	"\fUpdateParams\x12#.mindnet.weights.v1.MsgUpdateParams\x1a+.mindnet.weights.v1.MsgUpdateParamsResponse\x1a\x05\x80\xe7\xb0*\x01B\xc8\x01\n" +
 	"\x16com.mindnet.weights.v1B\aTxProtoP\x01Z;github.com/mindnet/mindnet/api/mindnet/weights/v1;weightsv1\xa2\x02\x03MWX\xaa\x02\x12Mindnet.Weights.V1\xca\x02\x12Mindnet\\Weights\\V1\xe2\x02\x1eMindnet\\Weights\\V1\\GPBMetadata\xea\x02\x14Mindnet::Weights::V1b\x06proto3"
 
 var (
@@ -180,19 +756,39 @@ func file_mindnet_weights_v1_tx_proto_rawDescGZIP() []byte {
 	return file_mindnet_weights_v1_tx_proto_rawDescData
 }
 
-var file_mindnet_weights_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_mindnet_weights_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_mindnet_weights_v1_tx_proto_goTypes = []any{
-	(*MsgSetWeights)(nil),         // 0: mindnet.weights.v1.MsgSetWeights
-	(*MsgSetWeightsResponse)(nil), // 1: mindnet.weights.v1.MsgSetWeightsResponse
+	(*MsgSetWeights)(nil),              // 0: mindnet.weights.v1.MsgSetWeights
+	(*MsgSetWeightsResponse)(nil),      // 1: mindnet.weights.v1.MsgSetWeightsResponse
+	(*MsgCommitWeights)(nil),           // 2: mindnet.weights.v1.MsgCommitWeights
+	(*MsgCommitWeightsResponse)(nil),   // 3: mindnet.weights.v1.MsgCommitWeightsResponse
+	(*MsgRevealWeights)(nil),           // 4: mindnet.weights.v1.MsgRevealWeights
+	(*MsgRevealWeightsResponse)(nil),   // 5: mindnet.weights.v1.MsgRevealWeightsResponse
+	(*WeightsEntry)(nil),               // 6: mindnet.weights.v1.WeightsEntry
+	(*MsgBatchSetWeights)(nil),         // 7: mindnet.weights.v1.MsgBatchSetWeights
+	(*MsgBatchSetWeightsResponse)(nil), // 8: mindnet.weights.v1.MsgBatchSetWeightsResponse
+	(*MsgUpdateParams)(nil),            // 9: mindnet.weights.v1.MsgUpdateParams
+	(*MsgUpdateParamsResponse)(nil),    // 10: mindnet.weights.v1.MsgUpdateParamsResponse
+	(*Params)(nil),                     // 11: mindnet.weights.v1.Params
 }
 var file_mindnet_weights_v1_tx_proto_depIdxs = []int32{
-	0, // 0: mindnet.weights.v1.Msg.SetWeights:input_type -> mindnet.weights.v1.MsgSetWeights
-	1, // 1: mindnet.weights.v1.Msg.SetWeights:output_type -> mindnet.weights.v1.MsgSetWeightsResponse
-	1, // [1:2] is the sub-list for method output_type
-	0, // [0:1] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	6,  // 0: mindnet.weights.v1.MsgBatchSetWeights.entries:type_name -> mindnet.weights.v1.WeightsEntry
+	11, // 1: mindnet.weights.v1.MsgUpdateParams.params:type_name -> mindnet.weights.v1.Params
+	0,  // 2: mindnet.weights.v1.Msg.SetWeights:input_type -> mindnet.weights.v1.MsgSetWeights
+	2,  // 3: mindnet.weights.v1.Msg.CommitWeights:input_type -> mindnet.weights.v1.MsgCommitWeights
+	4,  // 4: mindnet.weights.v1.Msg.RevealWeights:input_type -> mindnet.weights.v1.MsgRevealWeights
+	7,  // 5: mindnet.weights.v1.Msg.BatchSetWeights:input_type -> mindnet.weights.v1.MsgBatchSetWeights
+	9,  // 6: mindnet.weights.v1.Msg.UpdateParams:input_type -> mindnet.weights.v1.MsgUpdateParams
+	1,  // 7: mindnet.weights.v1.Msg.SetWeights:output_type -> mindnet.weights.v1.MsgSetWeightsResponse
+	3,  // 8: mindnet.weights.v1.Msg.CommitWeights:output_type -> mindnet.weights.v1.MsgCommitWeightsResponse
+	5,  // 9: mindnet.weights.v1.Msg.RevealWeights:output_type -> mindnet.weights.v1.MsgRevealWeightsResponse
+	8,  // 10: mindnet.weights.v1.Msg.BatchSetWeights:output_type -> mindnet.weights.v1.MsgBatchSetWeightsResponse
+	10, // 11: mindnet.weights.v1.Msg.UpdateParams:output_type -> mindnet.weights.v1.MsgUpdateParamsResponse
+	7,  // [7:12] is the sub-list for method output_type
+	2,  // [2:7] is the sub-list for method input_type
+	2,  // [2:2] is the sub-list for extension type_name
+	2,  // [2:2] is the sub-list for extension extendee
+	0,  // [0:2] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_weights_v1_tx_proto_init() }
@@ -200,13 +796,14 @@ func file_mindnet_weights_v1_tx_proto_init() {
 	if File_mindnet_weights_v1_tx_proto != nil {
 		return
 	}
+	file_mindnet_weights_v1_params_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_weights_v1_tx_proto_rawDesc), len(file_mindnet_weights_v1_tx_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

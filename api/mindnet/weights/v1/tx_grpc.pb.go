@@ -19,7 +19,11 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Msg_SetWeights_FullMethodName = "/mindnet.weights.v1.Msg/SetWeights"
+	Msg_SetWeights_FullMethodName      = "/mindnet.weights.v1.Msg/SetWeights"
+	Msg_CommitWeights_FullMethodName   = "/mindnet.weights.v1.Msg/CommitWeights"
+	Msg_RevealWeights_FullMethodName   = "/mindnet.weights.v1.Msg/RevealWeights"
+	Msg_BatchSetWeights_FullMethodName = "/mindnet.weights.v1.Msg/BatchSetWeights"
+	Msg_UpdateParams_FullMethodName    = "/mindnet.weights.v1.Msg/UpdateParams"
 )
 
 // MsgClient is the client API for Msg service.
@@ -30,6 +34,15 @@ const (
 type MsgClient interface {
 	// SetWeights replaces the weight row of the hotkey's UID on a subnet where commit-reveal is off.
 	SetWeights(ctx context.Context, in *MsgSetWeights, opts ...grpc.CallOption) (*MsgSetWeightsResponse, error)
+	// CommitWeights records the hash of a weight row, to be revealed in a later tempo, on a subnet where
+	// commit-reveal is on.
+	CommitWeights(ctx context.Context, in *MsgCommitWeights, opts ...grpc.CallOption) (*MsgCommitWeightsResponse, error)
+	// RevealWeights opens a pending commit within its reveal window and stores the row it hid.
+	RevealWeights(ctx context.Context, in *MsgRevealWeights, opts ...grpc.CallOption) (*MsgRevealWeightsResponse, error)
+	// BatchSetWeights sets one hotkey's rows on several subnets in one transaction, all or nothing.
+	BatchSetWeights(ctx context.Context, in *MsgBatchSetWeights, opts ...grpc.CallOption) (*MsgBatchSetWeightsResponse, error)
+	// UpdateParams replaces the module parameters. Only the authority (the gov module account) may send it.
+	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
 }
 
 type msgClient struct {
@@ -50,6 +63,46 @@ func (c *msgClient) SetWeights(ctx context.Context, in *MsgSetWeights, opts ...g
 	return out, nil
 }
 
+func (c *msgClient) CommitWeights(ctx context.Context, in *MsgCommitWeights, opts ...grpc.CallOption) (*MsgCommitWeightsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgCommitWeightsResponse)
+	err := c.cc.Invoke(ctx, Msg_CommitWeights_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RevealWeights(ctx context.Context, in *MsgRevealWeights, opts ...grpc.CallOption) (*MsgRevealWeightsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgRevealWeightsResponse)
+	err := c.cc.Invoke(ctx, Msg_RevealWeights_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) BatchSetWeights(ctx context.Context, in *MsgBatchSetWeights, opts ...grpc.CallOption) (*MsgBatchSetWeightsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgBatchSetWeightsResponse)
+	err := c.cc.Invoke(ctx, Msg_BatchSetWeights_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgUpdateParamsResponse)
+	err := c.cc.Invoke(ctx, Msg_UpdateParams_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -58,6 +111,15 @@ func (c *msgClient) SetWeights(ctx context.Context, in *MsgSetWeights, opts ...g
 type MsgServer interface {
 	// SetWeights replaces the weight row of the hotkey's UID on a subnet where commit-reveal is off.
 	SetWeights(context.Context, *MsgSetWeights) (*MsgSetWeightsResponse, error)
+	// CommitWeights records the hash of a weight row, to be revealed in a later tempo, on a subnet where
+	// commit-reveal is on.
+	CommitWeights(context.Context, *MsgCommitWeights) (*MsgCommitWeightsResponse, error)
+	// RevealWeights opens a pending commit within its reveal window and stores the row it hid.
+	RevealWeights(context.Context, *MsgRevealWeights) (*MsgRevealWeightsResponse, error)
+	// BatchSetWeights sets one hotkey's rows on several subnets in one transaction, all or nothing.
+	BatchSetWeights(context.Context, *MsgBatchSetWeights) (*MsgBatchSetWeightsResponse, error)
+	// UpdateParams replaces the module parameters. Only the authority (the gov module account) may send it.
+	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -70,6 +132,18 @@ type UnimplementedMsgServer struct{}
 
 func (UnimplementedMsgServer) SetWeights(context.Context, *MsgSetWeights) (*MsgSetWeightsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetWeights not implemented")
+}
+func (UnimplementedMsgServer) CommitWeights(context.Context, *MsgCommitWeights) (*MsgCommitWeightsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CommitWeights not implemented")
+}
+func (UnimplementedMsgServer) RevealWeights(context.Context, *MsgRevealWeights) (*MsgRevealWeightsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RevealWeights not implemented")
+}
+func (UnimplementedMsgServer) BatchSetWeights(context.Context, *MsgBatchSetWeights) (*MsgBatchSetWeightsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method BatchSetWeights not implemented")
+}
+func (UnimplementedMsgServer) UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method UpdateParams not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -110,6 +184,78 @@ func _Msg_SetWeights_Handler(srv interface{}, ctx context.Context, dec func(inte
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_CommitWeights_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCommitWeights)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CommitWeights(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_CommitWeights_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CommitWeights(ctx, req.(*MsgCommitWeights))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RevealWeights_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRevealWeights)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RevealWeights(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_RevealWeights_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RevealWeights(ctx, req.(*MsgRevealWeights))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_BatchSetWeights_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgBatchSetWeights)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).BatchSetWeights(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_BatchSetWeights_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).BatchSetWeights(ctx, req.(*MsgBatchSetWeights))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgUpdateParams)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).UpdateParams(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_UpdateParams_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).UpdateParams(ctx, req.(*MsgUpdateParams))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -120,6 +266,22 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetWeights",
 			Handler:    _Msg_SetWeights_Handler,
+		},
+		{
+			MethodName: "CommitWeights",
+			Handler:    _Msg_CommitWeights_Handler,
+		},
+		{
+			MethodName: "RevealWeights",
+			Handler:    _Msg_RevealWeights_Handler,
+		},
+		{
+			MethodName: "BatchSetWeights",
+			Handler:    _Msg_BatchSetWeights_Handler,
+		},
+		{
+			MethodName: "UpdateParams",
+			Handler:    _Msg_UpdateParams_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

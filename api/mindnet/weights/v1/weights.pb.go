@@ -24,14 +24,16 @@ const (
 
 // WeightRow is the weight vector that the neuron at (netuid, uid) set: a sparse row with uids strictly
 // increasing, zero entries left out, and weights scaled so that the largest is 65535 (as subtensor stores
-// them; the epoch normalises each row itself).
+// them; the epoch normalises each row itself). On the root subnet (netuid 0) the targets in uids are
+// netuids, not UIDs.
 type WeightRow struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
 	Netuid  uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
 	Uid     uint32                 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
 	Uids    []uint32               `protobuf:"varint,3,rep,packed,name=uids,proto3" json:"uids,omitempty"`
 	Weights []uint32               `protobuf:"varint,4,rep,packed,name=weights,proto3" json:"weights,omitempty"`
-	// set_at is the block at which the row was set; weights_rate_limit counts from it.
+	// set_at is the block at which the row was set (the reveal's block under commit-reveal);
+	// weights_rate_limit counts from it where commit-reveal is off.
 	SetAt         int64 `protobuf:"varint,5,opt,name=set_at,json=setAt,proto3" json:"set_at,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -102,6 +104,171 @@ func (x *WeightRow) GetSetAt() int64 {
 	return 0
 }
 
+// WeightCommit is one commit of a hidden weight row: the hash of the row (types.CommitHash) and the
+// blocks between which it may be revealed.
+type WeightCommit struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// hash is the 32-byte SHA-256 commitment.
+	Hash []byte `protobuf:"bytes,1,opt,name=hash,proto3" json:"hash,omitempty"`
+	// committed_at is the commit's block. At reveal, entries aimed at UIDs whose holder registered at or
+	// after this block are dropped (subtensor issue 1787).
+	CommittedAt int64 `protobuf:"varint,2,opt,name=committed_at,json=committedAt,proto3" json:"committed_at,omitempty"`
+	// reveal_start and reveal_end bound the reveal window, both inclusive: the tempo that comes
+	// commit_reveal_period tempos after the commit's tempo. After reveal_end the commit has expired.
+	RevealStart int64 `protobuf:"varint,3,opt,name=reveal_start,json=revealStart,proto3" json:"reveal_start,omitempty"`
+	RevealEnd   int64 `protobuf:"varint,4,opt,name=reveal_end,json=revealEnd,proto3" json:"reveal_end,omitempty"`
+	// revealed_at is the block of the reveal, 0 while pending. A revealed commit is kept until its window
+	// ends so that a replayed reveal is refused by name.
+	RevealedAt    int64 `protobuf:"varint,5,opt,name=revealed_at,json=revealedAt,proto3" json:"revealed_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *WeightCommit) Reset() {
+	*x = WeightCommit{}
+	mi := &file_mindnet_weights_v1_weights_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *WeightCommit) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*WeightCommit) ProtoMessage() {}
+
+func (x *WeightCommit) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_weights_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use WeightCommit.ProtoReflect.Descriptor instead.
+func (*WeightCommit) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_weights_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *WeightCommit) GetHash() []byte {
+	if x != nil {
+		return x.Hash
+	}
+	return nil
+}
+
+func (x *WeightCommit) GetCommittedAt() int64 {
+	if x != nil {
+		return x.CommittedAt
+	}
+	return 0
+}
+
+func (x *WeightCommit) GetRevealStart() int64 {
+	if x != nil {
+		return x.RevealStart
+	}
+	return 0
+}
+
+func (x *WeightCommit) GetRevealEnd() int64 {
+	if x != nil {
+		return x.RevealEnd
+	}
+	return 0
+}
+
+func (x *WeightCommit) GetRevealedAt() int64 {
+	if x != nil {
+		return x.RevealedAt
+	}
+	return 0
+}
+
+// CommitQueue holds the commits that the neuron at (netuid, uid) made, oldest first.
+type CommitQueue struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Netuid uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Uid    uint32                 `protobuf:"varint,2,opt,name=uid,proto3" json:"uid,omitempty"`
+	// hotkey made the commits; the queue is dropped when the UID changes hands.
+	Hotkey string `protobuf:"bytes,3,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	// last_commit_at is the block of the UID's last commit; under commit-reveal weights_rate_limit counts
+	// from it.
+	LastCommitAt  int64           `protobuf:"varint,4,opt,name=last_commit_at,json=lastCommitAt,proto3" json:"last_commit_at,omitempty"`
+	Commits       []*WeightCommit `protobuf:"bytes,5,rep,name=commits,proto3" json:"commits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CommitQueue) Reset() {
+	*x = CommitQueue{}
+	mi := &file_mindnet_weights_v1_weights_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CommitQueue) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CommitQueue) ProtoMessage() {}
+
+func (x *CommitQueue) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_weights_v1_weights_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CommitQueue.ProtoReflect.Descriptor instead.
+func (*CommitQueue) Descriptor() ([]byte, []int) {
+	return file_mindnet_weights_v1_weights_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CommitQueue) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *CommitQueue) GetUid() uint32 {
+	if x != nil {
+		return x.Uid
+	}
+	return 0
+}
+
+func (x *CommitQueue) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *CommitQueue) GetLastCommitAt() int64 {
+	if x != nil {
+		return x.LastCommitAt
+	}
+	return 0
+}
+
+func (x *CommitQueue) GetCommits() []*WeightCommit {
+	if x != nil {
+		return x.Commits
+	}
+	return nil
+}
+
 var File_mindnet_weights_v1_weights_proto protoreflect.FileDescriptor
 
 const file_mindnet_weights_v1_weights_proto_rawDesc = "" +
@@ -112,7 +279,21 @@ const file_mindnet_weights_v1_weights_proto_rawDesc = "" +
 	"\x03uid\x18\x02 \x01(\rR\x03uid\x12\x12\n" +
 	"\x04uids\x18\x03 \x03(\rR\x04uids\x12\x18\n" +
 	"\aweights\x18\x04 \x03(\rR\aweights\x12\x15\n" +
-	"\x06set_at\x18\x05 \x01(\x03R\x05setAt:\x04\xe8\xa0\x1f\x01B\xcd\x01\n" +
+	"\x06set_at\x18\x05 \x01(\x03R\x05setAt:\x04\xe8\xa0\x1f\x01\"\xae\x01\n" +
+	"\fWeightCommit\x12\x12\n" +
+	"\x04hash\x18\x01 \x01(\fR\x04hash\x12!\n" +
+	"\fcommitted_at\x18\x02 \x01(\x03R\vcommittedAt\x12!\n" +
+	"\freveal_start\x18\x03 \x01(\x03R\vrevealStart\x12\x1d\n" +
+	"\n" +
+	"reveal_end\x18\x04 \x01(\x03R\trevealEnd\x12\x1f\n" +
+	"\vrevealed_at\x18\x05 \x01(\x03R\n" +
+	"revealedAt:\x04\xe8\xa0\x1f\x01\"\xbd\x01\n" +
+	"\vCommitQueue\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x10\n" +
+	"\x03uid\x18\x02 \x01(\rR\x03uid\x12\x16\n" +
+	"\x06hotkey\x18\x03 \x01(\tR\x06hotkey\x12$\n" +
+	"\x0elast_commit_at\x18\x04 \x01(\x03R\flastCommitAt\x12@\n" +
+	"\acommits\x18\x05 \x03(\v2 .mindnet.weights.v1.WeightCommitB\x04\xc8\xde\x1f\x00R\acommits:\x04\xe8\xa0\x1f\x01B\xcd\x01\n" +
 	"\x16com.mindnet.weights.v1B\fWeightsProtoP\x01Z;github.com/mindnet/mindnet/api/mindnet/weights/v1;weightsv1\xa2\x02\x03MWX\xaa\x02\x12Mindnet.Weights.V1\xca\x02\x12Mindnet\\Weights\\V1\xe2\x02\x1eMindnet\\Weights\\V1\\GPBMetadata\xea\x02\x14Mindnet::Weights::V1b\x06proto3"
 
 var (
@@ -127,16 +308,19 @@ func file_mindnet_weights_v1_weights_proto_rawDescGZIP() []byte {
 	return file_mindnet_weights_v1_weights_proto_rawDescData
 }
 
-var file_mindnet_weights_v1_weights_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
+var file_mindnet_weights_v1_weights_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
 var file_mindnet_weights_v1_weights_proto_goTypes = []any{
-	(*WeightRow)(nil), // 0: mindnet.weights.v1.WeightRow
+	(*WeightRow)(nil),    // 0: mindnet.weights.v1.WeightRow
+	(*WeightCommit)(nil), // 1: mindnet.weights.v1.WeightCommit
+	(*CommitQueue)(nil),  // 2: mindnet.weights.v1.CommitQueue
 }
 var file_mindnet_weights_v1_weights_proto_depIdxs = []int32{
-	0, // [0:0] is the sub-list for method output_type
-	0, // [0:0] is the sub-list for method input_type
-	0, // [0:0] is the sub-list for extension type_name
-	0, // [0:0] is the sub-list for extension extendee
-	0, // [0:0] is the sub-list for field type_name
+	1, // 0: mindnet.weights.v1.CommitQueue.commits:type_name -> mindnet.weights.v1.WeightCommit
+	1, // [1:1] is the sub-list for method output_type
+	1, // [1:1] is the sub-list for method input_type
+	1, // [1:1] is the sub-list for extension type_name
+	1, // [1:1] is the sub-list for extension extendee
+	0, // [0:1] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_weights_v1_weights_proto_init() }
@@ -150,7 +334,7 @@ func file_mindnet_weights_v1_weights_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_weights_v1_weights_proto_rawDesc), len(file_mindnet_weights_v1_weights_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   1,
+			NumMessages:   3,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
