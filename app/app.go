@@ -72,6 +72,9 @@ import (
 	upgradekeeper "github.com/cosmos/cosmos-sdk/x/upgrade/keeper"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	"github.com/mindnet/mindnet/x/emission"
+	emissionkeeper "github.com/mindnet/mindnet/x/emission/keeper"
+	emissiontypes "github.com/mindnet/mindnet/x/emission/types"
 	"github.com/mindnet/mindnet/x/subnet"
 	subnetkeeper "github.com/mindnet/mindnet/x/subnet/keeper"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
@@ -106,8 +109,9 @@ type MindnetApp struct {
 	EvidenceKeeper        evidencekeeper.Keeper
 	ConsensusParamsKeeper consensusparamkeeper.Keeper
 
-	SubnetKeeper  *subnetkeeper.Keeper
-	WeightsKeeper *weightskeeper.Keeper
+	SubnetKeeper   *subnetkeeper.Keeper
+	WeightsKeeper  *weightskeeper.Keeper
+	EmissionKeeper *emissionkeeper.Keeper
 
 	ModuleManager      *module.Manager
 	BasicModuleManager module.BasicManager
@@ -165,6 +169,7 @@ func New(
 		evidencetypes.StoreKey,
 		subnettypes.StoreKey,
 		weightstypes.StoreKey,
+		emissiontypes.StoreKey,
 	)
 	if err := bApp.RegisterStreamingServices(appOpts, keys); err != nil {
 		panic(fmt.Errorf("register streaming services: %w", err))
@@ -241,7 +246,15 @@ func New(
 	app.WeightsKeeper = weightskeeper.NewKeeper(
 		appCodec, runtime.NewKVStoreService(keys[weightstypes.StoreKey]), accountCodec, app.SubnetKeeper,
 	)
-	app.SubnetKeeper.SetHooks(app.WeightsKeeper.Hooks())
+	// x/emission mints into its own module account, pays the fee collector (x/distribution) and moves
+	// epoch payouts into x/subnet's stake pool.
+	app.EmissionKeeper = emissionkeeper.NewKeeper(
+		appCodec, runtime.NewKVStoreService(keys[emissiontypes.StoreKey]), accountCodec, app.BankKeeper,
+		app.SubnetKeeper, app.WeightsKeeper, BondDenom, authtypes.FeeCollectorName, subnettypes.ModuleName, authority,
+	)
+	// Both follow UID hand-overs and dissolved subnets: x/weights drops rows and commits, x/emission
+	// bonds and pending emission.
+	app.SubnetKeeper.SetHooks(subnettypes.NewMultiSubnetHooks(app.WeightsKeeper.Hooks(), app.EmissionKeeper.Hooks()))
 
 	app.ModuleManager = module.NewManager(
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, txConfig),
@@ -256,6 +269,7 @@ func New(
 		consensus.NewAppModule(appCodec, app.ConsensusParamsKeeper),
 		subnet.NewAppModule(appCodec, app.SubnetKeeper),
 		weights.NewAppModule(appCodec, app.WeightsKeeper),
+		emission.NewAppModule(appCodec, app.EmissionKeeper),
 	)
 
 	app.BasicModuleManager = module.NewBasicManagerFromManager(

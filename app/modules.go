@@ -12,6 +12,7 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 	upgradetypes "github.com/cosmos/cosmos-sdk/x/upgrade/types"
 
+	emissiontypes "github.com/mindnet/mindnet/x/emission/types"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 	weightstypes "github.com/mindnet/mindnet/x/weights/types"
 )
@@ -29,6 +30,10 @@ var moduleAccountPermissions = map[string][]string{
 	// the stake pool's balance always equals the sum of stake records.
 	subnettypes.ModuleName:   {authtypes.Burner},
 	subnettypes.LockPoolName: nil,
+
+	// x/emission mints every block's emission and holds the subnets' pending emission; it burns the
+	// pending emission of a dissolved subnet.
+	emissiontypes.ModuleName: {authtypes.Minter, authtypes.Burner},
 }
 
 // ModuleAccountPermissions returns a copy of the module account permissions, for tests and tooling.
@@ -60,9 +65,11 @@ func preBlockerOrder() []string {
 }
 
 func beginBlockerOrder() []string {
-	// distribution before slashing so that fees are allocated before a validator can be jailed, as the
-	// SDK's own app does; evidence after slashing.
+	// x/emission first: it mints the block's emission and pays the fee collector's share, which
+	// x/distribution then allocates in the same block. distribution before slashing so that fees are
+	// allocated before a validator can be jailed, as the SDK's own app does; evidence after slashing.
 	return []string{
+		emissiontypes.ModuleName,
 		distrtypes.ModuleName,
 		slashingtypes.ModuleName,
 		evidencetypes.ModuleName,
@@ -77,6 +84,8 @@ func endBlockerOrder() []string {
 		banktypes.ModuleName,
 		govtypes.ModuleName,
 		stakingtypes.ModuleName,
+		// x/emission's epochs after the block's transactions have set weights and stake.
+		emissiontypes.ModuleName,
 		genutiltypes.ModuleName,
 	}
 }
@@ -96,6 +105,9 @@ func initGenesisOrder() []string {
 		subnettypes.ModuleName,
 		// x/weights after x/subnet: its rows name subnets and UIDs that x/subnet's genesis creates.
 		weightstypes.ModuleName,
+		// x/emission after x/bank (its module account must hold the pending emission it lists) and
+		// after x/subnet and x/weights.
+		emissiontypes.ModuleName,
 		genutiltypes.ModuleName,
 	}
 }

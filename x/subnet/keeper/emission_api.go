@@ -1,0 +1,167 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+	"cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/mindnet/mindnet/x/subnet/types"
+)
+
+// The methods in this file are what x/emission needs from x/subnet beyond the queries other modules
+// share: walking subnets, neurons and nominators in store order, seating hotkeys on the root subnet
+// and crediting epoch payouts as stake.
+
+// IterateSubnets calls fn for every subnet in netuid order until fn stops.
+func (k *Keeper) IterateSubnets(ctx context.Context, fn func(types.Subnet) (bool, error)) error {
+	err := k.Subnets.Walk(ctx, nil, func(_ uint32, s types.Subnet) (bool, error) { return fn(s) })
+	if err != nil {
+		return fmt.Errorf("iterate subnets: %w", err)
+	}
+	return nil
+}
+
+// IterateNeurons calls fn for every neuron of netuid in UID order until fn stops.
+func (k *Keeper) IterateNeurons(ctx context.Context, netuid uint32, fn func(types.Neuron) (bool, error)) error {
+	err := k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint32](netuid),
+		func(_ collections.Pair[uint32, uint32], n types.Neuron) (bool, error) { return fn(n) })
+	if err != nil {
+		return fmt.Errorf("iterate neurons of netuid %d: %w", netuid, err)
+	}
+	return nil
+}
+
+// HotkeyOwner returns the coldkey that owns hotkey, and false when nobody registered it.
+func (k *Keeper) HotkeyOwner(ctx context.Context, hotkey sdk.AccAddress) (sdk.AccAddress, bool, error) {
+	owner, err := k.HotkeyOwners.Get(ctx, hotkey)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read hotkey owner: %w", err)
+	}
+	return owner, true, nil
+}
+
+// IterateNominators calls fn for every coldkey with stake behind hotkey, in address order, until fn
+// stops.
+func (k *Keeper) IterateNominators(ctx context.Context, hotkey sdk.AccAddress, fn func(coldkey sdk.AccAddress, amount math.Int) (bool, error)) error {
+	err := k.Stakes.Walk(ctx, collections.NewPrefixedPairRange[sdk.AccAddress, sdk.AccAddress](hotkey),
+		func(key collections.Pair[sdk.AccAddress, sdk.AccAddress], amount math.Int) (bool, error) {
+			return fn(key.K2(), amount)
+		})
+	if err != nil {
+		return fmt.Errorf("iterate stake behind %s: %w", k.addrString(hotkey), err)
+	}
+	return nil
+}
+
+// CreditStake adds each credit to the stake its coldkey holds behind its hotkey. The caller must
+// already have moved the credits' sum into the x/subnet module account, so that the stake pool's
+// balance keeps equalling the sum of stake records. Hotkeys must have an owner.
+func (k *Keeper) CreditStake(ctx context.Context, credits []types.StakeCredit) error {
+	for _, c := range credits {
+		if c.Amount.IsNil() || c.Amount.IsNegative() {
+			return errorsmod.Wrapf(types.ErrInvalidAmount, "stake credit of %s", c.Amount)
+		}
+		if c.Amount.IsZero() {
+			continue
+		}
+		if has, err := k.HotkeyOwners.Has(ctx, c.Hotkey); err != nil {
+			return fmt.Errorf("read hotkey owner: %w", err)
+		} else if !has {
+			return errorsmod.Wrapf(types.ErrUnknownHotkey, "%s", k.addrString(c.Hotkey))
+		}
+		stake, err := k.StakeOf(ctx, c.Hotkey, c.Coldkey)
+		if err != nil {
+			return err
+		}
+		total, err := k.TotalStakeOf(ctx, c.Hotkey)
+		if err != nil {
+			return err
+		}
+		if err := k.writeStake(ctx, c.Hotkey, c.Coldkey, stake.Add(c.Amount), total.Add(c.Amount)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RegisterRootNeuron seats hotkey on the root subnet (netuid 0) without a burn: in the next free UID
+// when replaceUID is nil, otherwise in place of the neuron at *replaceUID. Who may join and whom to
+// replace is x/emission's rule (the root subnet admits the largest stakes); this method only keeps
+// x/subnet's records and indexes consistent and announces the replacement through the hooks. A root
+// member holds a validator permit from the moment it joins: membership is the permit.
+func (k *Keeper) RegisterRootNeuron(ctx context.Context, hotkey sdk.AccAddress, replaceUID *uint32) (uint32, error) {
+	root, err := k.GetSubnet(ctx, types.RootNetuid)
+	if err != nil {
+		return 0, err
+	}
+	coldkey, ok, err := k.HotkeyOwner(ctx, hotkey)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return 0, errorsmod.Wrapf(types.ErrUnknownHotkey, "%s", k.addrString(hotkey))
+	}
+	if has, err := k.UIDs.Has(ctx, collections.Join(types.RootNetuid, hotkey)); err != nil {
+		return 0, fmt.Errorf("read uid index: %w", err)
+	} else if has {
+		return 0, errorsmod.Wrapf(types.ErrHotkeyAlreadyRegistered, "netuid %d", types.RootNetuid)
+	}
+	var replaced *types.Neuron
+	uid := root.NeuronCount
+	if replaceUID != nil {
+		old, err := k.GetNeuron(ctx, types.RootNetuid, *replaceUID)
+		if err != nil {
+			return 0, err
+		}
+		oldHotkey, err := k.addr("stored hotkey", old.Hotkey)
+		if err != nil {
+			return 0, err
+		}
+		if err := k.UIDs.Remove(ctx, collections.Join(types.RootNetuid, oldHotkey)); err != nil {
+			return 0, fmt.Errorf("drop uid index: %w", err)
+		}
+		replaced, uid = &old, old.Uid
+	} else {
+		root.NeuronCount++
+	}
+	height := blockHeight(ctx)
+	hotkeyStr, coldkeyStr := k.addrString(hotkey), k.addrString(coldkey)
+	neuron := types.Neuron{
+		Netuid:       types.RootNetuid,
+		Uid:          uid,
+		Hotkey:       hotkeyStr,
+		Coldkey:      coldkeyStr,
+		RegisteredAt: height,
+		LastUpdate:   height,
+		Scores:       types.NeuronScores{Emission: math.ZeroInt(), ValidatorPermit: true},
+	}
+	if err := k.writeRegistration(ctx, root, replaced, neuron, hotkey, coldkey, false); err != nil {
+		return 0, err
+	}
+	netuidStr, uidStr := strconv.FormatUint(uint64(types.RootNetuid), 10), strconv.FormatUint(uint64(uid), 10)
+	emit(ctx, types.EventTypeRegisterNeuron,
+		types.AttributeKeyNetuid, netuidStr, types.AttributeKeyUID, uidStr,
+		types.AttributeKeyHotkey, hotkeyStr, types.AttributeKeyColdkey, coldkeyStr,
+		types.AttributeKeyBurn, "0")
+	if replaced != nil {
+		emit(ctx, types.EventTypeReplaceNeuron,
+			types.AttributeKeyNetuid, netuidStr, types.AttributeKeyUID, uidStr,
+			types.AttributeKeyOldHotkey, replaced.Hotkey, types.AttributeKeyHotkey, hotkeyStr)
+		if k.hooks != nil {
+			if err := k.hooks.AfterNeuronReplaced(ctx, types.RootNetuid, uid, replaced.Hotkey, hotkeyStr); err != nil {
+				return 0, fmt.Errorf("after neuron replaced hook: %w", err)
+			}
+		}
+	}
+	return uid, nil
+}
