@@ -11,7 +11,19 @@
 // for a given model and request, whatever the number of cores, because each
 // output element is always summed in the same order by one goroutine.
 //
-// Matrix products are split across a pool of goroutines (one per core), and
-// every buffer the forward pass needs is allocated once per request, so the
-// decode loop does not allocate per token.
+// Weights are packed at load time into panels of 16 output features
+// (gemm.go), so that a matrix product multiplies up to six token rows with
+// each panel while it sits in the L1 cache: prefill and scoring run as
+// cache-blocked matrix-matrix products over a chunk of tokens, decoding as
+// the one-row case of the same kernel. Each output is the same sequence of
+// multiply-adds however many rows share the call, so prefill reproduces
+// decoding bit for bit. On amd64 CPUs with AVX2 and FMA the kernel, the
+// exponentials (softmax, SwiGLU) and the attention loops run in assembly
+// written by asm_gen.go (go generate); elsewhere, or built with the tag
+// purego, the same loops run in plain Go. No cgo either way.
+//
+// Matrix products, attention heads and scored positions are split across a
+// pool of goroutines (one per core), and every buffer the forward pass needs
+// is allocated once per request, so the decode loop does not allocate per
+// token.
 package llama

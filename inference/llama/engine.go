@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/mindnet/mindnet/inference"
 )
@@ -60,7 +61,7 @@ func (m *Model) GenerateStream(ctx context.Context, req inference.Request, onTok
 		if err := ctx.Err(); err != nil {
 			return inference.Result{}, fmt.Errorf("llama: generate: %w", err)
 		}
-		lse, id := logSoftmaxStats(logits)
+		lse, id := logSoftmaxStats(logits, s.scratch)
 		if !req.Greedy() {
 			id = s.sample(logits, req.Temperature, req.EffectiveTopP(), r)
 		}
@@ -138,6 +139,7 @@ func (m *Model) ScoreTokens(ctx context.Context, prompt, continuation []int) ([]
 	// predicted by the last prompt token.
 	first := len(prompt) - 1
 	v := m.cfg.VocabSize
+	defer func() { s.score = scoreJob{} }()
 	for start := 0; start < len(all)-1; start += chunk {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("llama: score: %w", err)
@@ -145,14 +147,43 @@ func (m *Model) ScoreTokens(ctx context.Context, prompt, continuation []int) ([]
 		end := min(len(all)-1, start+chunk)
 		from := max(0, first-start)
 		m.forward(s, all[start:end], start, from)
-		for p := start + from; p < end; p++ {
-			row := s.logits[(p-start-from)*v : (p-start-from+1)*v]
-			lse, top := logSoftmaxStats(row)
-			i := p - first
-			id := continuation[i]
-			out[i] = inference.Scored{ID: id, Logprob: float64(row[id]) - lse,
-				TopID: top, TopLogprob: float64(row[top]) - lse}
+		if from >= end-start {
+			continue // a chunk of the prompt alone predicts nothing scored
 		}
+		s.score = scoreJob{m: m, s: s, out: out[start+from-first : end-first], next: continuation[start+from-first : end-first]}
+		parallel(&s.score, end-start-from, v, scoreMinPart, &s.wg)
 	}
 	return out, nil
+}
+
+// scoreJob turns rows of s.logits into the log-probabilities of the tokens
+// next, one row each, split over the cores: with the matrix products
+// batched, this per-position pass is a good part of what is left.
+type scoreJob struct {
+	m    *Model
+	s    *state
+	out  []inference.Scored
+	next []int
+}
+
+// scoreMinPart: a row costs about a vocabulary's worth of exponentials.
+const scoreMinPart = 1 << 13
+
+func (j *scoreJob) run(lo, hi int) {
+	v := j.m.cfg.VocabSize
+	for r := lo; r < hi; r++ {
+		row := j.s.logits[r*v : (r+1)*v]
+		id := j.next[r]
+		best, top := row[0], 0
+		for i, x := range row {
+			if x > best {
+				best, top = x, i
+			}
+		}
+		chosen := row[id]
+		// The row is not needed after this, so it takes the exponentials;
+		// the sum is logSoftmaxStats's, bit for bit.
+		lse := float64(best) + math.Log(expShift(row, row, best))
+		j.out[r] = inference.Scored{ID: id, Logprob: float64(chosen) - lse, TopID: top, TopLogprob: float64(best) - lse}
+	}
 }

@@ -12,28 +12,28 @@ func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
 	c := m.cfg
 	d, n := c.HiddenSize, len(tokens)
 	for t, id := range tokens {
-		copy(s.x[t*d:(t+1)*d], m.embed[id*d:(id+1)*d])
+		m.embedding(s.x[t*d:(t+1)*d], id)
 	}
 	for li := range m.layers {
 		l := &m.layers[li]
 		m.rmsNorm(s.xn, s.x, l.attnNorm, n)
-		s.matmul(s.q, s.xn, l.wq, n, d, c.qDim())
-		s.matmul(s.k, s.xn, l.wk, n, d, c.kvDim())
-		s.matmul(s.v, s.xn, l.wv, n, d, c.kvDim())
+		s.matmul(s.q, s.xn, l.wq, n)
+		s.matmul(s.k, s.xn, l.wk, n)
+		s.matmul(s.v, s.xn, l.wv, n)
 		m.rope(s.q, n, c.NumAttentionHeads, pos)
 		m.rope(s.k, n, c.NumKeyValueHeads, pos)
 		kv := c.kvDim()
 		copy(s.kCache[li][pos*kv:(pos+n)*kv], s.k[:n*kv])
 		copy(s.vCache[li][pos*kv:(pos+n)*kv], s.v[:n*kv])
 		s.attention(m, li, n, pos)
-		s.matmul(s.xn, s.att, l.wo, n, c.qDim(), d)
+		s.matmul(s.xn, s.att, l.wo, n)
 		addInto(s.x[:n*d], s.xn[:n*d])
 		m.rmsNorm(s.xn, s.x, l.mlpNorm, n)
 		ff := c.IntermediateSize
-		s.matmul(s.gate, s.xn, l.wgate, n, d, ff)
-		s.matmul(s.up, s.xn, l.wup, n, d, ff)
-		swiglu(s.gate[:n*ff], s.up[:n*ff])
-		s.matmul(s.xn, s.gate, l.wdown, n, ff, d)
+		s.matmul(s.gate, s.xn, l.wgate, n)
+		s.matmul(s.up, s.xn, l.wup, n)
+		swiglu(s.gate[:n*ff], s.up[:n*ff], s.scratch, ff)
+		s.matmul(s.xn, s.gate, l.wdown, n)
 		addInto(s.x[:n*d], s.xn[:n*d])
 	}
 	if logitsFrom >= n {
@@ -41,7 +41,7 @@ func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
 	}
 	rows := n - logitsFrom
 	m.rmsNorm(s.xn, s.x[logitsFrom*d:], m.norm, rows)
-	s.matmul(s.logits, s.xn, m.lmHead, rows, d, c.VocabSize)
+	s.matmul(s.logits, s.xn, m.lmHead, rows)
 }
 
 // rmsNorm is LlamaRMSNorm: x / sqrt(mean(x²) + eps), then times the weight.
@@ -90,12 +90,19 @@ func addInto(dst, src []float32) {
 	}
 }
 
-// swiglu leaves silu(gate) * up in gate.
-func swiglu(gate, up []float32) {
-	up = up[:len(gate)]
-	for i, g := range gate {
-		silu := float32(float64(g) / (1 + math.Exp(-float64(g))))
-		gate[i] = silu * up[i]
+// swiglu leaves silu(gate) * up in gate, silu(g) = g / (1 + exp(-g)), one
+// token's row of width at a time; neg is scratch of that width.
+func swiglu(gate, up, neg []float32, width int) {
+	neg = neg[:width]
+	for r := 0; r+width <= len(gate); r += width {
+		g, u := gate[r:r+width], up[r:r+width]
+		for i, v := range g {
+			neg[i] = -v
+		}
+		expShift(neg, neg, 0)
+		for i, v := range g {
+			g[i] = v / (1 + neg[i]) * u[i]
+		}
 	}
 }
 
@@ -108,10 +115,14 @@ type attentionJob struct {
 	pos   int
 }
 
+// attentionMinPart is matmulMinPart for the attention loops, in
+// multiply-adds of query by key and weight by value.
+const attentionMinPart = 1 << 14
+
 func (s *state) attention(m *Model, layer, rows, pos int) {
 	s.attn = attentionJob{m: m, s: s, layer: layer, rows: rows, pos: pos}
 	c := m.cfg
-	parallel(&s.attn, c.NumAttentionHeads, rows*(pos+rows)*c.HeadDim*2, &s.wg)
+	parallel(&s.attn, c.NumAttentionHeads, rows*(pos+rows)*c.HeadDim*2, attentionMinPart, &s.wg)
 }
 
 func (j *attentionJob) run(lo, hi int) {
@@ -127,28 +138,39 @@ func (j *attentionJob) run(lo, hi int) {
 		for t := 0; t < j.rows; t++ {
 			q := s.q[t*qd+h*hd : t*qd+(h+1)*hd]
 			n := j.pos + t + 1 // causal: this token sees itself and earlier ones
+			sc := scores[:n]
+			dotRows(sc, q, keys[kvh*hd:], kv)
 			best := float32(math.Inf(-1))
-			for p := 0; p < n; p++ {
-				sc := dot(q, keys[p*kv+kvh*hd:p*kv+(kvh+1)*hd]) * scale
-				scores[p] = sc
-				best = max(best, sc)
+			for p, v := range sc {
+				sc[p] = v * scale
+				best = max(best, sc[p])
 			}
-			var sum float64
-			for p := 0; p < n; p++ {
-				e := math.Exp(float64(scores[p] - best))
-				scores[p] = float32(e)
-				sum += e
+			inv := float32(1 / expShift(sc, sc, best))
+			for p := range sc {
+				sc[p] *= inv
 			}
-			out := s.att[t*qd+h*hd : t*qd+(h+1)*hd]
-			clear(out)
-			inv := float32(1 / sum)
-			for p := 0; p < n; p++ {
-				w := scores[p] * inv
-				vr := vals[p*kv+kvh*hd : p*kv+(kvh+1)*hd]
-				for i := range out {
-					out[i] += w * vr[i]
-				}
-			}
+			weightedRows(s.att[t*qd+h*hd:t*qd+(h+1)*hd], vals[kvh*hd:], sc, kv)
 		}
 	}
+}
+
+// dot sums in four lanes, like a vectorised BLAS kernel, for speed and for
+// rounding errors of the same size as PyTorch's. The fixed-size subslices
+// let the compiler drop the bounds checks.
+func dot(a, b []float32) float32 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float32
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		x := a[i : i+4 : i+4]
+		y := b[i : i+4 : i+4]
+		s0 += x[0] * y[0]
+		s1 += x[1] * y[1]
+		s2 += x[2] * y[2]
+		s3 += x[3] * y[3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
 }

@@ -18,8 +18,8 @@ var ErrWeights = errors.New("llama: weights do not match the config")
 
 type layer struct {
 	attnNorm, mlpNorm []float32
-	wq, wk, wv, wo    []float32 // [out][in], as nn.Linear stores them
-	wgate, wup, wdown []float32
+	wq, wk, wv, wo    packed
+	wgate, wup, wdown packed
 }
 
 // Model is a loaded decoder with its tokenizer; it implements
@@ -28,10 +28,10 @@ type Model struct {
 	name        string
 	cfg         Config
 	tok         *tokenizer.Tokenizer
-	embed       []float32 // [vocab][hidden]
+	embed       []float32 // [vocab][hidden]; nil when tied, rows then come from lmHead
 	layers      []layer
 	norm        []float32
-	lmHead      []float32 // [vocab][hidden]; aliases embed when tied
+	lmHead      packed
 	ropeCos     []float32 // [position][head_dim/2]
 	ropeSin     []float32
 	tokenText   []string // id -> its bytes, so results need no per-token decode
@@ -132,33 +132,40 @@ func build(cfg Config, st *safetensors.File) (*Model, error) {
 	if m.norm, err = get("model.norm.weight", d); err != nil {
 		return nil, err
 	}
-	m.lmHead = m.embed
-	if !cfg.TieWordEmbeddings {
-		if m.lmHead, err = get("lm_head.weight", cfg.VocabSize, d); err != nil {
-			return nil, err
-		}
+	head := m.embed
+	if cfg.TieWordEmbeddings {
+		m.embed = nil // one copy: embedding rows are read back from the packed head
+	} else if head, err = get("lm_head.weight", cfg.VocabSize, d); err != nil {
+		return nil, err
 	}
+	m.lmHead = pack(head, cfg.VocabSize, d)
 	for i := range m.layers {
 		p := fmt.Sprintf("model.layers.%d.", i)
 		l := &m.layers[i]
+		if l.attnNorm, err = get(p+"input_layernorm.weight", d); err != nil {
+			return nil, err
+		}
+		if l.mlpNorm, err = get(p+"post_attention_layernorm.weight", d); err != nil {
+			return nil, err
+		}
 		for _, w := range []struct {
-			dst  *[]float32
-			name string
-			dims []int
+			dst     *packed
+			name    string
+			out, in int
 		}{
-			{&l.attnNorm, "input_layernorm.weight", []int{d}},
-			{&l.mlpNorm, "post_attention_layernorm.weight", []int{d}},
-			{&l.wq, "self_attn.q_proj.weight", []int{q, d}},
-			{&l.wk, "self_attn.k_proj.weight", []int{kv, d}},
-			{&l.wv, "self_attn.v_proj.weight", []int{kv, d}},
-			{&l.wo, "self_attn.o_proj.weight", []int{d, q}},
-			{&l.wgate, "mlp.gate_proj.weight", []int{ff, d}},
-			{&l.wup, "mlp.up_proj.weight", []int{ff, d}},
-			{&l.wdown, "mlp.down_proj.weight", []int{d, ff}},
+			{&l.wq, "self_attn.q_proj.weight", q, d},
+			{&l.wk, "self_attn.k_proj.weight", kv, d},
+			{&l.wv, "self_attn.v_proj.weight", kv, d},
+			{&l.wo, "self_attn.o_proj.weight", d, q},
+			{&l.wgate, "mlp.gate_proj.weight", ff, d},
+			{&l.wup, "mlp.up_proj.weight", ff, d},
+			{&l.wdown, "mlp.down_proj.weight", d, ff},
 		} {
-			if *w.dst, err = get(p+w.name, w.dims...); err != nil {
+			v, err := get(p+w.name, w.out, w.in)
+			if err != nil {
 				return nil, err
 			}
+			*w.dst = pack(v, w.out, w.in)
 		}
 	}
 	for _, name := range st.Names() {
@@ -201,15 +208,23 @@ func (m *Model) Config() Config { return m.cfg }
 // Tokenizer returns the model's tokenizer.
 func (m *Model) Tokenizer() *tokenizer.Tokenizer { return m.tok }
 
-// WeightBytes is the resident size of the float32 weights.
+// WeightBytes is the resident size of the float32 weights (packed panels
+// included, with their zero padding).
 func (m *Model) WeightBytes() int {
-	n := len(m.embed) + len(m.norm)
-	if !m.cfg.TieWordEmbeddings {
-		n += len(m.lmHead)
-	}
+	n := len(m.embed) + len(m.norm) + len(m.lmHead.data)
 	for _, l := range m.layers {
-		n += len(l.attnNorm) + len(l.mlpNorm) + len(l.wq) + len(l.wk) + len(l.wv) +
-			len(l.wo) + len(l.wgate) + len(l.wup) + len(l.wdown)
+		n += len(l.attnNorm) + len(l.mlpNorm) + len(l.wq.data) + len(l.wk.data) + len(l.wv.data) +
+			len(l.wo.data) + len(l.wgate.data) + len(l.wup.data) + len(l.wdown.data)
 	}
 	return 4 * n
+}
+
+// embedding copies token id's embedding into dst.
+func (m *Model) embedding(dst []float32, id int) {
+	if m.embed == nil {
+		m.lmHead.row(dst, id)
+		return
+	}
+	d := m.cfg.HiddenSize
+	copy(dst, m.embed[id*d:(id+1)*d])
 }

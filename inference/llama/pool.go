@@ -41,16 +41,13 @@ func startWorkers() {
 	}
 }
 
-// minPerPart keeps parts big enough that handing them over costs less than
-// the work (a part of a matrix product is rows times columns this large).
-const minPerPart = 16384
-
 // parallel runs job over [0, n) split into contiguous ranges, one per core,
 // and returns when all are done. cost is the work per index, in
-// multiply-adds, used to skip the hand-over for tiny jobs.
-func parallel(job ranger, n, cost int, wg *sync.WaitGroup) {
+// multiply-adds; a part gets at least minPart of it, so that handing it
+// over costs less than the work.
+func parallel(job ranger, n, cost, minPart int, wg *sync.WaitGroup) {
 	workers.once.Do(startWorkers)
-	parts := min(workers.n, max(1, n*cost/minPerPart), n)
+	parts := min(workers.n, max(1, n*cost/minPart), n)
 	if parts <= 1 {
 		job.run(0, n)
 		return

@@ -11,13 +11,16 @@ func referenceLogits(m *Model, ids []int) [][]float64 {
 	d, hd := c.HiddenSize, c.HeadDim
 	T := len(ids)
 	x := make([][]float64, T)
+	row := make([]float32, d)
 	for t, id := range ids {
 		x[t] = make([]float64, d)
+		m.embedding(row, id)
 		for i := range x[t] {
-			x[t][i] = float64(m.embed[id*d+i])
+			x[t][i] = float64(row[i])
 		}
 	}
-	linear := func(in []float64, w []float32, outN int) []float64 {
+	linear := func(in []float64, p packed, outN int) []float64 {
+		w := unpack(p)
 		out := make([]float64, outN)
 		for o := range out {
 			for i, v := range in {

@@ -9,19 +9,15 @@ import (
 
 // logSoftmaxStats returns the log-sum-exp of logits and the id of the
 // largest one (the lowest id among equals, so greedy decoding is
-// reproducible everywhere).
-func logSoftmaxStats(logits []float32) (lse float64, argmax int) {
+// reproducible everywhere). scratch holds at least len(logits) floats.
+func logSoftmaxStats(logits, scratch []float32) (lse float64, argmax int) {
 	best := logits[0]
 	for i, v := range logits {
 		if v > best {
 			best, argmax = v, i
 		}
 	}
-	var sum float64
-	for _, v := range logits {
-		sum += math.Exp(float64(v - best))
-	}
-	return float64(best) + math.Log(sum), argmax
+	return float64(best) + math.Log(expShift(scratch, logits, best)), argmax
 }
 
 // rng is PCG-XSH-RR 64/32 with a fixed stream: a documented generator that
