@@ -9,6 +9,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	"github.com/cosmos/cosmos-sdk/types/bech32"
+	secp "github.com/decred/dcrd/dcrec/secp256k1/v4"
 )
 
 // AddressPrefix is the bech32 prefix of hotkey addresses.
@@ -45,9 +46,11 @@ type Envelope struct {
 	Signature []byte // 64-byte r||s
 }
 
-// Signer holds a hotkey's private key.
+// Signer holds a hotkey's private key. The key is parsed and its public key derived once, here,
+// not on every signature.
 type Signer struct {
-	key     *secp256k1.PrivKey
+	key     *secp.PrivateKey
+	pub     []byte // compressed
 	address string
 }
 
@@ -56,19 +59,20 @@ func NewSigner(privateKey []byte) (*Signer, error) {
 	if len(privateKey) != secp256k1.PrivKeySize {
 		return nil, fmt.Errorf("private key must be %d bytes, got %d", secp256k1.PrivKeySize, len(privateKey))
 	}
-	key := &secp256k1.PrivKey{Key: bytes.Clone(privateKey)}
-	addr, err := bech32.ConvertAndEncode(AddressPrefix, key.PubKey().Address())
+	sdkKey := &secp256k1.PrivKey{Key: bytes.Clone(privateKey)}
+	pub := sdkKey.PubKey()
+	addr, err := bech32.ConvertAndEncode(AddressPrefix, pub.Address())
 	if err != nil {
 		return nil, fmt.Errorf("encode hotkey address: %w", err)
 	}
-	return &Signer{key: key, address: addr}, nil
+	return &Signer{key: secp.PrivKeyFromBytes(sdkKey.Key), pub: pub.Bytes(), address: addr}, nil
 }
 
 // Address returns the signer's hotkey address (mind1…).
 func (s *Signer) Address() string { return s.address }
 
 // PubKey returns the signer's compressed public key.
-func (s *Signer) PubKey() []byte { return s.key.PubKey().Bytes() }
+func (s *Signer) PubKey() []byte { return bytes.Clone(s.pub) }
 
 // SignRequest signs a request body for miner on netuid with the given nonce.
 func (s *Signer) SignRequest(body []byte, netuid uint16, nonce uint64, miner string) (Envelope, error) {
@@ -77,11 +81,7 @@ func (s *Signer) SignRequest(body []byte, netuid uint16, nonce uint64, miner str
 	if err != nil {
 		return Envelope{}, err
 	}
-	sig, err := s.key.Sign(msg)
-	if err != nil {
-		return Envelope{}, fmt.Errorf("sign request: %w", err)
-	}
-	env.Signature = sig
+	env.Signature = sign(s.key, msg)
 	return env, nil
 }
 
@@ -95,53 +95,21 @@ func (s *Signer) SignResponse(body []byte, request Envelope) (Envelope, error) {
 	if err != nil {
 		return Envelope{}, err
 	}
-	sig, err := s.key.Sign(msg)
-	if err != nil {
-		return Envelope{}, fmt.Errorf("sign response: %w", err)
-	}
-	env.Signature = sig
+	env.Signature = sign(s.key, msg)
 	return env, nil
 }
 
 // VerifyRequest checks that env is a valid signature by env.Caller over body. It checks nothing
-// about freshness or permission: see NonceTracker and the miner's caller policy.
+// about freshness or permission: see NonceTracker and the miner's caller policy. A long-running
+// process that checks many signatures from the same keys should hold its own Verifier.
 func VerifyRequest(body []byte, env Envelope) error {
-	msg, err := requestMessage(sha256.Sum256(body), env)
-	if err != nil {
-		return err
-	}
-	return verify(env.Caller, env, msg)
+	return sharedVerifier.VerifyRequest(body, env)
 }
 
 // VerifyResponse checks that env is the miner's signature over a response body answering the request
 // whose signature was requestSig.
 func VerifyResponse(body, requestSig []byte, env Envelope) error {
-	msg, err := responseMessage(sha256.Sum256(body), requestSig, env)
-	if err != nil {
-		return err
-	}
-	return verify(env.Miner, env, msg)
-}
-
-func verify(signer string, env Envelope, msg []byte) error {
-	if len(env.Signature) == 0 || len(env.PubKey) == 0 {
-		return ErrMissingSignature
-	}
-	if len(env.PubKey) != PubKeySize {
-		return ErrMalformedPubKey
-	}
-	pub := &secp256k1.PubKey{Key: env.PubKey}
-	hrp, addr, err := bech32.DecodeAndConvert(signer)
-	if err != nil || hrp != AddressPrefix {
-		return fmt.Errorf("%w: %q", ErrMalformedAddress, signer)
-	}
-	if !bytes.Equal(pub.Address(), addr) {
-		return ErrPubKeyMismatch
-	}
-	if len(env.Signature) != SignatureSize || !pub.VerifySignature(msg, env.Signature) {
-		return ErrBadSignature
-	}
-	return nil
+	return sharedVerifier.VerifyResponse(body, requestSig, env)
 }
 
 func requestMessage(bodyHash [32]byte, env Envelope) ([]byte, error) {

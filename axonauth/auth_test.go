@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func testSigner(t *testing.T, seed string) *Signer {
+func testSigner(t testing.TB, seed string) *Signer {
 	t.Helper()
 	key := sha256.Sum256([]byte(seed))
 	s, err := NewSigner(key[:])

@@ -8,7 +8,8 @@
 //
 // # Request signature
 //
-// The caller signs (secp256k1 over SHA-256, low-S, 64-byte r||s) this message:
+// The caller signs (secp256k1 over SHA-256, 64-byte r||s; r and s in [1, n-1], s at most n/2, so
+// that a signature has exactly one valid encoding) this message:
 //
 //	"mindnet-axon-request-v1\n"
 //	SHA-256(body)                      32 bytes

@@ -24,9 +24,10 @@ var ErrUnsignedResponse = errors.New("miner's response is not validly signed")
 
 // Client signs requests as one hotkey for one subnet.
 type Client struct {
-	signer *axonauth.Signer
-	netuid uint16
-	now    func() time.Time
+	signer   *axonauth.Signer
+	netuid   uint16
+	now      func() time.Time
+	verifier *axonauth.Verifier // remembers the miners' keys
 
 	mu   sync.Mutex
 	last uint64
@@ -37,7 +38,7 @@ func New(signer *axonauth.Signer, netuid uint16, now func() time.Time) *Client {
 	if now == nil {
 		now = time.Now
 	}
-	return &Client{signer: signer, netuid: netuid, now: now}
+	return &Client{signer: signer, netuid: netuid, now: now, verifier: axonauth.NewVerifier(0, 0)}
 }
 
 // Signed is a miner's answer with the proof that the miner gave it.
@@ -84,7 +85,7 @@ func (c *Client) Generate(ctx context.Context, conn grpc.ClientConnInterface, mi
 	if err != nil {
 		return Signed[*axonv1.GenerateResponse]{}, err
 	}
-	proof, err := verifyResponse(resp, env, header, miner)
+	proof, err := c.verifyResponse(resp, env, header, miner)
 	return Signed[*axonv1.GenerateResponse]{Response: resp, Request: env, Proof: proof}, err
 }
 
@@ -100,7 +101,7 @@ func (c *Client) Info(ctx context.Context, conn grpc.ClientConnInterface, miner 
 	if err != nil {
 		return Signed[*axonv1.InfoResponse]{}, err
 	}
-	proof, err := verifyResponse(resp, env, header, miner)
+	proof, err := c.verifyResponse(resp, env, header, miner)
 	return Signed[*axonv1.InfoResponse]{Response: resp, Request: env, Proof: proof}, err
 }
 
@@ -137,11 +138,11 @@ func (c *Client) GenerateStream(ctx context.Context, conn grpc.ClientConnInterfa
 	if final == nil {
 		return Signed[*axonv1.GenerateStreamResponse]{}, fmt.Errorf("stream from %s ended without a final result", miner)
 	}
-	proof, err := verifyResponse(final, env, stream.Trailer(), miner)
+	proof, err := c.verifyResponse(final, env, stream.Trailer(), miner)
 	return Signed[*axonv1.GenerateStreamResponse]{Response: final, Request: env, Proof: proof}, err
 }
 
-func verifyResponse(resp proto.Message, req axonauth.Envelope, md metadata.MD, miner string) (axonauth.Envelope, error) {
+func (c *Client) verifyResponse(resp proto.Message, req axonauth.Envelope, md metadata.MD, miner string) (axonauth.Envelope, error) {
 	proof, err := axonauth.EnvelopeFromMetadata(md)
 	if err != nil {
 		return axonauth.Envelope{}, fmt.Errorf("%w: %v", ErrUnsignedResponse, err)
@@ -153,8 +154,10 @@ func verifyResponse(resp proto.Message, req axonauth.Envelope, md metadata.MD, m
 	if err != nil {
 		return proof, fmt.Errorf("encode response: %w", err)
 	}
-	if err := axonauth.VerifyResponse(body, req.Signature, proof); err != nil {
+	if err := c.verifier.VerifyResponse(body, req.Signature, proof); err != nil {
 		return proof, fmt.Errorf("%w: %v", ErrUnsignedResponse, err)
 	}
+	// The key signed for the miner this validator chose to ask: worth precomputing for.
+	c.verifier.Prepare(proof.PubKey)
 	return proof, nil
 }

@@ -55,6 +55,7 @@ type Server struct {
 	engine    inference.Engine
 	signer    *axonauth.Signer
 	policy    CallerPolicy
+	verifier  *axonauth.Verifier
 	nonces    *axonauth.NonceTracker
 	limiter   *RateLimiter
 	admission *Admission
@@ -76,6 +77,7 @@ func New(cfg Config, engine inference.Engine, signer *axonauth.Signer, policy Ca
 		engine:    engine,
 		signer:    signer,
 		policy:    policy,
+		verifier:  axonauth.NewVerifier(0, 0),
 		nonces:    axonauth.NewNonceTracker(cfg.NonceWindow),
 		limiter:   NewRateLimiter(cfg.RateLimit, cfg.RateBurst),
 		admission: NewAdmission(cfg.Slots, cfg.QueueDepth),
@@ -121,13 +123,15 @@ func (s *Server) authenticate(ctx context.Context, req proto.Message) (caller, e
 	if env.Netuid != s.cfg.Netuid {
 		return caller{}, status.Errorf(codes.PermissionDenied, "request is for netuid %d; this miner serves netuid %d", env.Netuid, s.cfg.Netuid)
 	}
-	if err := axonauth.VerifyRequest(body, env); err != nil {
+	if err := s.verifier.VerifyRequest(body, env); err != nil {
 		return caller{}, status.Errorf(codes.Unauthenticated, "%v", err)
 	}
 	stake, err := s.policy.Admit(env.Caller)
 	if err != nil {
 		return caller{}, status.Errorf(codes.PermissionDenied, "%v", err)
 	}
+	// A caller the chain admits will be back: precompute for its key (once, in the background).
+	s.verifier.Prepare(env.PubKey)
 	now := s.now()
 	if err := s.nonces.Accept(env.Caller, env.Nonce, now); err != nil {
 		return caller{}, status.Errorf(codes.Unauthenticated, "%v", err)

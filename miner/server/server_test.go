@@ -311,7 +311,8 @@ func TestHTTPGateway(t *testing.T) {
 // Regression: a validator's concurrent requests to one miner carry increasing nonces but may be
 // admitted out of order; with a "strictly above the last nonce" rule some were refused as replays.
 func TestConcurrentRequestsFromOneValidator(t *testing.T) {
-	f := newFixture(t, func(c *Config) { c.RateBurst = 1000 })
+	// The queue holds every request, so that only the nonce check could refuse one.
+	f := newFixture(t, func(c *Config) { c.RateBurst, c.QueueDepth = 1000, 64 })
 	c := axonclient.New(f.validator, 1, nil)
 	errs := make(chan error, 64)
 	for range 64 {
