@@ -49,8 +49,10 @@ localnet: build
 localnet-stop:
 	./scripts/localnet.sh stop
 
+# The whole network: chain, subnet, three miners on the built-in model, one on another model, the
+# subnet validator, and a live metagraph table (package devnet; state and logs in .demo/).
 demo: build
-	./scripts/demo.sh
+	./$(BUILD_DIR)/mindnet-devnet --bin $(BUILD_DIR) --dir .demo
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
@@ -59,6 +61,8 @@ bench:
 sim:
 	go test ./app -run TestFullAppSimulation -SimFull -NumBlocks=200 -BlockSize=100 -Commit -timeout 60m -v
 
+# Every end-to-end run: the short devnet run that `make test` also does, the 4-validator localnet with a
+# validator stopped and restarted, and governance changing a hyperparameter bound.
 e2e: build
 	go test -tags e2e -count=1 -timeout 60m -v ./tests/e2e/...
 

@@ -2,6 +2,7 @@
 # Runs a local Mindnet network of 1 to 4 validators on loopback, for development and demos.
 #
 #   scripts/localnet.sh start [--validators N]   build if needed, initialise (first time) and start
+#   scripts/localnet.sh init [--validators N]    initialise fresh state without starting (to edit genesis)
 #   scripts/localnet.sh status                   height and peers of each node
 #   scripts/localnet.sh stop                     stop every node (state is kept)
 #   scripts/localnet.sh reset                    stop and delete all state
@@ -119,16 +120,31 @@ init_network() {
   done
 }
 
-start() {
-  local n=1
+parse_validators() {
+  VALIDATORS=1
   while [ $# -gt 0 ]; do
     case $1 in
-      --validators) n=${2:-}; shift 2 || die "--validators needs a number" ;;
-      --validators=*) n=${1#*=}; shift ;;
-      *) die "unknown option $1 (usage: localnet.sh start [--validators N])" ;;
+      --validators) VALIDATORS=${2:-}; shift 2 || die "--validators needs a number" ;;
+      --validators=*) VALIDATORS=${1#*=}; shift ;;
+      *) die "unknown option $1 (usage: localnet.sh start|init [--validators N])" ;;
     esac
   done
-  [[ "$n" =~ ^[1-4]$ ]] || die "--validators must be 1, 2, 3 or 4 (got '$n')"
+  [[ "$VALIDATORS" =~ ^[1-4]$ ]] || die "--validators must be 1, 2, 3 or 4 (got '$VALIDATORS')"
+}
+
+# init writes a fresh network's state without starting it, so that a caller can edit the genesis
+# (every node's config/genesis.json) before the first start.
+init() {
+  parse_validators "$@"
+  ensure_binary
+  stop >/dev/null
+  init_network "$VALIDATORS"
+  echo "localnet initialised in $DIR ($VALIDATORS validator(s)); edit $(home_of 0)/config/genesis.json and the other nodes' copies, then run start"
+}
+
+start() {
+  parse_validators "$@"
+  local n=$VALIDATORS
 
   ensure_binary
   if [ "$(node_count)" != "$n" ]; then
@@ -223,8 +239,9 @@ cmd=${1:-}
 shift || true
 case $cmd in
   start) start "$@" ;;
+  init) init "$@" ;;
   status) status ;;
   stop) stop ;;
   reset) reset ;;
-  *) echo "usage: $0 {start [--validators N]|status|stop|reset}" >&2; exit 2 ;;
+  *) echo "usage: $0 {start [--validators N]|init [--validators N]|status|stop|reset}" >&2; exit 2 ;;
 esac
