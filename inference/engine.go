@@ -130,3 +130,20 @@ type Engine interface {
 	// Info names the model.
 	Info() Info
 }
+
+// ScoreJob is one prompt and continuation to score.
+type ScoreJob struct {
+	Prompt       string
+	Continuation []int
+}
+
+// PrefixScorer is an Engine that scores several continuations at once,
+// prefilling the prompt tokens they all begin with only once. A validator
+// that sent one task to several miners uses it to pay for the shared prompt
+// once; engines without it (the OpenAI-compatible client, whose servers
+// cache prefixes on their own) are scored one answer at a time.
+type PrefixScorer interface {
+	// ScoreMany returns, for each job, what Score returns for it, bit for
+	// bit. An error fails the whole batch.
+	ScoreMany(ctx context.Context, jobs []ScoreJob) ([][]Scored, error)
+}

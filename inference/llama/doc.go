@@ -22,6 +22,15 @@
 // written by asm_gen.go (go generate); elsewhere, or built with the tag
 // purego, the same loops run in plain Go. No cgo either way.
 //
+// A prefill computes, in the last layer, only the keys and values of the
+// tokens whose logits nobody reads (all but the prompt's last when
+// generating, all before the first scored token when scoring). A Prefix
+// keeps the state after a run of leading tokens, so that several
+// continuations of prompts that begin alike are scored without prefilling
+// those tokens again (ScoreMany, the inference.PrefixScorer a validator uses
+// for the answers of several miners to one task), with the numbers of one
+// pass over each whole sequence, bit for bit.
+//
 // Matrix products, attention heads and scored positions are split across a
 // pool of goroutines (one per core), and every buffer the forward pass needs
 // is allocated once per request, so the decode loop does not allocate per

@@ -105,7 +105,11 @@ func (m *Model) prefill(ctx context.Context, s *state, prompt []int) error {
 			return fmt.Errorf("llama: prefill: %w", err)
 		}
 		end := min(len(prompt), start+chunk)
-		m.forward(s, prompt[start:end], start, end-start-1)
+		logitsFrom := end - start // only the prompt's last token predicts
+		if end == len(prompt) {
+			logitsFrom--
+		}
+		m.forward(s, prompt[start:end], start, logitsFrom)
 	}
 	return nil
 }
@@ -123,37 +127,64 @@ func (m *Model) ScoreTokens(ctx context.Context, prompt, continuation []int) ([]
 	if len(prompt) == 0 {
 		return nil, fmt.Errorf("%w: empty prompt", inference.ErrBadRequest)
 	}
-	for _, id := range append(prompt[:len(prompt):len(prompt)], continuation...) {
-		if id < 0 || id >= m.cfg.VocabSize {
-			return nil, fmt.Errorf("%w: %d", ErrTokenID, id)
-		}
-	}
-	all := append(append(make([]int, 0, len(prompt)+len(continuation)), prompt...), continuation...)
-	if len(all) > m.cfg.MaxPositionEmbeddings {
-		return nil, fmt.Errorf("%w: %d tokens > %d", ErrContextLength, len(all), m.cfg.MaxPositionEmbeddings)
+	all, err := m.checkTokens(nil, prompt, continuation)
+	if err != nil {
+		return nil, err
 	}
 	s := m.getState()
 	defer m.putState(s)
 	out := make([]inference.Scored, len(continuation))
-	// Position p's logits predict token p+1; the first continuation token is
-	// predicted by the last prompt token.
-	first := len(prompt) - 1
-	v := m.cfg.VocabSize
-	defer func() { s.score = scoreJob{} }()
-	for start := 0; start < len(all)-1; start += chunk {
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("llama: score: %w", err)
-		}
-		end := min(len(all)-1, start+chunk)
-		from := max(0, first-start)
-		m.forward(s, all[start:end], start, from)
-		if from >= end-start {
-			continue // a chunk of the prompt alone predicts nothing scored
-		}
-		s.score = scoreJob{m: m, s: s, out: out[start+from-first : end-first], next: continuation[start+from-first : end-first]}
-		parallel(&s.score, end-start-from, v, scoreMinPart, &s.wg)
+	if err := m.scoreFrom(ctx, s, all, 0, len(prompt)-1, continuation, out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// checkTokens returns head, then the other sequences, as one sequence,
+// refusing ids outside the vocabulary and a whole longer than the context.
+func (m *Model) checkTokens(head []int, rest ...[]int) ([]int, error) {
+	n := len(head)
+	for _, r := range rest {
+		n += len(r)
+	}
+	if n > m.cfg.MaxPositionEmbeddings {
+		return nil, fmt.Errorf("%w: %d tokens > %d", ErrContextLength, n, m.cfg.MaxPositionEmbeddings)
+	}
+	all := append(make([]int, 0, n), head...)
+	for _, r := range rest {
+		for _, id := range r {
+			if id < 0 || id >= m.cfg.VocabSize {
+				return nil, fmt.Errorf("%w: %d", ErrTokenID, id)
+			}
+		}
+		all = append(all, r...)
+	}
+	return all, nil
+}
+
+// scoreFrom runs all[start:len(all)-1] through the model at their positions,
+// the cache of s already holding positions before start, and scores
+// continuation, the tail of all whose first token the logits at position
+// first predict, into out. Positions before start are the caller's to score:
+// out[:start-first] is left alone when first < start.
+func (m *Model) scoreFrom(ctx context.Context, s *state, all []int, start, first int, continuation []int, out []inference.Scored) error {
+	v := m.cfg.VocabSize
+	defer func() { s.score = scoreJob{} }()
+	// Position p's logits predict token p+1.
+	for at := start; at < len(all)-1; at += chunk {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("llama: score: %w", err)
+		}
+		end := min(len(all)-1, at+chunk)
+		from := max(0, first-at)
+		m.forward(s, all[at:end], at, from)
+		if from >= end-at {
+			continue // a chunk of the prompt alone predicts nothing scored
+		}
+		s.score = scoreJob{m: m, s: s, out: out[at+from-first : end-first], next: continuation[at+from-first : end-first]}
+		parallel(&s.score, end-at-from, v, scoreMinPart, &s.wg)
+	}
+	return nil
 }
 
 // scoreJob turns rows of s.logits into the log-probabilities of the tokens

@@ -8,33 +8,49 @@ import (
 // through the decoder, appending their keys and values to the cache. When
 // logitsFrom < len(tokens), it leaves the logits of tokens[logitsFrom:] in
 // s.logits, one row each.
+//
+// A row before logitsFrom is wanted only for the keys and values it leaves
+// in the cache, so the last layer computes just those for it: its query,
+// attention, output projection and MLP would feed nothing but logits that
+// nobody reads. In a prefill that skips about a quarter of each prompt
+// token's work, and the rows that are computed get the very same numbers.
 func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
 	c := m.cfg
 	d, n := c.HiddenSize, len(tokens)
+	logitsFrom = min(logitsFrom, n)
 	for t, id := range tokens {
 		m.embedding(s.x[t*d:(t+1)*d], id)
 	}
+	qd, kv, ff := c.qDim(), c.kvDim(), c.IntermediateSize
 	for li := range m.layers {
 		l := &m.layers[li]
+		from := 0 // the first row whose output this layer must compute
+		if li == len(m.layers)-1 {
+			from = logitsFrom
+		}
 		m.rmsNorm(s.xn, s.x, l.attnNorm, n)
-		s.matmul(s.q, s.xn, l.wq, n)
 		s.matmul(s.k, s.xn, l.wk, n)
 		s.matmul(s.v, s.xn, l.wv, n)
-		m.rope(s.q, n, c.NumAttentionHeads, pos)
 		m.rope(s.k, n, c.NumKeyValueHeads, pos)
-		kv := c.kvDim()
 		copy(s.kCache[li][pos*kv:(pos+n)*kv], s.k[:n*kv])
 		copy(s.vCache[li][pos*kv:(pos+n)*kv], s.v[:n*kv])
-		s.attention(m, li, n, pos)
-		s.matmul(s.xn, s.att, l.wo, n)
-		addInto(s.x[:n*d], s.xn[:n*d])
-		m.rmsNorm(s.xn, s.x, l.mlpNorm, n)
-		ff := c.IntermediateSize
-		s.matmul(s.gate, s.xn, l.wgate, n)
-		s.matmul(s.up, s.xn, l.wup, n)
-		swiglu(s.gate[:n*ff], s.up[:n*ff], s.scratch, ff)
-		s.matmul(s.xn, s.gate, l.wdown, n)
-		addInto(s.x[:n*d], s.xn[:n*d])
+		rows := n - from
+		if rows == 0 {
+			break // the last layer, and no logits wanted
+		}
+		xn, x := s.xn[from*d:], s.x[from*d:(from+rows)*d]
+		s.matmul(s.q[from*qd:], xn, l.wq, rows)
+		m.rope(s.q[from*qd:], rows, c.NumAttentionHeads, pos+from)
+		s.attention(m, li, from, n, pos)
+		s.matmul(xn, s.att[from*qd:], l.wo, rows)
+		addInto(x, xn[:rows*d])
+		m.rmsNorm(xn, x, l.mlpNorm, rows)
+		gate, up := s.gate[:rows*ff], s.up[:rows*ff]
+		s.matmul(gate, xn, l.wgate, rows)
+		s.matmul(up, xn, l.wup, rows)
+		swiglu(gate, up, s.scratch, ff)
+		s.matmul(xn, gate, l.wdown, rows)
+		addInto(x, xn[:rows*d])
 	}
 	if logitsFrom >= n {
 		return
@@ -106,23 +122,24 @@ func swiglu(gate, up, neg []float32, width int) {
 	}
 }
 
-// attentionJob computes causal attention for one layer, split over heads.
+// attentionJob computes causal attention for one layer, split over heads,
+// for the rows [from, rows) of a chunk that starts at position pos.
 type attentionJob struct {
-	m     *Model
-	s     *state
-	layer int
-	rows  int
-	pos   int
+	m          *Model
+	s          *state
+	layer      int
+	from, rows int
+	pos        int
 }
 
 // attentionMinPart is matmulMinPart for the attention loops, in
 // multiply-adds of query by key and weight by value.
 const attentionMinPart = 1 << 14
 
-func (s *state) attention(m *Model, layer, rows, pos int) {
-	s.attn = attentionJob{m: m, s: s, layer: layer, rows: rows, pos: pos}
+func (s *state) attention(m *Model, layer, from, rows, pos int) {
+	s.attn = attentionJob{m: m, s: s, layer: layer, from: from, rows: rows, pos: pos}
 	c := m.cfg
-	parallel(&s.attn, c.NumAttentionHeads, rows*(pos+rows)*c.HeadDim*2, attentionMinPart, &s.wg)
+	parallel(&s.attn, c.NumAttentionHeads, (rows-from)*(pos+rows)*c.HeadDim*2, attentionMinPart, &s.wg)
 }
 
 func (j *attentionJob) run(lo, hi int) {
@@ -135,7 +152,7 @@ func (j *attentionJob) run(lo, hi int) {
 	for h := lo; h < hi; h++ {
 		kvh := h / group // grouped-query attention: heads share a kv head
 		scores := s.scores[h*c.MaxPositionEmbeddings : (h+1)*c.MaxPositionEmbeddings]
-		for t := 0; t < j.rows; t++ {
+		for t := j.from; t < j.rows; t++ {
 			q := s.q[t*qd+h*hd : t*qd+(h+1)*hd]
 			n := j.pos + t + 1 // causal: this token sees itself and earlier ones
 			sc := scores[:n]

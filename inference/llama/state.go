@@ -21,6 +21,7 @@ type state struct {
 	scratch        []float32   // [max(vocab, intermediate)], element-wise work
 	probs          []float64   // [vocab], sampling
 	order          []int32     // [vocab], sampling
+	prefixLogits   []float32   // [vocab], a Prefix's last logits; made on first use
 	mm             matmulJob
 	attn           attentionJob
 	score          scoreJob

@@ -91,29 +91,86 @@ const maxReasons = 16
 // verification itself could not run (reference down, bad request); a bad
 // answer is a failing Verdict, never an error.
 func (v Verifier) Verify(ctx context.Context, req inference.Request, answer inference.Result) (Verdict, error) {
-	if v.Reference == nil || v.Tokenizer == nil {
-		return Verdict{}, ErrVerifier
+	vd, whole, err := v.precheck(req, answer)
+	if err != nil || !whole {
+		return vd, err
 	}
-	if err := req.Validate(); err != nil {
-		return Verdict{}, fmt.Errorf("verify: %w", err)
-	}
-	var vd Verdict
-	add := func(code string, pos int, format string, args ...any) {
-		if len(vd.Reasons) < maxReasons {
-			vd.Reasons = append(vd.Reasons, Reason{Code: code, Position: pos, Detail: fmt.Sprintf(format, args...)})
-		}
-	}
-	if whole := v.checkShape(req, answer, add); !whole {
-		vd.Score = 0
-		return vd, nil
-	}
-	ids := answer.TokenIDs()
-	scored, err := v.Reference.Score(ctx, req.Prompt, ids)
+	scored, err := v.Reference.Score(ctx, req.Prompt, answer.TokenIDs())
 	if err != nil {
 		return Verdict{}, fmt.Errorf("verify: reference prefill: %w", err)
 	}
-	if len(scored) != len(ids) {
-		return Verdict{}, fmt.Errorf("verify: reference scored %d of %d tokens", len(scored), len(ids))
+	return v.compare(req, answer, scored, vd)
+}
+
+// Item is one answer to verify and the request it answers.
+type Item struct {
+	Request inference.Request
+	Answer  inference.Result
+}
+
+// VerifyMany verifies several answers, each as Verify would, with the same
+// verdicts. Where the reference engine is an inference.PrefixScorer it
+// rescores them in one batch that prefills the prompt tokens the requests
+// share only once: answers to one task from several miners cost the
+// prompt's prefill once. errs[i] is the error Verify would have returned
+// for item i; when the batch fails, each item is rescored alone so that
+// one item's error does not fail the others.
+func (v Verifier) VerifyMany(ctx context.Context, items []Item) (verdicts []Verdict, errs []error) {
+	verdicts, errs = make([]Verdict, len(items)), make([]error, len(items))
+	var todo []int // items that need the reference
+	for i, it := range items {
+		vd, whole, err := v.precheck(it.Request, it.Answer)
+		verdicts[i], errs[i] = vd, err
+		if err == nil && whole {
+			todo = append(todo, i)
+		}
+	}
+	ps, ok := v.Reference.(inference.PrefixScorer)
+	if ok && len(todo) > 1 {
+		jobs := make([]inference.ScoreJob, len(todo))
+		for k, i := range todo {
+			jobs[k] = inference.ScoreJob{Prompt: items[i].Request.Prompt, Continuation: items[i].Answer.TokenIDs()}
+		}
+		if scored, err := ps.ScoreMany(ctx, jobs); err == nil && len(scored) == len(todo) {
+			for k, i := range todo {
+				verdicts[i], errs[i] = v.compare(items[i].Request, items[i].Answer, scored[k], verdicts[i])
+			}
+			return verdicts, errs
+		}
+	}
+	for _, i := range todo {
+		verdicts[i], errs[i] = v.Verify(ctx, items[i].Request, items[i].Answer)
+	}
+	return verdicts, errs
+}
+
+// precheck runs the checks that need no model. whole is false when the
+// answer as a whole is unacceptable, and vd is then the final verdict.
+func (v Verifier) precheck(req inference.Request, answer inference.Result) (vd Verdict, whole bool, err error) {
+	if v.Reference == nil || v.Tokenizer == nil {
+		return Verdict{}, false, ErrVerifier
+	}
+	if err := req.Validate(); err != nil {
+		return Verdict{}, false, fmt.Errorf("verify: %w", err)
+	}
+	if whole := v.checkShape(req, answer, vd.add); !whole {
+		vd.Score = 0
+		return vd, false, nil
+	}
+	return vd, true, nil
+}
+
+func (vd *Verdict) add(code string, pos int, format string, args ...any) {
+	if len(vd.Reasons) < maxReasons {
+		vd.Reasons = append(vd.Reasons, Reason{Code: code, Position: pos, Detail: fmt.Sprintf(format, args...)})
+	}
+}
+
+// compare checks the reference's view of every token against the answer,
+// adding to vd, which holds what precheck found.
+func (v Verifier) compare(req inference.Request, answer inference.Result, scored []inference.Scored, vd Verdict) (Verdict, error) {
+	if len(scored) != len(answer.Tokens) {
+		return Verdict{}, fmt.Errorf("verify: reference scored %d of %d tokens", len(scored), len(answer.Tokens))
 	}
 	good := 0
 	var sum, driftSum float64
@@ -128,17 +185,17 @@ func (v Verifier) Verify(ctx context.Context, req inference.Request, answer infe
 		driftSum += drift
 		sum += s.Logprob
 		if drift > v.Tolerance.LogprobTolerance {
-			add(ReasonDrift, i, "reported logprob %.5f, reference %.5f", reported, s.Logprob)
+			vd.add(ReasonDrift, i, "reported logprob %.5f, reference %.5f", reported, s.Logprob)
 			ok = false
 		}
 		gap := s.TopLogprob - s.Logprob // how far below the top choice, in nats
 		if req.Greedy() {
 			if s.TopID != s.ID && gap > v.Tolerance.GreedyMargin {
-				add(ReasonNotGreedy, i, "token %d is %.4f nats below the greedy choice %d", s.ID, gap, s.TopID)
+				vd.add(ReasonNotGreedy, i, "token %d is %.4f nats below the greedy choice %d", s.ID, gap, s.TopID)
 				ok = false
 			}
 		} else if -gap/req.Temperature < math.Log(v.Tolerance.MinSampleRatio) {
-			add(ReasonImplausible, i, "token %d at temperature %g is %.3g times as likely as the top choice",
+			vd.add(ReasonImplausible, i, "token %d at temperature %g is %.3g times as likely as the top choice",
 				s.ID, req.Temperature, math.Exp(-gap/req.Temperature))
 			ok = false
 		}

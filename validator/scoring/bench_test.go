@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -37,42 +38,71 @@ const (
 
 // BenchmarkVerifyVsGenerate is the validator's cost to score one honest answer (signature checks and
 // the reference prefill) against the miner's cost to generate it, both on the built-in engine, over
-// the task mix a round sends (greedy and sampled, 32 and 48 tokens). It reports the ratio (target
-// below 0.25), each cost per answer, and from the scoring cost how many miners one validator can score
-// per tempo with one task each (tempo × block time / cost per answer), on this machine's cores.
+// the task mix a round sends (16 task groups, greedy and sampled, 32 and 48 tokens), with miners=M
+// honest miners answering each group, scored as a round scores them (ScoreRound, which verifies a
+// group's answers together). It reports the ratio (target below 0.25), each cost per answer, and
+// from the scoring cost how many miners one validator can score per tempo with one task each (tempo ×
+// block time / cost per answer), on this machine's cores. A round samples up to 32 miners
+// (validator/round), each answering every group, so a group has as many answers as the subnet has
+// serving miners, up to 32.
 func BenchmarkVerifyVsGenerate(b *testing.B) {
+	for _, m := range []int{1, 4, 8} {
+		b.Run(fmt.Sprintf("miners=%d", m), func(b *testing.B) { benchRound(b, m) })
+	}
+}
+
+func benchRound(b *testing.B, perGroup int) {
 	n := newNetwork(b)
-	miners := n.serve(b, []string{"honest"}, map[string]inference.Engine{"honest": n.ref})
-	m := miners["honest"]
-	var outcomes []Outcome
-	var gen time.Duration
-	for i := range uint32(16) {
-		task := n.gen.Task(roundSeed, i, m.signer.Address())
-		start := time.Now()
-		if _, err := n.ref.Generate(b.Context(), task.Request); err != nil {
+	names := make([]string, perGroup)
+	engines := map[string]inference.Engine{}
+	for i := range names {
+		names[i] = fmt.Sprintf("honest%d", i)
+		engines[names[i]] = n.ref
+	}
+	miners := n.serve(b, names, engines)
+	const groupsPerRound = 16
+	var rounds [][]Outcome // one per group
+	for g := range uint32(groupsPerRound) {
+		var group []Outcome
+		for _, name := range names {
+			m := miners[name]
+			o := n.ask(b, m, n.gen.Task(roundSeed, g, m.signer.Address()), 10*time.Second)
+			if o.Err != nil {
+				b.Fatal(o.Err)
+			}
+			group = append(group, o)
+		}
+		rounds = append(rounds, group)
+	}
+	// Each iteration generates a group's answers again (what its miners spent) and then scores the
+	// group, so that the load of a shared machine weighs on both alike.
+	var gen, score time.Duration
+	var scored int
+	for i := 0; b.Loop(); i++ {
+		group := rounds[i%len(rounds)]
+		t0 := time.Now()
+		for _, o := range group {
+			if _, err := n.ref.Generate(b.Context(), o.Task.Request); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t1 := time.Now()
+		rs, err := n.scorer.ScoreRound(b.Context(), group)
+		if err != nil {
 			b.Fatal(err)
 		}
-		gen += time.Since(start)
-		o := n.ask(b, m, task, 10*time.Second)
-		if o.Err != nil {
-			b.Fatal(o.Err)
+		score += time.Since(t1)
+		gen += t1.Sub(t0)
+		for _, r := range rs {
+			if r.Reason != ReasonOK {
+				b.Fatalf("%s", r)
+			}
 		}
-		outcomes = append(outcomes, o)
+		scored += len(rs)
 	}
-	genPerAnswer := gen / time.Duration(len(outcomes))
-	b.ResetTimer()
-	var scored int
-	for b.Loop() {
-		o := outcomes[scored%len(outcomes)]
-		r, err := n.scorer.Score(b.Context(), o)
-		if err != nil || r.Reason != ReasonOK {
-			b.Fatalf("%s %v", r, err)
-		}
-		scored++
-	}
-	perAnswer := b.Elapsed() / time.Duration(scored)
-	b.ReportMetric(float64(perAnswer)/float64(genPerAnswer), "verify/generate")
-	b.ReportMetric(float64(genPerAnswer.Microseconds()), "generate-µs/answer")
+	perAnswer := score / time.Duration(scored)
+	b.ReportMetric(float64(score)/float64(gen), "verify/generate")
+	b.ReportMetric(float64(gen.Microseconds())/float64(scored), "generate-µs/answer")
 	b.ReportMetric(float64(perAnswer.Microseconds()), "score-µs/answer")
 	b.ReportMetric(float64(benchTempoBlocks*benchBlockTime)/float64(perAnswer), "miners/tempo")
 }

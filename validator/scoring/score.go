@@ -15,6 +15,7 @@ import (
 
 	axonv1 "github.com/mindnet/mindnet/api/mindnet/axon/v1"
 	"github.com/mindnet/mindnet/axonclient"
+	"github.com/mindnet/mindnet/inference"
 	"github.com/mindnet/mindnet/inference/verify"
 	"github.com/mindnet/mindnet/validator/tasks"
 )
@@ -152,10 +153,22 @@ func New(v verify.Verifier, cfg Config) (*Scorer, error) {
 // Score scores one outcome. An error means the validator could not score it (its reference engine
 // failed): the miner is not to blame, and the outcome should be left out of the miner's average.
 func (s *Scorer) Score(ctx context.Context, o Outcome) (Result, error) {
-	r := Result{UID: o.UID, Hotkey: o.Hotkey, TaskID: o.Task.ID, Latency: o.Latency, group: o.Task.Group, sampled: o.Task.Sampled()}
-	zero := func(reason, format string, args ...any) (Result, error) {
-		r.Score, r.Reason, r.Detail = 0, reason, fmt.Sprintf(format, args...)
+	r, answer, done := s.precheck(o)
+	if done {
 		return r, nil
+	}
+	started := time.Now()
+	vd, err := s.verifier.Verify(ctx, o.Task.Request, answer)
+	return s.finish(o, r, answer, vd, err, time.Since(started))
+}
+
+// precheck does what needs no model: the call's outcome, the deadline, the signatures and the
+// answer's form. done means r is the final result; otherwise answer awaits verification.
+func (s *Scorer) precheck(o Outcome) (r Result, answer inference.Result, done bool) {
+	r = Result{UID: o.UID, Hotkey: o.Hotkey, TaskID: o.Task.ID, Latency: o.Latency, group: o.Task.Group, sampled: o.Task.Sampled()}
+	zero := func(reason, format string, args ...any) (Result, inference.Result, bool) {
+		r.Score, r.Reason, r.Detail = 0, reason, fmt.Sprintf(format, args...)
+		return r, inference.Result{}, true
 	}
 	if o.Err != nil && !errors.Is(o.Err, axonclient.ErrUnsignedResponse) {
 		if errors.Is(o.Err, context.DeadlineExceeded) || status.Code(o.Err) == codes.DeadlineExceeded {
@@ -183,9 +196,12 @@ func (s *Scorer) Score(ctx context.Context, o Outcome) (Result, error) {
 	if r.Tokens == 0 {
 		return zero(ReasonEmpty, "finish %q with no tokens", answer.Finish)
 	}
-	started := time.Now()
-	vd, err := s.verifier.Verify(ctx, o.Task.Request, answer)
-	r.VerifyTime = time.Since(started)
+	return r, answer, false
+}
+
+// finish turns the verifier's verdict (or its error) on a prechecked answer into the result.
+func (s *Scorer) finish(o Outcome, r Result, answer inference.Result, vd verify.Verdict, err error, took time.Duration) (Result, error) {
+	r.VerifyTime = took
 	if err != nil {
 		return Result{}, fmt.Errorf("score uid %d task %s: %w", o.UID, o.Task.ID, err)
 	}
@@ -194,7 +210,9 @@ func (s *Scorer) Score(ctx context.Context, o Outcome) (Result, error) {
 	r.surprise = -vd.MeanLogprob * float64(len(answer.Tokens))
 	if !vd.Pass {
 		first := vd.Reasons[0]
-		return zero(ReasonFailed, "%s at token %d: %s (%d reasons, %.0f%% of tokens pass)", first.Code, first.Position, first.Detail, len(vd.Reasons), 100*vd.Score)
+		r.Score, r.Reason = 0, ReasonFailed
+		r.Detail = fmt.Sprintf("%s at token %d: %s (%d reasons, %.0f%% of tokens pass)", first.Code, first.Position, first.Detail, len(vd.Reasons), 100*vd.Score)
+		return r, nil
 	}
 	lat, thr := s.credits(o.Latency, o.Task.Deadline, len(answer.Tokens))
 	r.Score = s.cfg.CorrectnessWeight + s.cfg.LatencyWeight*lat + s.cfg.ThroughputWeight*thr
@@ -227,21 +245,61 @@ func ThroughputCredit(latency time.Duration, tokens int, target float64) float64
 	return min(1, float64(tokens)/latency.Seconds()/target)
 }
 
-// ScoreRound scores every outcome of a round, then flags copied answers. Outcomes the validator
-// could not score are left out of the results and their errors joined.
+// ScoreRound scores every outcome of a round, as Score would, then flags copied answers. The answers
+// to one task group (every miner's prompt shares the group's body) are verified together
+// (verify.VerifyMany), so that the reference prefills the prompt tokens they share once; each
+// result's VerifyTime is its share of its group's verification. Outcomes the validator could not
+// score are left out of the results and their errors joined.
 func (s *Scorer) ScoreRound(ctx context.Context, outcomes []Outcome) ([]Result, error) {
-	results := make([]Result, 0, len(outcomes))
-	var errs []error
-	for _, o := range outcomes {
-		r, err := s.Score(ctx, o)
-		if err != nil {
-			errs = append(errs, err)
+	type pending struct {
+		at     int // index in outcomes
+		r      Result
+		answer inference.Result
+	}
+	results := make([]Result, len(outcomes))
+	scored := make([]bool, len(outcomes))
+	var groups [][]pending // in order of each group's first outcome, so that logs replay alike
+	byGroup := map[string]int{}
+	for i, o := range outcomes {
+		r, answer, done := s.precheck(o)
+		if done {
+			results[i], scored[i] = r, true
 			continue
 		}
-		results = append(results, r)
+		g, ok := byGroup[o.Task.Group]
+		if !ok {
+			g = len(groups)
+			byGroup[o.Task.Group] = g
+			groups = append(groups, nil)
+		}
+		groups[g] = append(groups[g], pending{at: i, r: r, answer: answer})
 	}
-	s.flagCopies(results)
-	return results, errors.Join(errs...)
+	var errs []error
+	for _, group := range groups {
+		items := make([]verify.Item, len(group))
+		for k, p := range group {
+			items[k] = verify.Item{Request: outcomes[p.at].Task.Request, Answer: p.answer}
+		}
+		started := time.Now()
+		verdicts, verrs := s.verifier.VerifyMany(ctx, items)
+		share := time.Since(started) / time.Duration(len(group))
+		for k, p := range group {
+			r, err := s.finish(outcomes[p.at], p.r, p.answer, verdicts[k], verrs[k], share)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			results[p.at], scored[p.at] = r, true
+		}
+	}
+	out := make([]Result, 0, len(outcomes))
+	for i, ok := range scored {
+		if ok {
+			out = append(out, results[i])
+		}
+	}
+	s.flagCopies(out)
+	return out, errors.Join(errs...)
 }
 
 // undecodable reports whether a call failed because the answer's body could not be decoded (a miner
