@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"testing"
@@ -17,11 +18,14 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	"github.com/cosmos/cosmos-sdk/x/simulation"
 	simcli "github.com/cosmos/cosmos-sdk/x/simulation/client/cli"
 
 	"github.com/mindnet/mindnet/app"
 	"github.com/mindnet/mindnet/testutil/apptest"
+	emissiontypes "github.com/mindnet/mindnet/x/emission/types"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
+	weightstypes "github.com/mindnet/mindnet/x/weights/types"
 )
 
 // flagFullSim turns on TestFullAppSimulation, which runs the SDK's simulator over its default seeds
@@ -55,7 +59,8 @@ func simStateFactory(a simApp) simsx.SimStateFactory {
 
 // TestAppSimulationShort runs the SDK's simulator over the whole Mindnet app (every module's random
 // genesis and messages, x/subnet's included) for a few blocks, then checks that the subnet module's
-// stake pool holds exactly the stake it records, and that the run really exercised x/subnet.
+// stake pool holds exactly the stake it records, and that the run really exercised x/subnet, x/weights
+// (rows stored, commits revealed) and x/emission (epochs paid stake, root seats taken).
 func TestAppSimulationShort(t *testing.T) {
 	for _, seed := range []int64{7, 42} {
 		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
@@ -69,7 +74,7 @@ func TestAppSimulationShort(t *testing.T) {
 				Commit:             true,
 				DBBackend:          string(dbm.MemDBBackend),
 			}
-			simsx.RunWithSeed(t, cfg, newSimApp, simStateFactory, seed, nil, checkSubnetAfterSimulation(true))
+			simsx.RunWithSeed(t, cfg, newSimApp, simStateFactory, seed, nil, checkSubnetAfterSimulation(true), checkWeightsAndEmissionAfterSimulation)
 		})
 	}
 }
@@ -135,5 +140,58 @@ func checkSubnetAfterSimulation(requireActivity bool) func(testing.TB, simsx.Tes
 		if requireActivity && (subnets < 2 || neurons == 0) {
 			tb.Fatalf("the simulation created %d subnets and %d neurons: x/subnet was not exercised", subnets-1, neurons)
 		}
+	}
+}
+
+// checkWeightsAndEmissionAfterSimulation fails a short run in which x/weights' set-weights, commit or
+// reveal, or x/emission's root registration never succeeded, or no epoch paid stake: x/subnet's
+// simulated genesis opens staked subnets with short tempos so that all of this happens within a few
+// blocks, and a run without it would not test those modules. Successes are counted from the
+// simulator's operation log (every delivered message with its outcome). It also runs x/emission's
+// ledger invariant on the final state.
+func checkWeightsAndEmissionAfterSimulation(tb testing.TB, ti simsx.TestInstance[simApp], _ []simtypes.Account) {
+	tb.Helper()
+	log, ok := ti.ExecLogWriter.(*simulation.StandardLogWriter)
+	if !ok {
+		tb.Fatalf("the simulator's operation log is a %T, not the standard one: cannot count operations", ti.ExecLogWriter)
+	}
+	delivered := map[string]int{} // message type URL -> successful deliveries; read by key only
+	for _, e := range log.OpEntries {
+		if e.EntryKind != simulation.MsgEntryKind {
+			continue
+		}
+		var op simtypes.OperationMsg
+		if err := json.Unmarshal(e.Operation, &op); err != nil {
+			tb.Fatalf("operation log entry at height %d: %v", e.Height, err)
+		}
+		if op.OK {
+			delivered[op.Name]++
+		}
+	}
+	a := ti.App
+	ctx := a.NewContext(true)
+	ledger, err := a.EmissionKeeper.Ledger.Get(ctx)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := a.EmissionKeeper.CheckLedger(ctx); err != nil {
+		tb.Fatalf("x/emission ledger after the run: %v", err)
+	}
+	counts := func(msgs ...sdk.Msg) []int {
+		var out []int
+		for _, m := range msgs {
+			out = append(out, delivered[sdk.MsgTypeURL(m)])
+		}
+		return out
+	}
+	weightsOps := counts(&weightstypes.MsgSetWeights{}, &weightstypes.MsgCommitWeights{}, &weightstypes.MsgRevealWeights{})
+	rootRegisters := delivered[sdk.MsgTypeURL(&emissiontypes.MsgRootRegister{})]
+	tb.Logf("delivered: %d set-weights, %d commits, %d reveals, %d root registrations; x/emission: %s issued, %s paid as stake",
+		weightsOps[0], weightsOps[1], weightsOps[2], rootRegisters, ledger.TotalIssued, ledger.ToStake)
+	if weightsOps[0] == 0 || weightsOps[1] == 0 || weightsOps[2] == 0 {
+		tb.Fatalf("set-weights, commits and reveals delivered: %v: x/weights was not exercised", weightsOps)
+	}
+	if rootRegisters == 0 || !ledger.ToStake.IsPositive() {
+		tb.Fatalf("%d root registrations delivered, %s paid as stake: x/emission was not exercised", rootRegisters, ledger.ToStake)
 	}
 }

@@ -1,6 +1,7 @@
 package tasks
 
 import (
+	"strings"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -99,7 +100,7 @@ func NewGenerator(set *Set, cfg Config) (*Generator, error) {
 
 // Task is one question for one miner.
 type Task struct {
-	// ID is unique to (round seed, index, miner); it is the nonce in the prompt's first line.
+	// ID is unique to (round seed, index, miner); it is the nonce in the prompt's nonce line.
 	ID string
 	// Group is shared by the tasks of one round seed and index: same prompt body, same settings.
 	Group string
@@ -124,8 +125,20 @@ func (t Task) Proto() *axonv1.GenerateRequest {
 	}
 }
 
-// NonceLinePrefix starts the first line of every task's prompt; the task ID follows.
+// NonceLinePrefix starts the nonce line of every task's prompt; the task ID follows.
 const NonceLinePrefix = "// mindnet task "
+
+// withNonce puts the nonce line in front of the body's last line. Everything before it is the same for
+// every miner of a group, so the validator prefills that part once per group (inference.PrefixScorer);
+// the line after it keeps the point where the code continues (its indentation) intact; and because the
+// nonce comes late, every token the miner is asked to produce still depends on it.
+func withNonce(body, id string) string {
+	cut := 0
+	if len(body) > 1 {
+		cut = strings.LastIndexByte(body[:len(body)-1], '\n') + 1
+	}
+	return body[:cut] + NonceLinePrefix + id + "\n" + body[cut:]
+}
 
 // Task returns task number index of the round with seed roundSeed, for the miner whose hotkey is
 // miner. The same arguments always give the same task.
@@ -145,7 +158,7 @@ func (g *Generator) Task(roundSeed uint64, index uint32, miner string) Task {
 		req.Seed = binary.BigEndian.Uint64(own[8:16])
 	}
 	id := hex.EncodeToString(own[:8])
-	req.Prompt = NonceLinePrefix + id + "\n" + p.render(rng)
+	req.Prompt = withNonce(p.render(rng), id)
 	return Task{
 		ID:       id,
 		Group:    hex.EncodeToString(group[:8]),

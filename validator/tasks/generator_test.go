@@ -51,13 +51,19 @@ func TestGroupSharesBodyNotNonce(t *testing.T) {
 		if a.ID == b.ID {
 			t.Fatalf("group %d: two miners share task ID %s", i, a.ID)
 		}
-		_, bodyA, _ := strings.Cut(a.Request.Prompt, "\n")
-		_, bodyB, _ := strings.Cut(b.Request.Prompt, "\n")
-		if bodyA != bodyB {
+		nonceA, nonceB := NonceLinePrefix+a.ID+"\n", NonceLinePrefix+b.ID+"\n"
+		headA, tailA, okA := strings.Cut(a.Request.Prompt, nonceA)
+		headB, tailB, okB := strings.Cut(b.Request.Prompt, nonceB)
+		if !okA || !okB {
+			t.Fatalf("group %d: prompt lacks its nonce line: %q", i, a.Request.Prompt)
+		}
+		if headA != headB || tailA != tailB {
 			t.Fatalf("group %d: bodies differ", i)
 		}
-		if !strings.HasPrefix(a.Request.Prompt, NonceLinePrefix+a.ID+"\n") {
-			t.Fatalf("prompt does not open with its nonce line: %q", a.Request.Prompt)
+		// The nonce line stands before the body's last line, so the head is shared and the miner's
+		// continuation still follows its own nonce.
+		if strings.Contains(strings.TrimSuffix(tailA, "\n"), "\n") {
+			t.Fatalf("group %d: more than the last line after the nonce: %q", i, tailA)
 		}
 		if a.Sampled() {
 			sampled++

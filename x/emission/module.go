@@ -18,11 +18,14 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	"github.com/cosmos/cosmos-sdk/testutil/simsx"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	emissionv1 "github.com/mindnet/mindnet/api/mindnet/emission/v1"
 	"github.com/mindnet/mindnet/x/emission/keeper"
+	"github.com/mindnet/mindnet/x/emission/simulation"
 	"github.com/mindnet/mindnet/x/emission/types"
 )
 
@@ -37,6 +40,10 @@ var (
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasBeginBlocker  = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
+
+	_ module.AppModuleSimulation   = AppModule{}
+	_ simsx.HasWeightedOperationsX = AppModule{}
+	_ simsx.HasProposalMsgsX       = AppModule{}
 )
 
 // AppModule wires x/emission into the application.
@@ -126,4 +133,35 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 		panic(fmt.Errorf("export %s genesis: %w", types.ModuleName, err))
 	}
 	return cdc.MustMarshalJSON(gs)
+}
+
+// GenerateGenesisState writes a random x/emission genesis for the SDK's simulator.
+func (AppModule) GenerateGenesisState(simState *module.SimulationState) {
+	simulation.RandomizedGenState(simState)
+}
+
+// RegisterStoreDecoder lets the simulator print x/emission store entries when two stores differ.
+func (am AppModule) RegisterStoreDecoder(sdr simtypes.StoreDecoderRegistry) {
+	sdr[types.StoreKey] = simtypes.NewStoreDecoderFuncFromCollectionsSchema(am.keeper.Schema)
+}
+
+// WeightedOperations is the simulator's legacy hook; the simulator uses WeightedOperationsX instead
+// whenever a module has it, as this one does.
+func (AppModule) WeightedOperations(module.SimulationState) []simtypes.WeightedOperation { return nil }
+
+// Default weights of the module's simulated messages, relative to the SDK's (bank's msg_send is 100).
+// Root registration only passes for registered hotkeys that may take a seat, so it is drawn often.
+const (
+	weightRootRegister = 40
+	weightUpdateParams = 10
+)
+
+// WeightedOperationsX registers the module's message factories with the simulator.
+func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Registry) {
+	reg.Add(weights.Get("msg_root_register", weightRootRegister), simulation.MsgRootRegisterFactory(am.keeper))
+}
+
+// ProposalMsgsX registers the governance proposals the simulator may submit for x/emission.
+func (am AppModule) ProposalMsgsX(weights simsx.WeightSource, reg simsx.Registry) {
+	reg.Add(weights.Get("msg_update_params", weightUpdateParams), simulation.MsgUpdateParamsFactory(am.keeper))
 }

@@ -182,11 +182,11 @@ func (k *Keeper) neuronInputs(ctx context.Context, netuid uint32) ([]epochNeuron
 		if int(n.Uid) != len(neurons) {
 			return true, fmt.Errorf("netuid %d: UIDs are not dense at %d", netuid, n.Uid)
 		}
-		hotkey, err := k.addr("stored hotkey", n.Hotkey)
+		hotkey, err := k.storedAddr("stored hotkey", n.Hotkey)
 		if err != nil {
 			return true, err
 		}
-		coldkey, err := k.addr("stored coldkey", n.Coldkey)
+		coldkey, err := k.storedAddr("stored coldkey", n.Coldkey)
 		if err != nil {
 			return true, err
 		}

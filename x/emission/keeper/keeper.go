@@ -12,6 +12,8 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	sdkaddress "github.com/cosmos/cosmos-sdk/types/address"
+	"github.com/cosmos/cosmos-sdk/types/bech32"
 
 	"github.com/mindnet/mindnet/x/emission/types"
 )
@@ -32,6 +34,8 @@ type Keeper struct {
 	stakePool string
 	// authority may change params: the gov module account.
 	authority string
+	// hrp is the bech32 prefix of account addresses (the authority's), for storedAddr.
+	hrp string
 
 	Schema collections.Schema
 	Params collections.Item[types.Params]
@@ -58,8 +62,13 @@ func NewKeeper(
 	if err := sdk.ValidateDenom(denom); err != nil {
 		panic(fmt.Errorf("x/emission denom %q: %w", denom, err))
 	}
+	hrp, _, err := bech32.DecodeAndConvert(authority)
+	if err != nil {
+		panic(fmt.Errorf("x/emission authority %q is not bech32: %w", authority, err))
+	}
 	sb := collections.NewSchemaBuilder(storeService)
 	k := &Keeper{
+		hrp:          hrp,
 		cdc:          cdc,
 		addressCodec: addressCodec,
 		bank:         bank,
@@ -87,6 +96,9 @@ func NewKeeper(
 // Authority returns the address allowed to change params.
 func (k *Keeper) Authority() string { return k.authority }
 
+// SubnetKeeper returns the part of x/subnet the keeper reads, for the simulation's factories.
+func (k *Keeper) SubnetKeeper() types.SubnetKeeper { return k.subnets }
+
 // AddressCodec returns the codec for account addresses.
 func (k *Keeper) AddressCodec() address.Codec { return k.addressCodec }
 
@@ -96,6 +108,19 @@ func (k *Keeper) addr(field, s string) (sdk.AccAddress, error) {
 	bz, err := k.addressCodec.StringToBytes(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s %q: %w", types.ErrInvalidAddress, field, s, err)
+	}
+	return bz, nil
+}
+
+// storedAddr decodes an address that x/subnet stored after validating it, as addr does, without the
+// address codec's per-call sdk.GetConfig lookup: in SDK v0.54 that lookup resolves the executable's
+// path (a system call), and an epoch decodes two addresses per neuron, 8192 on the largest subnet.
+// Anything but a plain bech32 account address of the chain's prefix falls back to addr, so its
+// result and its errors are addr's.
+func (k *Keeper) storedAddr(field, s string) (sdk.AccAddress, error) {
+	hrp, bz, err := bech32.DecodeAndConvert(s)
+	if err != nil || hrp != k.hrp || len(bz) == 0 || len(bz) > sdkaddress.MaxAddrLen {
+		return k.addr(field, s)
 	}
 	return bz, nil
 }

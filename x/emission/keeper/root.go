@@ -79,7 +79,7 @@ func (k *Keeper) RootRegister(ctx context.Context, coldkey, hotkey sdk.AccAddres
 func (k *Keeper) RootMembers(ctx context.Context) ([]types.RootMember, error) {
 	var members []types.RootMember
 	err := k.subnets.IterateNeurons(ctx, subnettypes.RootNetuid, func(n subnettypes.Neuron) (bool, error) {
-		hotkey, err := k.addr("stored hotkey", n.Hotkey)
+		hotkey, err := k.storedAddr("stored hotkey", n.Hotkey)
 		if err != nil {
 			return true, err
 		}

@@ -20,7 +20,9 @@ func TestGenesisRoundTrip(t *testing.T) {
 	hot0, hot1 := f.account("hot0", 0), f.account("hot1", 0)
 	f.mustRegister(cold, hot0, netuid)
 	f.mustRegister(cold, hot1, netuid)
-	f.mustRegister(cold, hot1, types.RootNetuid)
+	if _, err := f.k.RegisterRootNeuron(f.ctx, hot1, nil); err != nil { // as x/emission's MsgRootRegister does
+		t.Fatal(err)
+	}
 	if err := f.addStake(cold, hot0, 5_000); err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +70,7 @@ func TestGenesisRoundTrip(t *testing.T) {
 		t.Fatalf("creation cost %s after import, %s before", cost2, cost1)
 	}
 	// A hotkey keeps its owner across the round trip.
-	_, err = g.register(nominator, hot0, types.RootNetuid)
+	_, err = g.register(nominator, hot0, netuid)
 	requireErrorIs(t, err, types.ErrHotkeyOwnedByOtherColdkey)
 	_ = owner
 }

@@ -67,7 +67,13 @@ func (k *Keeper) RegistrationCost(ctx context.Context, netuid uint32) (math.Int,
 // free one, or when the subnet is full the UID of the non-immune neuron with the lowest pruning score
 // (ties: the oldest registration, then the lowest UID). A hotkey belongs to the first coldkey that
 // registers it and holds at most one UID per subnet.
+//
+// The root subnet is refused: its seats go to the largest stakes through x/emission's MsgRootRegister
+// (RegisterRootNeuron), and a burn must not buy one.
 func (k *Keeper) RegisterNeuron(ctx context.Context, coldkey, hotkey sdk.AccAddress, netuid uint32) (uint32, math.Int, error) {
+	if netuid == types.RootNetuid {
+		return 0, math.Int{}, errorsmod.Wrap(types.ErrRootSubnet, "no registration by burn on netuid 0: join root with `mindnetd tx emission root-register HOTKEY`")
+	}
 	subnet, err := k.GetSubnet(ctx, netuid)
 	if err != nil {
 		return 0, math.Int{}, err

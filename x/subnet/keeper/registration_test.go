@@ -246,3 +246,30 @@ func TestSetNeuronScoresAndLastUpdate(t *testing.T) {
 		t.Fatalf("neuron = %+v", n)
 	}
 }
+
+// The root subnet admits hotkeys only through x/emission's MsgRootRegister (the largest stakes);
+// a burn must not buy a seat there, whether or not the hotkey is registered elsewhere.
+func TestRegisterRefusesRootSubnet(t *testing.T) {
+	f := newFixture(t, nil)
+	netuid, _ := f.createSubnet("alpha")
+	cold := f.account("cold", 10_000_000)
+	known, fresh := f.account("known", 0), f.account("fresh", 0)
+	f.mustRegister(cold, known, netuid)
+	f.at(f.ctx.BlockHeight() + 1)
+
+	before := f.exported()
+	balance := f.bank.balance(cold)
+	_, err := f.register(cold, known, types.RootNetuid)
+	requireErrorIs(t, err, types.ErrRootSubnet)
+	_, err = f.register(cold, fresh, types.RootNetuid)
+	requireErrorIs(t, err, types.ErrRootSubnet)
+	if !reflect.DeepEqual(before, f.exported()) {
+		t.Fatal("a refused root registration changed state")
+	}
+	if !f.bank.balance(cold).Equal(balance) {
+		t.Fatalf("coldkey balance changed from %s to %s: a refused registration burned", balance, f.bank.balance(cold))
+	}
+	if root, _ := f.k.GetSubnet(f.ctx, types.RootNetuid); root.NeuronCount != 0 {
+		t.Fatalf("root holds %d neurons", root.NeuronCount)
+	}
+}

@@ -99,9 +99,15 @@ func MsgCreateSubnetFactory(k *keeper.Keeper) simsx.FactoryMethodWithDeliveryRes
 // this block.
 func MsgRegisterNeuronFactory(k *keeper.Keeper) simsx.FactoryMethodWithDeliveryResultHandler[*types.MsgRegisterNeuron] {
 	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRegisterNeuron, simsx.SimDeliveryResultHandler) {
-		all := subnets(ctx, k, reporter)
+		// Root seats come from x/emission's MsgRootRegister, never from a burn.
+		var all []types.Subnet
+		for _, s := range subnets(ctx, k, reporter) {
+			if s.Netuid != types.RootNetuid {
+				all = append(all, s)
+			}
+		}
 		if len(all) == 0 {
-			reporter.Skip("no subnet")
+			reporter.Skip("no subnet but root")
 			return nil, nil, nil
 		}
 		subnet := all[testData.Rand().Intn(len(all))]
