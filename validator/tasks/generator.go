@@ -1,7 +1,6 @@
 package tasks
 
 import (
-	"strings"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -10,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	axonv1 "github.com/mindnet/mindnet/api/mindnet/axon/v1"
