@@ -63,3 +63,20 @@ func BenchmarkPrefillRandomWeights(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(ids)*b.N)/b.Elapsed().Seconds(), "tokens/s")
 }
+
+// BenchmarkScoreTask is a validator's verification of one answer: a prompt
+// of a task's length (72 tokens) and a 40-token answer, scored by prefill.
+func BenchmarkScoreTask(b *testing.B) {
+	m := randomModel(b, benchShape, 1)
+	ids := make([]int, 112)
+	for i := range ids {
+		ids[i] = 2 + (i*37)%2000
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := m.ScoreTokens(context.Background(), ids[:72], ids[72:]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(ids)*b.N)/b.Elapsed().Seconds(), "tokens/s")
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/mindnet/mindnet/inference"
 )
@@ -61,7 +60,7 @@ func (m *Model) GenerateStream(ctx context.Context, req inference.Request, onTok
 		if err := ctx.Err(); err != nil {
 			return inference.Result{}, fmt.Errorf("llama: generate: %w", err)
 		}
-		lse, id := logSoftmaxStats(logits, s.scratch)
+		_, id, lse := logSoftmaxStats(logits)
 		if !req.Greedy() {
 			id = s.sample(logits, req.Temperature, req.EffectiveTopP(), r)
 		}
@@ -205,16 +204,7 @@ func (j *scoreJob) run(lo, hi int) {
 	for r := lo; r < hi; r++ {
 		row := j.s.logits[r*v : (r+1)*v]
 		id := j.next[r]
-		best, top := row[0], 0
-		for i, x := range row {
-			if x > best {
-				best, top = x, i
-			}
-		}
-		chosen := row[id]
-		// The row is not needed after this, so it takes the exponentials;
-		// the sum is logSoftmaxStats's, bit for bit.
-		lse := float64(best) + math.Log(expShift(row, row, best))
-		j.out[r] = inference.Scored{ID: id, Logprob: float64(chosen) - lse, TopID: top, TopLogprob: float64(best) - lse}
+		best, top, lse := logSoftmaxStats(row)
+		j.out[r] = inference.Scored{ID: id, Logprob: float64(row[id]) - lse, TopID: top, TopLogprob: float64(best) - lse}
 	}
 }

@@ -48,7 +48,7 @@ func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
 		gate, up := s.gate[:rows*ff], s.up[:rows*ff]
 		s.matmul(gate, xn, l.wgate, rows)
 		s.matmul(up, xn, l.wup, rows)
-		swiglu(gate, up, s.scratch, ff)
+		swiglu(gate, up, ff)
 		s.matmul(xn, gate, l.wdown, rows)
 		addInto(x, xn[:rows*d])
 	}
@@ -68,10 +68,21 @@ func (m *Model) rmsNorm(out, x, w []float32, rows int) {
 	eps := m.cfg.RMSNormEps
 	for t := 0; t < rows; t++ {
 		xr := x[t*d : (t+1)*d]
-		var ss float64
-		for _, v := range xr {
-			ss += float64(v) * float64(v)
+		// Four running sums, so that the additions are not one chain of
+		// dependent steps; in float64 the order costs nothing in accuracy.
+		var s0, s1, s2, s3 float64
+		i := 0
+		for ; i+4 <= len(xr); i += 4 {
+			v := xr[i : i+4 : i+4]
+			s0 += float64(v[0]) * float64(v[0])
+			s1 += float64(v[1]) * float64(v[1])
+			s2 += float64(v[2]) * float64(v[2])
+			s3 += float64(v[3]) * float64(v[3])
 		}
+		for ; i < len(xr); i++ {
+			s0 += float64(xr[i]) * float64(xr[i])
+		}
+		ss := (s0 + s1) + (s2 + s3)
 		inv := float32(1 / math.Sqrt(ss/float64(d)+eps))
 		or := out[t*d : (t+1)*d]
 		for i, v := range xr {
@@ -106,19 +117,11 @@ func addInto(dst, src []float32) {
 	}
 }
 
-// swiglu leaves silu(gate) * up in gate, silu(g) = g / (1 + exp(-g)), one
-// token's row of width at a time; neg is scratch of that width.
-func swiglu(gate, up, neg []float32, width int) {
-	neg = neg[:width]
+// swiglu leaves silu(gate) * up in gate, one token's row of width at a
+// time.
+func swiglu(gate, up []float32, width int) {
 	for r := 0; r+width <= len(gate); r += width {
-		g, u := gate[r:r+width], up[r:r+width]
-		for i, v := range g {
-			neg[i] = -v
-		}
-		expShift(neg, neg, 0)
-		for i, v := range g {
-			g[i] = v / (1 + neg[i]) * u[i]
-		}
+		siluMul(gate[r:r+width], up[r:r+width])
 	}
 }
 
@@ -156,17 +159,11 @@ func (j *attentionJob) run(lo, hi int) {
 			q := s.q[t*qd+h*hd : t*qd+(h+1)*hd]
 			n := j.pos + t + 1 // causal: this token sees itself and earlier ones
 			sc := scores[:n]
-			dotRows(sc, q, keys[kvh*hd:], kv)
-			best := float32(math.Inf(-1))
-			for p, v := range sc {
-				sc[p] = v * scale
-				best = max(best, sc[p])
-			}
+			best := scaledScores(sc, q, keys[kvh*hd:], kv, scale)
 			inv := float32(1 / expShift(sc, sc, best))
-			for p := range sc {
-				sc[p] *= inv
-			}
-			weightedRows(s.att[t*qd+h*hd:t*qd+(h+1)*hd], vals[kvh*hd:], sc, kv)
+			// The normalisation rides on the weighted sum, which scales
+			// each weight as it reads it.
+			weightedRows(s.att[t*qd+h*hd:t*qd+(h+1)*hd], vals[kvh*hd:], sc, kv, inv)
 		}
 	}
 }

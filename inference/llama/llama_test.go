@@ -248,7 +248,7 @@ func TestDecodeStepDoesNotAllocate(t *testing.T) {
 	allocs := testing.AllocsPerRun(20, func() {
 		s.one[0] = 7
 		m.forward(s, s.one[:], pos, 0)
-		logSoftmaxStats(s.logits[:m.cfg.VocabSize], s.scratch)
+		logSoftmaxStats(s.logits[:m.cfg.VocabSize])
 		s.sample(s.logits[:m.cfg.VocabSize], 0.8, 0.9, newRNG(1))
 		pos++
 	})

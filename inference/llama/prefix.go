@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 
 	"github.com/mindnet/mindnet/inference"
@@ -75,15 +74,7 @@ func (m *Model) NewPrefix(ctx context.Context, tokens []int) (*Prefix, error) {
 	last := s.prefixLogits
 	copy(last, s.logits[:v])
 	p := &Prefix{m: m, tokens: all, s: s}
-	// The same reduction as scoreJob.run, so that the numbers agree bit for
-	// bit; scratch takes the exponentials, since last must stay as it is.
-	p.best = last[0]
-	for i, x := range last {
-		if x > p.best {
-			p.best, p.top = x, i
-		}
-	}
-	p.lse = float64(p.best) + math.Log(expShift(s.scratch[:v], last, p.best))
+	p.best, p.top, p.lse = logSoftmaxStats(last)
 	return p, nil
 }
 

@@ -7,17 +7,15 @@ import (
 	"github.com/mindnet/mindnet/inference"
 )
 
-// logSoftmaxStats returns the log-sum-exp of logits and the id of the
-// largest one (the lowest id among equals, so greedy decoding is
-// reproducible everywhere). scratch holds at least len(logits) floats.
-func logSoftmaxStats(logits, scratch []float32) (lse float64, argmax int) {
-	best := logits[0]
-	for i, v := range logits {
-		if v > best {
-			best, argmax = v, i
-		}
-	}
-	return float64(best) + math.Log(expShift(scratch, logits, best)), argmax
+// logSoftmaxStats returns the largest of logits, its id (the lowest id
+// among equals, so greedy decoding is reproducible everywhere) and the
+// log-sum-exp of logits: what a token's log-probability and the greedy
+// check need, without the vocabulary's log-probabilities themselves.
+// Decoding, prefill scoring and Prefix all call it, so that their numbers
+// agree bit for bit.
+func logSoftmaxStats(logits []float32) (best float32, argmax int, lse float64) {
+	best, argmax = maxIndex(logits)
+	return best, argmax, float64(best) + math.Log(expSum(logits, best))
 }
 
 // rng is PCG-XSH-RR 64/32 with a fixed stream: a documented generator that

@@ -18,7 +18,6 @@ type state struct {
 	gate, up       []float32   // [chunk][intermediate]
 	logits         []float32   // [chunk][vocab]
 	scores         []float32   // [heads][position], one row per head
-	scratch        []float32   // [max(vocab, intermediate)], element-wise work
 	probs          []float64   // [vocab], sampling
 	order          []int32     // [vocab], sampling
 	prefixLogits   []float32   // [vocab], a Prefix's last logits; made on first use
@@ -38,21 +37,20 @@ func (m *Model) getState() *state {
 	}
 	c := m.cfg
 	s := &state{
-		kCache:  make([][]float32, c.NumHiddenLayers),
-		vCache:  make([][]float32, c.NumHiddenLayers),
-		x:       make([]float32, chunk*c.HiddenSize),
-		xn:      make([]float32, chunk*c.HiddenSize),
-		q:       make([]float32, chunk*c.qDim()),
-		att:     make([]float32, chunk*c.qDim()),
-		k:       make([]float32, chunk*c.kvDim()),
-		v:       make([]float32, chunk*c.kvDim()),
-		gate:    make([]float32, chunk*c.IntermediateSize),
-		up:      make([]float32, chunk*c.IntermediateSize),
-		logits:  make([]float32, chunk*c.VocabSize),
-		scores:  make([]float32, c.NumAttentionHeads*c.MaxPositionEmbeddings),
-		scratch: make([]float32, max(c.VocabSize, c.IntermediateSize)),
-		probs:   make([]float64, c.VocabSize),
-		order:   make([]int32, c.VocabSize),
+		kCache: make([][]float32, c.NumHiddenLayers),
+		vCache: make([][]float32, c.NumHiddenLayers),
+		x:      make([]float32, chunk*c.HiddenSize),
+		xn:     make([]float32, chunk*c.HiddenSize),
+		q:      make([]float32, chunk*c.qDim()),
+		att:    make([]float32, chunk*c.qDim()),
+		k:      make([]float32, chunk*c.kvDim()),
+		v:      make([]float32, chunk*c.kvDim()),
+		gate:   make([]float32, chunk*c.IntermediateSize),
+		up:     make([]float32, chunk*c.IntermediateSize),
+		logits: make([]float32, chunk*c.VocabSize),
+		scores: make([]float32, c.NumAttentionHeads*c.MaxPositionEmbeddings),
+		probs:  make([]float64, c.VocabSize),
+		order:  make([]int32, c.VocabSize),
 	}
 	for i := range s.kCache {
 		s.kCache[i] = make([]float32, c.MaxPositionEmbeddings*c.kvDim())

@@ -108,7 +108,15 @@ DATA expc<>+400(SB)/4, $0x0000007f
 DATA expc<>+404(SB)/4, $0x0000007f
 DATA expc<>+408(SB)/4, $0x0000007f
 DATA expc<>+412(SB)/4, $0x0000007f
-GLOBL expc<>(SB), RODATA|NOPTR, $416
+DATA expc<>+416(SB)/4, $0xff800000
+DATA expc<>+420(SB)/4, $0xff800000
+DATA expc<>+424(SB)/4, $0xff800000
+DATA expc<>+428(SB)/4, $0xff800000
+DATA expc<>+432(SB)/4, $0xff800000
+DATA expc<>+436(SB)/4, $0xff800000
+DATA expc<>+440(SB)/4, $0xff800000
+DATA expc<>+444(SB)/4, $0xff800000
+GLOBL expc<>(SB), RODATA|NOPTR, $448
 
 // func expShiftAVX2(dst, src *float32, n int, shift float32) (sum float32)
 // dst[i] = exp(src[i] - shift) for i < n, n a multiple of 8; returns their sum.
@@ -145,9 +153,9 @@ exploop:
 	VPSLLD $23, Y3, Y3
 	VMULPS Y3, Y2, Y2
 	VMOVUPS Y2, (DI)
+	ADDQ $32, DI
 	VADDPS Y2, Y1, Y1
 	ADDQ $32, SI
-	ADDQ $32, DI
 	DECQ CX
 	JNZ exploop
 expdone:
@@ -159,57 +167,301 @@ expdone:
 	VZEROUPPER
 	RET
 
-// func dotRowsAVX2(q, keys *float32, stride, n, hd int, out *float32)
-// out[j] = q · keys[j*stride : j*stride+hd] for j < n; stride in bytes, hd a multiple of 8.
-TEXT ·dotRowsAVX2(SB), NOSPLIT, $0-48
+// func expSumAVX2(src *float32, n int, shift float32) (sum float32)
+// The sum expShiftAVX2 returns, bit for bit, without storing the exponentials.
+TEXT ·expSumAVX2(SB), NOSPLIT, $0-28
+	MOVQ src+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS shift+16(FP), Y0
+	VXORPS Y1, Y1, Y1
+	SHRQ $3, CX
+	JZ esumdone
+esumloop:
+	VMOVUPS (SI), Y2
+	VSUBPS Y0, Y2, Y2
+	VMINPS expc<>+0(SB), Y2, Y2
+	VMAXPS expc<>+32(SB), Y2, Y2
+	VMULPS expc<>+64(SB), Y2, Y3
+	VROUNDPS $0, Y3, Y3
+	VMOVUPS expc<>+96(SB), Y4
+	VFNMADD231PS Y4, Y3, Y2
+	VMOVUPS expc<>+128(SB), Y4
+	VFNMADD231PS Y4, Y3, Y2
+	VMOVUPS expc<>+160(SB), Y4
+	VFMADD213PS expc<>+192(SB), Y2, Y4
+	VFMADD213PS expc<>+224(SB), Y2, Y4
+	VFMADD213PS expc<>+256(SB), Y2, Y4
+	VFMADD213PS expc<>+288(SB), Y2, Y4
+	VFMADD213PS expc<>+320(SB), Y2, Y4
+	VMULPS Y2, Y2, Y5
+	VADDPS expc<>+352(SB), Y2, Y2
+	VFMADD231PS Y5, Y4, Y2
+	VCVTPS2DQ Y3, Y3
+	VPADDD expc<>+384(SB), Y3, Y3
+	VPSLLD $23, Y3, Y3
+	VMULPS Y3, Y2, Y2
+	VADDPS Y2, Y1, Y1
+	ADDQ $32, SI
+	DECQ CX
+	JNZ esumloop
+esumdone:
+	VEXTRACTF128 $1, Y1, X7
+	VADDPS X7, X1, X1
+	VHADDPS X1, X1, X1
+	VHADDPS X1, X1, X1
+	VMOVSS X1, sum+24(FP)
+	VZEROUPPER
+	RET
+
+// func siluMulAVX2(gate, up *float32, n int)
+// gate[i] = gate[i] / (1 + exp(-gate[i])) * up[i] for i < n, n a multiple of 8: the
+// operations of the portable loop, in its order, with expShiftAVX2's exponential.
+TEXT ·siluMulAVX2(SB), NOSPLIT, $0-24
+	MOVQ gate+0(FP), DI
+	MOVQ up+8(FP), SI
+	MOVQ n+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	SHRQ $3, CX
+	JZ siludone
+siluloop:
+	VMOVUPS (DI), Y6
+	VSUBPS Y6, Y0, Y2
+	VMINPS expc<>+0(SB), Y2, Y2
+	VMAXPS expc<>+32(SB), Y2, Y2
+	VMULPS expc<>+64(SB), Y2, Y3
+	VROUNDPS $0, Y3, Y3
+	VMOVUPS expc<>+96(SB), Y4
+	VFNMADD231PS Y4, Y3, Y2
+	VMOVUPS expc<>+128(SB), Y4
+	VFNMADD231PS Y4, Y3, Y2
+	VMOVUPS expc<>+160(SB), Y4
+	VFMADD213PS expc<>+192(SB), Y2, Y4
+	VFMADD213PS expc<>+224(SB), Y2, Y4
+	VFMADD213PS expc<>+256(SB), Y2, Y4
+	VFMADD213PS expc<>+288(SB), Y2, Y4
+	VFMADD213PS expc<>+320(SB), Y2, Y4
+	VMULPS Y2, Y2, Y5
+	VADDPS expc<>+352(SB), Y2, Y2
+	VFMADD231PS Y5, Y4, Y2
+	VCVTPS2DQ Y3, Y3
+	VPADDD expc<>+384(SB), Y3, Y3
+	VPSLLD $23, Y3, Y3
+	VMULPS Y3, Y2, Y2
+	VADDPS expc<>+352(SB), Y2, Y2
+	VDIVPS Y2, Y6, Y6
+	VMULPS (SI), Y6, Y6
+	VMOVUPS Y6, (DI)
+	ADDQ $32, SI
+	ADDQ $32, DI
+	DECQ CX
+	JNZ siluloop
+siludone:
+	VZEROUPPER
+	RET
+
+// func maxIndexAVX2(x *float32, n int) (idx int)
+// The lowest index of the largest of x[0:n], n a positive multiple of 8, with NaNs
+// after x[0] (which must not be one) passed over, as the portable loop does; -1 if
+// no element equals the largest found, which only NaN input can cause.
+TEXT ·maxIndexAVX2(SB), NOSPLIT, $0-24
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS (SI), Y0
+	VMOVUPS Y0, Y1
+	VMOVUPS Y0, Y2
+	VMOVUPS Y0, Y3
+	XORQ BX, BX
+	CMPQ CX, $32
+	JLT max8
+max32:
+	VMOVUPS 0(SI)(BX*4), Y4
+	VMAXPS Y0, Y4, Y0
+	VMOVUPS 32(SI)(BX*4), Y5
+	VMAXPS Y1, Y5, Y1
+	VMOVUPS 64(SI)(BX*4), Y6
+	VMAXPS Y2, Y6, Y2
+	VMOVUPS 96(SI)(BX*4), Y7
+	VMAXPS Y3, Y7, Y3
+	ADDQ $32, BX
+	LEAQ 32(BX), AX
+	CMPQ AX, CX
+	JLE max32
+max8:
+	CMPQ BX, CX
+	JGE maxreduce
+	VMOVUPS (SI)(BX*4), Y4
+	VMAXPS Y0, Y4, Y0
+	ADDQ $8, BX
+	JMP max8
+maxreduce:
+	VMAXPS Y1, Y0, Y0
+	VMAXPS Y3, Y2, Y2
+	VMAXPS Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0x4e, X0, X1
+	VMAXPS X1, X0, X0
+	VPERMILPS $0xb1, X0, X1
+	VMAXPS X1, X0, X0
+	VBROADCASTSS X0, Y0
+	XORQ BX, BX
+maxfind:
+	VCMPPS $0, (SI)(BX*4), Y0, Y4
+	VMOVMSKPS Y4, AX
+	TESTL AX, AX
+	JNZ maxfound
+	ADDQ $8, BX
+	CMPQ BX, CX
+	JLT maxfind
+	MOVQ $-1, idx+16(FP)
+	VZEROUPPER
+	RET
+maxfound:
+	BSFL AX, AX
+	ADDQ BX, AX
+	MOVQ AX, idx+16(FP)
+	VZEROUPPER
+	RET
+
+// func scoresAVX2(q, keys *float32, stride, n, hd int, scale float32, out *float32) (best float32)
+// out[j] = (q · keys[j*stride : j*stride+hd]) * scale for j < n, and their maximum;
+// stride in bytes, hd a multiple of 8. Four keys at a time keep four independent
+// chains of multiply-adds in flight; each key's own sum is the one-key loop's.
+TEXT ·scoresAVX2(SB), NOSPLIT, $0-60
 	MOVQ q+0(FP), SI
 	MOVQ keys+8(FP), DI
 	MOVQ stride+16(FP), R8
 	MOVQ n+24(FP), CX
 	MOVQ hd+32(FP), R9
-	MOVQ out+40(FP), DX
+	VBROADCASTSS scale+40(FP), X6
+	MOVQ out+48(FP), DX
+	VMOVSS expc<>+416(SB), X8
+	VMOVUPS expc<>+416(SB), X9
 	SHLQ $2, R9
-	TESTQ CX, CX
-	JZ dotdone
-dotrow:
+	CMPQ CX, $4
+	JLT scone
+scquad:
+	LEAQ (DI)(R8*1), R11
+	LEAQ (DI)(R8*2), R12
+	LEAQ (R11)(R8*2), R13
 	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
 	XORQ BX, BX
-dotcol:
-	VMOVUPS (SI)(BX*1), Y1
-	VFMADD231PS (DI)(BX*1), Y1, Y0
+scquadcol:
+	VMOVUPS (SI)(BX*1), Y4
+	VFMADD231PS (DI)(BX*1), Y4, Y0
+	VFMADD231PS (R11)(BX*1), Y4, Y1
+	VFMADD231PS (R12)(BX*1), Y4, Y2
+	VFMADD231PS (R13)(BX*1), Y4, Y3
 	ADDQ $32, BX
 	CMPQ BX, R9
-	JLT dotcol
+	JLT scquadcol
+	VPERM2F128 $0x20, Y2, Y0, Y4
+	VPERM2F128 $0x31, Y2, Y0, Y5
+	VADDPS Y5, Y4, Y4
+	VPERM2F128 $0x20, Y3, Y1, Y5
+	VPERM2F128 $0x31, Y3, Y1, Y7
+	VADDPS Y7, Y5, Y5
+	VHADDPS Y5, Y4, Y4
+	VHADDPS Y4, Y4, Y4
+	VEXTRACTF128 $1, Y4, X5
+	VUNPCKLPD X5, X4, X4
+	VMULPS X6, X4, X4
+	VMOVUPS X4, (DX)
+	VMAXPS X4, X9, X9
+	ADDQ $16, DX
+	LEAQ (DI)(R8*4), DI
+	SUBQ $4, CX
+	CMPQ CX, $4
+	JGE scquad
+scone:
+	TESTQ CX, CX
+	JZ scdone
+sconerow:
+	VXORPS Y0, Y0, Y0
+	XORQ BX, BX
+sconecol:
+	VMOVUPS (SI)(BX*1), Y4
+	VFMADD231PS (DI)(BX*1), Y4, Y0
+	ADDQ $32, BX
+	CMPQ BX, R9
+	JLT sconecol
 	VEXTRACTF128 $1, Y0, X7
 	VADDPS X7, X0, X0
 	VHADDPS X0, X0, X0
 	VHADDPS X0, X0, X0
+	VMULSS X6, X0, X0
 	VMOVSS X0, (DX)
+	VMAXSS X0, X8, X8
 	ADDQ $4, DX
 	ADDQ R8, DI
 	DECQ CX
-	JNZ dotrow
-dotdone:
+	JNZ sconerow
+scdone:
+	VPERMILPS $0x4e, X9, X4
+	VMAXPS X4, X9, X9
+	VPERMILPS $0xb1, X9, X4
+	VMAXPS X4, X9, X9
+	VMAXSS X9, X8, X8
+	VMOVSS X8, best+56(FP)
 	VZEROUPPER
 	RET
 
-// func weightedRowsAVX2(out, vals *float32, stride int, w *float32, n, hd int)
-// out[0:hd] = sum over j < n of w[j] * vals[j*stride : j*stride+hd], j in order; stride in bytes, hd a multiple of 8, n at least 1.
-TEXT ·weightedRowsAVX2(SB), NOSPLIT, $0-48
+// func weightedRowsAVX2(out, vals *float32, stride int, w *float32, n, hd int, scale float32)
+// out[0:hd] = sum over j < n of (w[j]*scale) * vals[j*stride : j*stride+hd], j in order;
+// stride in bytes, hd a multiple of 8, n at least 1. Four column blocks at a time
+// keep four independent accumulators; each element's sum is the same either way.
+TEXT ·weightedRowsAVX2(SB), NOSPLIT, $0-52
 	MOVQ out+0(FP), DX
 	MOVQ vals+8(FP), DI
 	MOVQ stride+16(FP), R8
 	MOVQ w+24(FP), SI
 	MOVQ n+32(FP), R10
 	MOVQ hd+40(FP), R9
+	VBROADCASTSS scale+48(FP), Y9
 	SHRQ $3, R9
+	CMPQ R9, $4
+	JLT wone
+wquad:
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+	MOVQ DI, AX
+	XORQ BX, BX
+wquadrow:
+	VBROADCASTSS (SI)(BX*4), Y8
+	VMULPS Y9, Y8, Y8
+	VFMADD231PS 0(AX), Y8, Y0
+	VFMADD231PS 32(AX), Y8, Y1
+	VFMADD231PS 64(AX), Y8, Y2
+	VFMADD231PS 96(AX), Y8, Y3
+	ADDQ R8, AX
+	INCQ BX
+	CMPQ BX, R10
+	JLT wquadrow
+	VMOVUPS Y0, 0(DX)
+	VMOVUPS Y1, 32(DX)
+	VMOVUPS Y2, 64(DX)
+	VMOVUPS Y3, 96(DX)
+	ADDQ $128, DX
+	ADDQ $128, DI
+	SUBQ $4, R9
+	CMPQ R9, $4
+	JGE wquad
+wone:
+	TESTQ R9, R9
+	JZ wdone
 wcol:
 	VXORPS Y0, Y0, Y0
 	MOVQ DI, AX
 	XORQ BX, BX
 wrow:
-	VBROADCASTSS (SI)(BX*4), Y1
-	VFMADD231PS (AX), Y1, Y0
+	VBROADCASTSS (SI)(BX*4), Y8
+	VMULPS Y9, Y8, Y8
+	VFMADD231PS (AX), Y8, Y0
 	ADDQ R8, AX
 	INCQ BX
 	CMPQ BX, R10
@@ -219,5 +471,6 @@ wrow:
 	ADDQ $32, DI
 	DECQ R9
 	JNZ wcol
+wdone:
 	VZEROUPPER
 	RET
