@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,9 +62,19 @@ func TestWeightsThroughTransactions(t *testing.T) {
 		t.Fatalf("row of subnet 1 over REST %v, want the self-weight set at %d", r, setAt)
 	}
 
+	// A commit the chain refuses in its block (subnet 1 has commit-reveal off) makes commit-weights fail
+	// with the chain's reason, instead of timing out as if the commit might still land.
+	out, err := clitestutil.ExecTestCLICmd(val.ClientCtx, cli.CommitWeightsCmd(), []string{
+		"1", "0", "7", "--from", owner.name, "--yes", "--gas", "400000",
+		"--chain-id", net.Config.ChainID, "--wait", "20s",
+	})
+	if err == nil || !strings.Contains(err.Error(), "refused in block") || !strings.Contains(err.Error(), "commit-reveal") {
+		t.Fatalf("commit-weights on a subnet without commit-reveal: err %v, want the chain's refusal\n%s", err, out)
+	}
+
 	// Subnet 2: commit through the CLI, which prints the salt and, once included, the window.
 	salt := "00112233445566778899aabbccddeeff"
-	out, err := clitestutil.ExecTestCLICmd(val.ClientCtx, cli.CommitWeightsCmd(), []string{
+	out, err = clitestutil.ExecTestCLICmd(val.ClientCtx, cli.CommitWeightsCmd(), []string{
 		"2", "0", "7", "--salt", salt, "--from", owner.name, "--yes", "--gas", "400000",
 		"--chain-id", net.Config.ChainID, "--wait", "30s",
 	})

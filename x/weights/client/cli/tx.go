@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -13,6 +15,8 @@ import (
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtx "github.com/cosmos/cosmos-sdk/x/auth/tx"
 
 	"github.com/mindnet/mindnet/x/weights/types"
 )
@@ -100,15 +104,22 @@ mindnetd tx weights commit-weights 1 0,3,7 100,50,25 --salt 8f1c0a7e55d2b9e4a6c3
 			saltHex := hex.EncodeToString(salt)
 			info := cmd.ErrOrStderr()
 			fmt.Fprintf(info, "salt: %s\ncommit hash: %x\n", saltHex, hash)
-			if err := tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg); err != nil {
+			if clientCtx.GenerateOnly {
+				return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+			}
+			sent, err := broadcast(cmd, clientCtx, msg)
+			if err != nil {
 				return err
 			}
-			if clientCtx.GenerateOnly || wait <= 0 {
+			if wait <= 0 {
 				return nil
 			}
 			reveal := fmt.Sprintf("mindnetd tx weights reveal-weights %d %s %s %s --version-key %d --from %s",
 				netuid, args[1], args[2], saltHex, versionKey, clientCtx.GetFromName())
-			c, err := waitForCommit(cmd, clientCtx, uint32(netuid), hotkey, hash, wait)
+			c, err := waitForCommit(cmd, clientCtx, uint32(netuid), hotkey, hash, sent.TxHash, wait)
+			if errors.Is(err, errCommitFailed) {
+				return err
+			}
 			if err != nil {
 				fmt.Fprintf(info, "%v\nsee the reveal window with: mindnetd q weights pending-commits %d %s\nthen reveal with: %s\n", err, netuid, hotkey, reveal)
 				return nil
@@ -125,8 +136,35 @@ mindnetd tx weights commit-weights 1 0,3,7 100,50,25 --salt 8f1c0a7e55d2b9e4a6c3
 	return cmd
 }
 
-// waitForCommit polls the hotkey's pending commits until one with hash appears or wait passes.
-func waitForCommit(cmd *cobra.Command, clientCtx client.Context, netuid uint32, hotkey string, hash []byte, wait time.Duration) (types.WeightCommit, error) {
+// errCommitFailed marks a commit transaction that the chain refused, at check or in its block.
+var errCommitFailed = errors.New("the commit was refused")
+
+// broadcast signs and broadcasts msg like any tx command, prints the chain's answer in the format the
+// user asked for, and returns it; a transaction refused at check is an error carrying the chain's log.
+func broadcast(cmd *cobra.Command, clientCtx client.Context, msg sdk.Msg) (sdk.TxResponse, error) {
+	var captured bytes.Buffer
+	if err := tx.GenerateOrBroadcastTxCLI(clientCtx.WithOutput(&captured).WithOutputFormat(flags.OutputFormatJSON), cmd.Flags(), msg); err != nil {
+		return sdk.TxResponse{}, err
+	}
+	var res sdk.TxResponse
+	if err := clientCtx.Codec.UnmarshalJSON(captured.Bytes(), &res); err != nil {
+		// Not a broadcast result (for example a dry run): pass it through untouched.
+		_, werr := cmd.OutOrStdout().Write(captured.Bytes())
+		return sdk.TxResponse{}, werr
+	}
+	if err := clientCtx.PrintProto(&res); err != nil {
+		return res, err
+	}
+	if res.Code != 0 {
+		return res, fmt.Errorf("%w at check (code %d): %s", errCommitFailed, res.Code, res.RawLog)
+	}
+	return res, nil
+}
+
+// waitForCommit polls the hotkey's pending commits until one with hash appears or wait passes. While it
+// waits it also looks the transaction up by txHash, so that a commit refused in its block (the row
+// rules run only there) is reported with the chain's reason instead of a silent timeout.
+func waitForCommit(cmd *cobra.Command, clientCtx client.Context, netuid uint32, hotkey string, hash []byte, txHash string, wait time.Duration) (types.WeightCommit, error) {
 	q := types.NewQueryClient(clientCtx)
 	deadline := time.Now().Add(wait)
 	for {
@@ -136,6 +174,11 @@ func waitForCommit(cmd *cobra.Command, clientCtx client.Context, netuid uint32, 
 				if string(c.Hash) == string(hash) {
 					return c, nil
 				}
+			}
+		}
+		if txHash != "" {
+			if landed, qerr := authtx.QueryTx(clientCtx, txHash); qerr == nil && landed.Code != 0 {
+				return types.WeightCommit{}, fmt.Errorf("%w in block %d (code %d): %s", errCommitFailed, landed.Height, landed.Code, landed.RawLog)
 			}
 		}
 		if time.Now().After(deadline) {
