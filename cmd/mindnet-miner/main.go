@@ -77,7 +77,7 @@ func addConfigFlags(cmd *cobra.Command) {
 	f.Uint64("callers.min_stake", 0, "least stake (umind) a caller must have")
 	f.String("engine.kind", "builtin", "engine: builtin, local or openai")
 	f.String("engine.model_dir", "", "Hugging Face Llama model folder (engine local)")
-	f.String("engine.openai_url", "http://127.0.0.1:8000", "OpenAI-compatible server URL (engine openai)")
+	f.String("engine.openai_url", "http://127.0.0.1:8000/v1", "OpenAI-compatible server base URL, ending in /v1 (engine openai)")
 	f.String("engine.model", "", "model name on the OpenAI-compatible server")
 	f.String("ops.listen", "127.0.0.1:9102", "metrics and health listen address")
 	f.String("log.level", "info", "debug, info, warn or error")

@@ -100,7 +100,7 @@ var defaults = map[string]any{
 	"metagraph.refresh":       "12s",
 	"metagraph.max_staleness": "5m",
 	"engine.kind":             "builtin",
-	"engine.openai_url":       "http://127.0.0.1:8000",
+	"engine.openai_url":       "http://127.0.0.1:8000/v1",
 	"engine.model":            "",
 	"engine.model_dir":        "",
 	"engine.api_key_env":      "OPENAI_API_KEY",

@@ -77,3 +77,15 @@ func TestLocalEngineNeedsModelDir(t *testing.T) {
 		t.Fatalf("local with a folder: %+v, %v", cfg.Engine, err)
 	}
 }
+
+// The OpenAI engine appends /completions and /chat/completions to the base URL, so the default must end
+// in /v1 as vLLM, SGLang and llama.cpp serve it (and as the validator's default does).
+func TestDefaultOpenAIURLIsTheV1Base(t *testing.T) {
+	cfg, err := Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(cfg.Engine.OpenAIURL, "/v1") {
+		t.Fatalf("default engine.openai_url %q does not end in /v1", cfg.Engine.OpenAIURL)
+	}
+}
