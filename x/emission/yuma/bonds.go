@@ -10,19 +10,21 @@ func emaAlpha(bondsMovingAverage uint64) Fixed {
 	return One.Sub(Fixed(q))
 }
 
-// unionSize counts the distinct (i, j) positions of the weights for bonds and the old
-// bonds, so that their EMA is allocated once at its final size.
-func unionSize(a *sparseMatrix, b storedBonds) int {
+// unionEnds counts the distinct (i, j) positions of the weights for bonds and the old
+// bonds row by row: ends[i+1] counts those in rows 0..i, so that their EMA is laid out
+// once at its final size.
+func unionEnds(a *sparseMatrix, b storedBonds) []int {
+	ends := make([]int, a.rows()+1)
 	total := 0
 	for i := 0; i < a.rows(); i++ {
 		ac, _ := a.row(i)
-		bc, _ := b.row(i)
+		bc := b.rows[i]
 		x, y := 0, 0
 		for x < len(ac) && y < len(bc) {
 			switch {
-			case ac[x] < bc[y]:
+			case ac[x] < bc[y].UID:
 				x++
-			case bc[y] < ac[x]:
+			case bc[y].UID < ac[x]:
 				y++
 			default:
 				x++
@@ -31,132 +33,210 @@ func unionSize(a *sparseMatrix, b storedBonds) int {
 			total++
 		}
 		total += len(ac) - x + len(bc) - y
+		ends[i+1] = total
+	}
+	return ends
+}
+
+// emaMatrix is the bonds EMA, row i being col[start[i]:end[i]], sorted by column. Rows
+// may leave slots unused between them: the EMA is merged backwards over the memory of
+// the weights for bonds (emaLayout).
+type emaMatrix struct {
+	col        []uint16
+	val        []Fixed
+	start, end []int
+}
+
+// storedEntries counts the EMA entries of the rows of permitted neurons, the ones stored.
+func (m *emaMatrix) storedEntries(permits []bool) int {
+	total := 0
+	for i, ok := range permits {
+		if ok {
+			total += m.end[i] - m.start[i]
+		}
 	}
 	return total
 }
 
-// emaBonds returns α·new + (1−α)·old entry by entry over the union of both matrices'
-// entries, keeping only positive results (mat_ema_sparse). newVal and oldVal give the
-// value of the k-th entry of each; colSums receives each column's (saturating) sum.
-func emaBonds(newer *sparseMatrix, older storedBonds, alpha Fixed, newVal func(k int) Fixed,
-	oldVal func(k int) Fixed, colSums []Fixed) *sparseMatrix {
-	keep := One.Sub(alpha)
-	out := newSparseSized(newer.rows(), unionSize(newer, older))
-	w := 0
-	for i := 0; i < newer.rows(); i++ {
-		a, aEnd := newer.rowStart[i], newer.rowStart[i+1]
-		b, bEnd := older.rowStart[i], older.rowStart[i+1]
-		for a < aEnd || b < bEnd {
-			var j uint16
-			var v Fixed
-			switch {
-			case b == bEnd || (a < aEnd && newer.col[a] < older.col[b]):
-				j, v = newer.col[a], alpha.Mul(newVal(a))
-				a++
-			case a == aEnd || older.col[b] < newer.col[a]:
-				j, v = older.col[b], keep.Mul(oldVal(b))
-				b++
-			default:
-				j, v = newer.col[a], alpha.Mul(newVal(a)).Add(keep.Mul(oldVal(b)))
-				a++
-				b++
-			}
-			if v > 0 {
-				out.col[w], out.val[w] = j, v
-				colSums[j] = colSums[j].Add(v)
-				w++
-			}
-		}
-		out.rowStart[i+1] = w
+// emaLayout prepares the storage of the EMA of the weights for bonds w and the old bonds
+// over the union of their entries. Row i gets the slots up to ends[i+1], its share of
+// the union, and is to be merged from its end backwards; the caller records where each
+// row starts. The slots are w's own arrays when they have room (they were sized for
+// every stored weight, and in a steady subnet bonds sit where weights are), so that
+// nothing is allocated: a position is written only after the entry of w there has been
+// read, as up to the end of any row there are never fewer slots than entries of w.
+func emaLayout(w *sparseMatrix, old storedBonds) (m emaMatrix, ends []int) {
+	ends = unionEnds(w, old)
+	rows := w.rows()
+	total := ends[rows]
+	m.col, m.val = w.col[:cap(w.col)], w.val[:cap(w.val)]
+	if len(m.col) < total || len(m.val) < total {
+		m.col, m.val = make([]uint16, total), make([]Fixed, total)
 	}
-	out.truncate()
-	return out
+	m.start, m.end = make([]int, rows), ends[1:]
+	return m, ends
+}
+
+// bondRows holds the bond rows that the output stores, one per neuron: nil for a neuron
+// without a new permit (subtensor empties those rows), a non-nil row, possibly empty,
+// for every neuron with one. All rows share one allocation.
+type bondRows [][]Entry
+
+// newBondRows allocates the stored rows, total entries for the rows of permitted neurons.
+func newBondRows(permits []bool, total int) (bondRows, []Entry) {
+	return make(bondRows, len(permits)), make([]Entry, total)
 }
 
 // classicBonds computes classic Yuma bonds and dividends. Old bonds (stored max-upscaled
-// per column) are column-normalised; the new bond delta is each validator's weights
-// scaled by its active stake, column-normalised; the EMA of the two is column-normalised
-// again. A validator's dividends are Σ_j bond_ij·incentive_j, normalised. Bonds are then
-// stored with each column scaled so that its largest entry is 65535: the rows of
-// validators holding a new permit are upscaled here, the others are left normalised, as
-// nobody stores them. wfb is overwritten: it becomes the bond delta.
+// per column) are column-normalised; the new bond delta, each validator's weights for
+// bonds scaled by its active stake (clipAndScale has computed it with its column sums),
+// is column-normalised; their EMA, α·delta + (1−α)·old over the union of both
+// matrices' entries keeping only positive results, is column-normalised again. A
+// validator's dividends are Σ_j bond_ij·incentive_j, normalised. Bonds are stored with
+// each column scaled so that its largest entry is 65535; only the rows of validators
+// holding a new permit are, as nobody stores the others.
 //
 // subtensor makes a pass per operation (inplace_col_normalize_sparse, mat_ema_sparse,
-// matmul_transpose_sparse, inplace_col_max_upscale_sparse); here each column
-// normalisation happens as its result is first read, with the same roundings per entry.
-func classicBonds(wfb *sparseMatrix, old storedBonds, activeStake, incentive []Fixed, alpha Fixed,
-	permits []bool, n int) (*sparseMatrix, []Fixed) {
-	// Old bonds are u16 integers: Σ_i u_ij per column, divided as integerSumDivisor does.
-	oldSums := make([]uint64, n)
-	for k, j := range old.col {
-		oldSums[j] += uint64(old.value[k])
-	}
+// matmul_transpose_sparse, inplace_col_max_upscale_sparse, fixed_proportion_to_u16);
+// here there are two: the EMA, which normalises its inputs as it reads them, and one
+// that normalises, pays dividends, upscales and encodes each entry, with the same
+// roundings per entry. Every operand multiplied is in [0, 1] (mulUnit).
+//
+// A column's largest normalised bond is the normalisation of its largest bond, since
+// truncated division by a common positive sum never reverses an order; so the EMA pass
+// finds the maxima that the upscale divides by before anything is normalised.
+func classicBonds(delta *sparseMatrix, deltaSums []Fixed, old storedBonds, incentive []Fixed, alpha Fixed,
+	permits []bool, n int) (bondRows, []Fixed) {
 	oldDiv := make([]integerSumDivisor, n)
-	for j, s := range oldSums {
+	for j, s := range old.colSums {
 		if s > 0 {
 			oldDiv[j] = newIntegerSumDivisor(s)
 		}
 	}
-	// The delta: each row scaled by its validator's active stake.
-	deltaSums := make([]Fixed, n)
-	for i := 0; i < wfb.rows(); i++ {
-		s := activeStake[i]
-		for k := wfb.rowStart[i]; k < wfb.rowStart[i+1]; k++ {
-			d := wfb.val[k].Mul(s)
-			wfb.val[k] = d
-			deltaSums[wfb.col[k]] = deltaSums[wfb.col[k]].Add(d)
+	deltaDiv := divisorsFor(deltaSums)
+	keep := One.Sub(alpha)
+	// The EMA is written over the delta, in place, when the delta's arrays have room
+	// for it (they were sized for every stored weight; in a steady subnet bonds sit where
+	// weights are). Each row is merged from its end backwards into the slots that end at
+	// ends[i+1], a row's share of the union; a position is written only after the delta
+	// entry there has been read, as there are never fewer slots up to the end of a row
+	// than delta entries. Entries that come out 0 leave the row's first slots unused.
+	ema, ends := emaLayout(delta, old)
+	emaCol, emaVal := ema.col, ema.val
+	rowsN := delta.rows()
+	emaSums := make([]Fixed, n)
+	emaMax := make([]Fixed, n)
+	for i := rowsN - 1; i >= 0; i-- {
+		aStart, a := delta.rowStart[i], delta.rowStart[i+1]-1
+		bonds := old.rows[i]
+		b := len(bonds) - 1
+		w := ends[i+1]
+		for a >= aStart || b >= 0 {
+			// A zero numerator stays 0 whether or not its column sums to 0 (then every
+			// entry of the column is 0), so only positive ones are divided.
+			var j uint16
+			var v Fixed
+			switch {
+			case b < 0 || (a >= aStart && delta.col[a] > bonds[b].UID):
+				j = delta.col[a]
+				if d := delta.val[a]; d > 0 {
+					dn, ok := deltaDiv[j].quick(d)
+					if !ok {
+						dn = deltaDiv[j].div(d)
+					}
+					v = mulUnit(alpha, dn)
+				}
+				a--
+			case a < aStart || bonds[b].UID > delta.col[a]:
+				j = bonds[b].UID
+				if u := bonds[b].Value; u > 0 {
+					on, ok := oldDiv[j].quick(u)
+					if !ok {
+						on = oldDiv[j].div(u)
+					}
+					v = mulUnit(keep, on)
+				}
+				b--
+			default:
+				j = delta.col[a]
+				var dn, on Fixed
+				if d := delta.val[a]; d > 0 {
+					var ok bool
+					if dn, ok = deltaDiv[j].quick(d); !ok {
+						dn = deltaDiv[j].div(d)
+					}
+				}
+				if u := bonds[b].Value; u > 0 {
+					var ok bool
+					if on, ok = oldDiv[j].quick(u); !ok {
+						on = oldDiv[j].div(u)
+					}
+				}
+				v = mulUnit(alpha, dn).Add(mulUnit(keep, on))
+				a--
+				b--
+			}
+			if v > 0 {
+				w--
+				emaCol[w], emaVal[w] = j, v
+				emaSums[j] = emaSums[j].Add(v)
+				emaMax[j] = max(emaMax[j], v)
+			}
+		}
+		ema.start[i] = w
+	}
+
+	// Every column with an entry has a positive sum, so every entry is divided.
+	emaDiv := divisorsFor(emaSums)
+	maxDiv := make([]fixedDivisor, n)
+	for j, m := range emaMax {
+		if m > 0 {
+			if m = emaDiv[j].div(m); m > 0 {
+				maxDiv[j] = newFixedDivisor(m)
+			}
 		}
 	}
-	deltaDiv := divisorsFor(deltaSums)
-	emaSums := make([]Fixed, n)
-	ema := emaBonds(wfb, old, alpha,
-		func(k int) Fixed {
-			v := wfb.val[k]
-			if j := wfb.col[k]; deltaSums[j] != 0 {
-				v = deltaDiv[j].div(v)
-			}
-			return v
-		},
-		func(k int) Fixed {
-			u := old.value[k]
-			if j := old.col[k]; oldSums[j] != 0 {
-				return oldDiv[j].div(u)
-			}
-			return u16AsInteger(u) // only 0 can sit in a column summing to 0
-		},
-		emaSums)
-	// Normalise the EMA by column; dividends and each column's largest bond follow.
-	emaDiv := divisorsFor(emaSums)
-	maxes := make([]Fixed, n)
-	dividends := make([]Fixed, ema.rows())
+	rows, storage := newBondRows(permits, ema.storedEntries(permits))
+	dividends := make([]Fixed, rowsN)
+	w := 0
 	for i := range dividends {
 		var d Fixed
-		for k := ema.rowStart[i]; k < ema.rowStart[i+1]; k++ {
-			j, v := ema.col[k], ema.val[k]
-			if emaSums[j] != 0 {
-				v = emaDiv[j].div(v)
+		start, end := ema.start[i], ema.end[i]
+		if !permits[i] {
+			for k := start; k < end; k++ {
+				j := emaCol[k]
+				v, ok := emaDiv[j].quick(emaVal[k])
+				if !ok {
+					v = emaDiv[j].div(emaVal[k])
+				}
+				d = d.Add(mulUnit(incentive[j], v))
 			}
-			ema.val[k] = v
-			d = d.Add(incentive[j].Mul(v))
-			if v > maxes[j] {
-				maxes[j] = v
-			}
-		}
-		dividends[i] = d
-	}
-	normalize(dividends)
-	maxDiv := divisorsFor(maxes)
-	for i, ok := range permits {
-		if !ok {
+			dividends[i] = d
 			continue
 		}
-		for k := ema.rowStart[i]; k < ema.rowStart[i+1]; k++ {
-			if j := ema.col[k]; maxes[j] != 0 {
-				ema.val[k] = maxDiv[j].div(ema.val[k])
+		first := w
+		for k := start; k < end; k++ {
+			j := emaCol[k]
+			v, ok := emaDiv[j].quick(emaVal[k])
+			if !ok {
+				v = emaDiv[j].div(emaVal[k])
 			}
+			d = d.Add(mulUnit(incentive[j], v))
+			// A column whose largest normalised bond is 0 holds only zeros: kept as they are.
+			if maxDiv[j].set() {
+				u := v
+				if v, ok = maxDiv[j].quick(u); !ok {
+					v = maxDiv[j].div(u)
+				}
+			}
+			storage[w] = Entry{UID: j, Value: toU16Unit(v)}
+			w++
 		}
+		dividends[i] = d
+		rows[i] = storage[first:w:w]
 	}
-	return ema, dividends
+	normalize(dividends)
+	return rows, dividends
 }
 
 // divisorsFor prepares a divisor for every positive sum; zero sums are never divided by.
@@ -173,35 +253,86 @@ func divisorsFor(sums []Fixed) []fixedDivisor {
 // yuma3Bonds computes Yuma 3 bonds and dividends. Each bond is its own EMA of the weight
 // behind it, in [0,1], at rate α or, with liquid alpha, at a rate chosen per bond. A
 // validator's dividends are its active stake times Σ_j (bond_ij / Σ_k bond_kj)·incentive_j,
-// normalised. Bonds are stored as fractions of 65535.
-func yuma3Bonds(wfb *sparseMatrix, old storedBonds, activeStake, incentive, consensus []Fixed, p Params, n int) (*sparseMatrix, []Fixed) {
+// normalised. Bonds are stored as fractions of 65535 (fixed_proportion_to_u16), encoded
+// in the dividends pass.
+func yuma3Bonds(wfb *sparseMatrix, old storedBonds, activeStake, incentive, consensus []Fixed, p Params,
+	permits []bool, n int) (bondRows, []Fixed) {
 	colSums := make([]Fixed, n)
-	var ema *sparseMatrix
+	var ema emaMatrix
 	if p.LiquidAlpha && anyNonZero(consensus) {
 		ema = liquidEMABonds(wfb, old, consensus, newLiquidAlpha(p), colSums)
 	} else {
-		ema = emaBonds(wfb, old, emaAlpha(p.BondsMovingAverage),
-			func(k int) Fixed { return wfb.val[k] },
-			func(k int) Fixed { return u16ProportionToFixed(old.value[k]) },
-			colSums)
+		ema = yuma3EMABonds(wfb, old, emaAlpha(p.BondsMovingAverage), colSums)
 	}
 	// Σ_j (b_ij / Σ_k b_kj)·incentive_j, normalising each bond on the fly rather than
 	// copying the matrix: the same operations in the same order as normalising first.
+	// Every bond is positive, so its column's sum is too.
 	colDiv := divisorsFor(colSums)
-	dividends := make([]Fixed, ema.rows())
+	rows, stored := newBondRows(permits, ema.storedEntries(permits))
+	dividends := make([]Fixed, len(ema.start))
+	w := 0
 	for i := range dividends {
 		var s Fixed
-		for k := ema.rowStart[i]; k < ema.rowStart[i+1]; k++ {
-			j, b := ema.col[k], ema.val[k]
-			if colSums[j] != 0 {
-				b = colDiv[j].div(b)
+		start, end := ema.start[i], ema.end[i]
+		for k := start; k < end; k++ {
+			j := ema.col[k]
+			b, ok := colDiv[j].quick(ema.val[k])
+			if !ok {
+				b = colDiv[j].div(ema.val[k])
 			}
-			s = s.Add(incentive[j].Mul(b))
+			s = s.Add(mulUnit(incentive[j], b))
 		}
 		dividends[i] = s.Mul(activeStake[i])
+		if permits[i] {
+			first := w
+			for k := start; k < end; k++ {
+				stored[w] = Entry{UID: ema.col[k], Value: toU16Unit(ema.val[k])}
+				w++
+			}
+			rows[i] = stored[first:w:w]
+		}
 	}
 	normalize(dividends)
-	return ema, dividends
+	return rows, dividends
+}
+
+// yuma3EMABonds returns α·w + (1−α)·b entry by entry over the union of the weights for
+// bonds and the old bonds (as fractions of 65535), keeping only positive results
+// (mat_ema_sparse). colSums receives each column's sum. Both operands and α lie in
+// [0, 1] (mulUnit). wfb's memory may hold the result (emaLayout).
+func yuma3EMABonds(wfb *sparseMatrix, old storedBonds, alpha Fixed, colSums []Fixed) emaMatrix {
+	keep := One.Sub(alpha)
+	ema, ends := emaLayout(wfb, old)
+	for i := wfb.rows() - 1; i >= 0; i-- {
+		aStart, a := wfb.rowStart[i], wfb.rowStart[i+1]-1
+		bonds := old.rows[i]
+		b := len(bonds) - 1
+		w := ends[i+1]
+		for a >= aStart || b >= 0 {
+			var j uint16
+			var v Fixed
+			switch {
+			case b < 0 || (a >= aStart && wfb.col[a] > bonds[b].UID):
+				j, v = wfb.col[a], mulUnit(alpha, wfb.val[a])
+				a--
+			case a < aStart || bonds[b].UID > wfb.col[a]:
+				j, v = bonds[b].UID, mulUnit(keep, u16ProportionToFixed(bonds[b].Value))
+				b--
+			default:
+				j = wfb.col[a]
+				v = mulUnit(alpha, wfb.val[a]).Add(mulUnit(keep, u16ProportionToFixed(bonds[b].Value)))
+				a--
+				b--
+			}
+			if v > 0 {
+				w--
+				ema.col[w], ema.val[w] = j, v
+				colSums[j] = colSums[j].Add(v)
+			}
+		}
+		ema.start[i] = w
+	}
+	return ema
 }
 
 // u16ProportionToFixed is FixedFromU16Proportion: (u·2^32)/(65535·2^32) truncated is
@@ -225,29 +356,40 @@ func anyNonZero(x []Fixed) bool {
 //
 // A row's exponentials are evaluated together (expSafeBatch), and the common case of a
 // weight at or below consensus (a gap of 0, hence one fixed exponent) reuses one value.
-func liquidEMABonds(wfb *sparseMatrix, old storedBonds, consensus []Fixed, la liquidAlpha, colSums []Fixed) *sparseMatrix {
-	out := newSparseSized(wfb.rows(), wfb.nnz())
+//
+// The result overwrites wfb's memory: an entry is written only at or before the
+// position it was read from.
+func liquidEMABonds(wfb *sparseMatrix, old storedBonds, consensus []Fixed, la liquidAlpha, colSums []Fixed) emaMatrix {
+	rows := wfb.rows()
+	out := emaMatrix{col: wfb.col, val: wfb.val, start: make([]int, rows), end: make([]int, rows)}
 	zeroGapExponent := la.slope.Mul(-half)
 	zeroGapExp := expSafe(zeroGapExponent)
+	zeroGapAlpha := la.alphaFromExp(zeroGapExp) // alpha is a function of the exponential alone
 	var bonds, exps, pending []Fixed
 	var pendingAt []int
 	w := 0
-	for i := 0; i < wfb.rows(); i++ {
+	for i := range rows {
 		wc, wv := wfb.row(i)
-		bc, bv := old.row(i)
+		bc := old.rows[i]
+		out.start[i] = w
 		bonds, exps = bonds[:0], exps[:0]
 		pending, pendingAt = pending[:0], pendingAt[:0]
 		b := 0
 		for k, j := range wc {
-			for b < len(bc) && bc[b] < j {
+			for b < len(bc) && bc[b].UID < j {
 				b++
 			}
 			var bond Fixed
-			if b < len(bc) && bc[b] == j {
-				bond = u16ProportionToFixed(bv[b])
+			if b < len(bc) && bc[b].UID == j {
+				bond = u16ProportionToFixed(bc[b].Value)
 			}
 			bonds = append(bonds, bond)
-			x := la.exponent(consensus[j], wv[k], bond)
+			// A gap of 0, a weight at or below consensus, is the common case: its
+			// exponent is known without the multiplication.
+			x := zeroGapExponent
+			if gap := liquidGap(consensus[j], wv[k], bond); gap != 0 {
+				x = la.slope.Mul(gap.Sub(half))
+			}
 			if x == zeroGapExponent {
 				exps = append(exps, zeroGapExp)
 				continue
@@ -261,18 +403,22 @@ func liquidEMABonds(wfb *sparseMatrix, old storedBonds, consensus []Fixed, la li
 			exps[k] = pending[p]
 		}
 		for k, j := range wc {
-			a := la.alphaFromExp(exps[k])
+			a := zeroGapAlpha
+			if e := exps[k]; e != zeroGapExp {
+				a = la.alphaFromExp(e)
+			}
+			// α lies in [alpha_low, alpha_high] ⊆ [0, 1], as do bonds and weights for
+			// bonds (mulUnit); the product is never negative.
 			bond := bonds[k]
-			decayed := One.Sub(a).Mul(bond)
-			inc := a.Mul(wv[k]).Max(0)
+			decayed := mulUnit(One.Sub(a), bond)
+			inc := mulUnit(a, wv[k])
 			if v := decayed.Add(inc).Min(One); v > 0 {
 				out.col[w], out.val[w] = j, v
 				colSums[j] = colSums[j].Add(v)
 				w++
 			}
 		}
-		out.rowStart[i+1] = w
+		out.end[i] = w
 	}
-	out.truncate()
 	return out
 }

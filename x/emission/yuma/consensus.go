@@ -14,13 +14,21 @@ func u16Fraction(u uint16) Fixed { return FixedFromU16Proportion(u) }
 // cumulative stake (all stake on weights ≤ v) exceeds the minority, or the largest weight
 // if none does. Validators that gave j nothing count as weight 0.
 //
-// The columns are gathered once (O(entries)), and each column's median is found by a
-// radix selection over the weights' bits (weightedRadixSelect), linear in the column.
+// The columns are gathered once (O(entries)), a band of columns at a time, and each
+// column's median is found by a radix selection over the weights' bits (selectWeighted),
+// linear in the column, while the band is still in cache.
 //
 // Every normalised stake is non-negative and they sum to at most 1, so the stake sums
 // below are exact integer additions: no partial sum can saturate, and the order of
 // addition cannot matter.
 func consensusWeights(w *sparseMatrix, activeStake []Fixed, n int, kappa Fixed) []Fixed {
+	return countedConsensusWeights(w, activeStake, n, kappa, nil)
+}
+
+// countedConsensusWeights is consensusWeights given colStart[j+1], the number of
+// positive weights on miner j from validators with active stake, as buildCountedWeights
+// counts them; with colStart nil it counts them itself.
+func countedConsensusWeights(w *sparseMatrix, activeStake []Fixed, n int, kappa Fixed, colStart []int) []Fixed {
 	out := make([]Fixed, n)
 	useStake := make([]Fixed, 0, len(activeStake))
 	for _, s := range activeStake {
@@ -40,9 +48,17 @@ func consensusWeights(w *sparseMatrix, activeStake []Fixed, n int, kappa Fixed) 
 	// with the validator's index among the staked ones (below 2^16, as UIDs are):
 	// weight<<16 | index. Row-normalised weights are at most 1 (2^32 raw), so the packed
 	// key fits in 49 bits and orders entries by weight.
-	colStart := make([]int, n+1)
+	counted := colStart != nil
+	if !counted {
+		colStart = make([]int, n+1)
+	}
+	staked := make([]int, 0, m) // the rows of staked validators, in UID order
 	for i, s := range activeStake {
 		if s <= 0 {
+			continue
+		}
+		staked = append(staked, i)
+		if counted {
 			continue
 		}
 		cols, vals := w.row(i)
@@ -55,40 +71,81 @@ func consensusWeights(w *sparseMatrix, activeStake []Fixed, n int, kappa Fixed) 
 	for j := 0; j < n; j++ {
 		colStart[j+1] += colStart[j]
 	}
-	keys := make([]uint64, colStart[n])
-	fill := append([]int(nil), colStart[:n]...)
-	v := uint64(0)
-	for i, s := range activeStake {
-		if s <= 0 {
-			continue
+	// Columns are gathered and settled a band at a time, a band being consecutive
+	// columns holding about bandKeys keys (or one larger column): in a dense matrix every
+	// row touches every column, so gathering all columns at once would write to every
+	// memory page of the keys for each row, and read them back from main memory for the
+	// selection. A band's keys stay in cache from gathering to selection, and one buffer
+	// the size of the largest band serves all of them. Each staked row keeps a cursor to
+	// where its next band starts.
+	const bandKeys = 1 << 15
+	bandEnds := []int{}
+	largest := 0
+	for j0 := 0; j0 < n; {
+		j1 := j0 + 1
+		for j1 < n && colStart[j1+1]-colStart[j0] <= bandKeys {
+			j1++
 		}
-		cols, vals := w.row(i)
-		for k, j := range cols {
-			if vals[k] > 0 {
-				keys[fill[j]] = uint64(vals[k])<<16 | v
-				fill[j]++
-			}
-		}
-		v++
+		bandEnds = append(bandEnds, j1)
+		largest = max(largest, colStart[j1]-colStart[j0])
+		j0 = j1
 	}
-
+	keys := make([]uint64, largest)
+	fill := make([]int, n)
+	cursor := make([]int, len(staked))
+	for v, i := range staked {
+		cursor[v] = w.rowStart[i]
+	}
 	var sel radixSelector
-	for j := 0; j < n; j++ {
-		col := keys[colStart[j]:colStart[j+1]]
-		if len(col) == 0 {
-			continue // the median is 0
+	bandStart := 0
+	for _, bandEnd := range bandEnds {
+		base := colStart[bandStart]
+		for j := bandStart; j < bandEnd; j++ {
+			fill[j] = colStart[j] - base
 		}
-		var weighted Fixed
-		for _, key := range col {
-			weighted += useStake[key&0xffff]
+		for v, i := range staked {
+			k, end := cursor[v], w.rowStart[i+1]
+			for ; k < end && int(w.col[k]) < bandEnd; k++ {
+				if val := w.val[k]; val > 0 {
+					j := w.col[k]
+					keys[fill[j]] = uint64(val)<<16 | uint64(v)
+					fill[j]++
+				}
+			}
+			cursor[v] = k
 		}
-		zeroStake := stakeSum.Sub(weighted)
-		if len(col) < m && zeroStake > minority {
-			continue // the validators that gave nothing hold more than the minority: 0
+		for j := bandStart; j < bandEnd; j++ {
+			out[j] = sel.columnConsensus(keys[colStart[j]-base:colStart[j+1]-base], useStake, m, stakeSum, minority)
 		}
-		out[j] = sel.selectWeighted(col, useStake, minority.Sub(zeroStake))
+		bandStart = bandEnd
 	}
 	return out
+}
+
+// columnConsensus returns the consensus of one miner whose positive weights from the m
+// staked validators are col (keys as selectWeighted takes them).
+func (r *radixSelector) columnConsensus(col []uint64, useStake []Fixed, m int, stakeSum, minority Fixed) Fixed {
+	if len(col) == 0 {
+		return 0 // the median is 0
+	}
+	// One pass finds the stake on the column and the range of its weights, which the
+	// selection's first round would otherwise read the column again for.
+	var weighted Fixed
+	lo, hi := col[0]>>16, col[0]>>16
+	for _, key := range col {
+		weighted += useStake[key&0xffff]
+		lo = min(lo, key>>16)
+		hi = max(hi, key>>16)
+	}
+	zeroStake := stakeSum.Sub(weighted)
+	if len(col) < m && zeroStake > minority {
+		return 0 // the validators that gave nothing hold more than the minority
+	}
+	target := minority.Sub(zeroStake)
+	if len(col) <= 16 {
+		return selectSorted(col, useStake, 0, target)
+	}
+	return r.selectIn(col, useStake, target, lo, hi)
 }
 
 // radixSelector keeps the stake histogram that weighted selection reuses column after
@@ -107,17 +164,28 @@ type radixSelector struct {
 // answer, and the stake of the buckets below it is carried along. Each round is one pass
 // and there are at most five (weights have 33 bits).
 func (r *radixSelector) selectWeighted(keys []uint64, stake []Fixed, target Fixed) Fixed {
+	if len(keys) <= 16 {
+		return selectSorted(keys, stake, 0, target)
+	}
+	lo, hi := keyRange(keys)
+	return r.selectIn(keys, stake, target, lo, hi)
+}
+
+// keyRange returns the smallest and the largest weight among keys (not empty).
+func keyRange(keys []uint64) (lo, hi uint64) {
+	lo, hi = keys[0]>>16, keys[0]>>16
+	for _, key := range keys[1:] {
+		s := key >> 16
+		lo = min(lo, s)
+		hi = max(hi, s)
+	}
+	return lo, hi
+}
+
+// selectIn is selectWeighted for more than 16 keys whose weights range over [lo, hi].
+func (r *radixSelector) selectIn(keys []uint64, stake []Fixed, target Fixed, lo, hi uint64) Fixed {
 	var below Fixed // stake of every key already known to lie below the candidates
 	for {
-		if len(keys) <= 16 {
-			return selectSorted(keys, stake, below, target)
-		}
-		lo, hi := keys[0]>>16, keys[0]>>16
-		for _, key := range keys[1:] {
-			s := key >> 16
-			lo = min(lo, s)
-			hi = max(hi, s)
-		}
 		if lo == hi {
 			return Fixed(lo)
 		}
@@ -149,6 +217,10 @@ func (r *radixSelector) selectWeighted(keys []uint64, stake []Fixed, target Fixe
 			}
 		}
 		keys = keys[:kept]
+		if len(keys) <= 16 {
+			return selectSorted(keys, stake, below, target)
+		}
+		lo, hi = keyRange(keys)
 	}
 }
 
@@ -193,11 +265,26 @@ type minerScores struct {
 //     does.
 //
 // w is overwritten with the weights for bonds. Every sum here adds non-negative terms,
-// so its saturating result does not depend on the order of the terms.
+// so its saturating result does not depend on the order of the terms. Stakes and weights
+// lie in [0, 1] (mulUnit).
 func clipAndScore(w *sparseMatrix, c, activeStake []Fixed, penalty Fixed, n int) (minerScores, []Fixed) {
-	preranks := make([]Fixed, n)
-	ranks := make([]Fixed, n)
-	vtrust := make([]Fixed, w.rows())
+	miners, vtrust, _ := clipAndScale(w, c, activeStake, penalty, n, false)
+	return miners, vtrust
+}
+
+// clipAndScale is clipAndScore that, when scale is set, goes on to what classic bonds do
+// first with the weights for bonds: each is multiplied by its validator's active stake
+// (the bond delta), which w then holds, and deltaSums receives each column's sum.
+func clipAndScale(w *sparseMatrix, c, activeStake []Fixed, penalty Fixed, n int, scale bool) (
+	miners minerScores, vtrust, deltaSums []Fixed) {
+	// What the pass reads and adds up per miner sits together, one cache line for two
+	// miners, as each row sweeps across the miners it weights.
+	type minerColumn struct{ consensus, prerank, rank, delta Fixed }
+	cols := make([]minerColumn, n)
+	for j := range cols {
+		cols[j].consensus = c[j]
+	}
+	vtrust = make([]Fixed, w.rows())
 	out := 0
 	start := 0
 	for i := range vtrust {
@@ -206,19 +293,17 @@ func clipAndScore(w *sparseMatrix, c, activeStake []Fixed, penalty Fixed, n int)
 		var vt Fixed
 		for k := start; k < end; k++ {
 			j, v := w.col[k], w.val[k]
-			cv, kept := v, true
-			if cj := c[j]; cj < v {
-				cv, kept = cj, cj > 0
-			}
+			col := &cols[j]
+			// About half the weights on a miner lie above its consensus, so the clip is
+			// computed without a branch. A weight cut to a consensus of 0 is dropped; the
+			// sums may still add its 0.
+			cv := min(v, col.consensus)
+			kept := cv > 0 || cv == v
 			if s != 0 {
-				preranks[j] = preranks[j].Add(s.Mul(v))
-				if kept {
-					ranks[j] = ranks[j].Add(s.Mul(cv))
-				}
+				col.prerank = col.prerank.Add(mulUnit(s, v))
+				col.rank = col.rank.Add(mulUnit(s, cv))
 			}
-			if kept {
-				vt = vt.Add(cv)
-			}
+			vt = vt.Add(cv)
 			switch penalty {
 			case 0:
 			case One:
@@ -234,6 +319,10 @@ func clipAndScore(w *sparseMatrix, c, activeStake []Fixed, penalty Fixed, n int)
 					continue
 				}
 			}
+			if scale {
+				v = mulUnit(v, s)
+				col.delta = col.delta.Add(v)
+			}
 			w.col[out], w.val[out] = j, v
 			out++
 		}
@@ -242,11 +331,19 @@ func clipAndScore(w *sparseMatrix, c, activeStake []Fixed, penalty Fixed, n int)
 		start = end
 	}
 	w.truncate()
+	ranks := make([]Fixed, n)
 	trust := make([]Fixed, n)
-	for j := range trust {
-		trust[j] = ranks[j].Div(preranks[j])
+	if scale {
+		deltaSums = make([]Fixed, n)
+	}
+	for j, col := range cols {
+		ranks[j] = col.rank
+		trust[j] = col.rank.Div(col.prerank)
+		if scale {
+			deltaSums[j] = col.delta
+		}
 	}
 	normalize(ranks)
 	incentive := append([]Fixed(nil), ranks...)
-	return minerScores{rank: ranks, trust: trust, incentive: incentive}, vtrust
+	return minerScores{rank: ranks, trust: trust, incentive: incentive}, vtrust, deltaSums
 }

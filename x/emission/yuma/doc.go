@@ -96,12 +96,18 @@
 //
 // # Cost
 //
-// Every step is linear in the number of non-zero weights and bonds. Consensus selects a
-// stake-weighted median per miner by radix selection over the weights' bits (at most five
-// passes over the column). Steps that subtensor runs one after another over the whole
-// matrix (masking and row normalisation; clipping, rank, trust and the bonds penalty;
-// the column normalisations of the bond EMA) are fused into single passes that round
-// every entry exactly as the separate passes do, and divisions by a shared sum use a
-// reciprocal that gives the exact truncated quotient. oracle_test.go keeps the unfused
-// implementation, and the tests check that both agree bit for bit.
+// Every step is linear in the number of non-zero weights and bonds, and memory is
+// proportional to them. Consensus selects a stake-weighted median per miner by radix
+// selection over the weights' bits (at most five passes over the column), gathering the
+// columns a band at a time so that each band is selected while still in cache. Steps
+// that subtensor runs one after another over the whole matrix are fused into single
+// passes that round every entry exactly as the separate passes do: masking and row
+// normalisation; clipping, rank, trust, the bonds penalty and (classic) the stake-scaled
+// bond delta; the EMA with the normalisation of both its inputs; and the EMA's
+// normalisation with dividends, the column max-upscale and the u16 encoding. The EMA is
+// written over the memory of the weights when that has room, and stored bond rows that
+// need neither sorting nor masking are read in place. Divisions by a shared sum use a
+// reciprocal that gives the exact truncated quotient, and multiplications of fractions
+// known to lie in [0, 1] skip Fixed.Mul's sign and saturation handling. oracle_test.go
+// keeps the unfused implementation, and the tests check that both agree bit for bit.
 package yuma

@@ -23,28 +23,26 @@ func Epoch(in Input) (Output, error) {
 	registeredAt := registrations(in.Neurons)
 
 	// Weights: masked, each validator's row normalised to sum to 1.
-	weights := buildWeights(in.Neurons, registeredAt)
+	weights, colCounts := buildCountedWeights(in.Neurons, registeredAt, activeStake)
 
 	// Consensus, clipping and what miners earn. From here on weights holds the weights
-	// that bonds are built from.
-	consensus := consensusWeights(weights, activeStake, n, u16Fraction(p.Kappa))
-	miners, vtrust := clipAndScore(weights, consensus, activeStake, u16Fraction(p.BondsPenalty), n)
+	// that bonds are built from; for classic bonds, already scaled by active stake.
+	consensus := countedConsensusWeights(weights, activeStake, n, u16Fraction(p.Kappa), colCounts)
+	miners, vtrust, deltaSums := clipAndScale(weights, consensus, activeStake, u16Fraction(p.BondsPenalty), n, !p.Yuma3)
 
 	// Bonds and what validators earn.
 	old := buildStoredBonds(in.Neurons, registeredAt, previousEpochStart(&in))
-	var bonds *sparseMatrix
+	var bonds bondRows
 	var dividends []Fixed
 	if p.Yuma3 {
-		bonds, dividends = yuma3Bonds(weights, old, activeStake, miners.incentive, consensus, p, n)
+		bonds, dividends = yuma3Bonds(weights, old, activeStake, miners.incentive, consensus, p, permits, n)
 	} else {
-		bonds, dividends = classicBonds(weights, old, activeStake, miners.incentive, emaAlpha(p.BondsMovingAverage), permits, n)
+		bonds, dividends = classicBonds(weights, deltaSums, old, miners.incentive, emaAlpha(p.BondsMovingAverage), permits, n)
 	}
 
 	shares := splitEmission(miners.incentive, dividends, stake, activeStake)
 	payEmission(shares, in.Emission, &out)
 
-	storedBonds := make([]Entry, bondsStoredFor(bonds, permits))
-	w := 0
 	for i := range out.Neurons {
 		r := &out.Neurons[i]
 		r.Active = active[i]
@@ -57,28 +55,7 @@ func Epoch(in Input) (Output, error) {
 		r.PruningScore = shares.combined[i]
 		r.ValidatorPermit = permits[i]
 		// Only permitted validators keep bonds; subtensor empties every other row.
-		if !permits[i] {
-			continue
-		}
-		cols, vals := bonds.row(i)
-		start := w
-		for k, j := range cols {
-			storedBonds[w] = Entry{UID: j, Value: vals[k].ToU16Proportion()}
-			w++
-		}
-		r.Bonds = storedBonds[start:w:w]
+		r.Bonds = bonds[i]
 	}
 	return out, nil
-}
-
-// bondsStoredFor counts the bond entries that permitted validators keep, so that all bond
-// rows of the output share one allocation.
-func bondsStoredFor(b *sparseMatrix, permits []bool) int {
-	total := 0
-	for i, ok := range permits {
-		if ok {
-			total += b.rowStart[i+1] - b.rowStart[i]
-		}
-	}
-	return total
 }

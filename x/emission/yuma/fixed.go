@@ -231,3 +231,21 @@ func (a Fixed) AppendDecimal(dst []byte) []byte {
 	}
 	return dst
 }
+
+// mulUnit is Mul for operands known to lie in [0, 1] (0 ≤ raw ≤ 2^32), as stake shares,
+// normalised weights and bonds do: their product is at most 1, so Mul's rounding is the
+// plain floor of the double-width product, without signs or saturation. Unlike Mul it is
+// small enough to be inlined into the epoch's per-entry loops.
+func mulUnit(a, b Fixed) Fixed {
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	return Fixed(hi<<fracBits | lo>>fracBits)
+}
+
+// toU16Unit is ToU16Proportion for a in [0, 1]: ⌊a·65535⌋, whose raw product a·65535·2^32
+// shifted down 32 bits is (raw a)·65535 >> 32, below 2^48 before the shift.
+func toU16Unit(a Fixed) uint16 {
+	if uint64(a) <= uint64(One) {
+		return uint16(uint64(a) * 65535 >> fracBits)
+	}
+	return a.ToU16Proportion()
+}

@@ -33,11 +33,17 @@ func (la liquidAlpha) alpha(c, w, b Fixed) Fixed {
 // exponent is the argument of the sigmoid's exponential for consensus c, weight w and
 // old bond b: −(steepness/100)·(gap − ½).
 func (la liquidAlpha) exponent(c, w, b Fixed) Fixed {
-	gap := b.Sub(w).clamp(0, One)
-	if w >= b {
-		gap = w.Sub(c).clamp(0, One)
+	return la.slope.Mul(liquidGap(c, w, b).Sub(half))
+}
+
+// liquidGap is how far a validator's weight w is from consensus c (buying, w ≥ b) or
+// from its old bond b (selling), clamped to [0, 1].
+func liquidGap(c, w, b Fixed) Fixed {
+	from, to := c, w
+	if w < b {
+		from, to = w, b
 	}
-	return la.slope.Mul(gap.Sub(half))
+	return to.Sub(from).clamp(0, One)
 }
 
 // alphaFromExp finishes alpha from e = expSafe(exponent).

@@ -20,40 +20,78 @@ import "slices"
 // (inplace_row_normalize_sparse). Stored weights are integers, so the I32F32 quotient is
 // ⌊u·2^32/Σu⌋ until the sum saturates (integerSumDivisor).
 func buildWeights(neurons []Neuron, registeredAt []uint64) *sparseMatrix {
+	m, _ := buildCountedWeights(neurons, registeredAt, nil)
+	return m
+}
+
+// buildCountedWeights is buildWeights that also counts, for consensus, the positive
+// weights that validators with active stake gave each miner: colStart[j+1] for miner j
+// (consensusWeights' first pass), when activeStake is not nil.
+func buildCountedWeights(neurons []Neuron, registeredAt []uint64, activeStake []Fixed) (m *sparseMatrix, colStart []int) {
+	if activeStake != nil {
+		colStart = make([]int, len(neurons)+1)
+	}
 	total := 0
 	for i := range neurons {
 		if neurons[i].ValidatorPermit {
 			total += len(neurons[i].Weights)
 		}
 	}
-	m := newSparseSized(len(neurons), total)
+	m = newSparseSized(len(neurons), total)
 	var scratch []Entry
 	w := 0
 	for i := range neurons {
 		nr := &neurons[i]
 		if nr.ValidatorPermit {
-			start := w
-			var rowSum uint64
-			for _, e := range sortedRow(nr.Weights, &scratch) {
-				if int(e.UID) == i || nr.LastUpdate <= registeredAt[e.UID] {
-					continue
-				}
-				m.col[w], m.val[w] = e.UID, Fixed(e.Value) // the integer, divided below
-				rowSum += uint64(e.Value)
-				w++
+			col, val := m.col[w:w+len(nr.Weights)], m.val[w:w+len(nr.Weights)]
+			kept, rowSum, sorted := maskRow(nr.Weights, i, nr.LastUpdate, registeredAt, col, val)
+			if !sorted {
+				kept, rowSum, _ = maskRow(sortedRow(nr.Weights, &scratch), i, nr.LastUpdate, registeredAt, col, val)
 			}
 			if rowSum > 0 {
 				d := newIntegerSumDivisor(rowSum)
-				for k := start; k < w; k++ {
-					m.val[k] = d.div(uint16(m.val[k]))
+				counting := colStart != nil && activeStake[i] > 0
+				for k := range val[:kept] {
+					u := uint16(val[k])
+					q, ok := d.quick(u)
+					if !ok {
+						q = d.div(u)
+					}
+					val[k] = q
+					if counting && q > 0 {
+						colStart[col[k]+1]++
+					}
 				}
 			}
 			// With a zero sum every kept weight is 0, which is also its Fixed value.
+			w += kept
 		}
 		m.rowStart[i+1] = w
 	}
 	m.truncate()
-	return m
+	return m, colStart
+}
+
+// maskRow copies the weights of neuron i's row that survive the masks into col and val,
+// values still the stored integers, and returns how many it kept and their sum. It checks
+// the row's order as it goes, and stops with sorted false at the first UID out of order,
+// so that a row already sorted, the common case, is read once.
+func maskRow(row []Entry, i int, lastUpdate uint64, registeredAt []uint64, col []uint16, val []Fixed) (
+	kept int, sum uint64, sorted bool) {
+	prev := -1
+	for _, e := range row {
+		if int(e.UID) <= prev {
+			return 0, 0, false
+		}
+		prev = int(e.UID)
+		if int(e.UID) == i || lastUpdate <= registeredAt[e.UID] {
+			continue
+		}
+		col[kept], val[kept] = e.UID, Fixed(e.Value) // the integer, divided by the caller
+		sum += uint64(e.Value)
+		kept++
+	}
+	return kept, sum, true
 }
 
 // sortedRow returns row sorted by UID: row itself when it already is (x/weights keeps
@@ -108,33 +146,42 @@ func previousEpochStart(in *Input) uint64 {
 // UID inherits none of the bonds that validators built with the old one. Values stay the
 // stored u16s; each bond mode converts them its own way.
 type storedBonds struct {
-	rowStart []int
-	col      []uint16
-	value    []uint16
+	// rows[i] is neuron i's row. A stored row that is already sorted and loses nothing to
+	// the newcomer mask, the steady state, is used as it is rather than copied: the epoch
+	// only reads it.
+	rows [][]Entry
+	// colSums[j] is Σ_i of the kept stored values in column j, which classic bonds
+	// normalise by; u16s summed over at most 65536 rows cannot overflow.
+	colSums []uint64
 }
 
 func buildStoredBonds(neurons []Neuron, registeredAt []uint64, since uint64) storedBonds {
-	total := 0
+	b := storedBonds{rows: make([][]Entry, len(neurons)), colSums: make([]uint64, len(neurons))}
+	var copied []Entry // kept entries of the rows that had to be sorted or masked
 	for i := range neurons {
-		total += len(neurons[i].Bonds)
-	}
-	b := storedBonds{rowStart: make([]int, len(neurons)+1), col: make([]uint16, total), value: make([]uint16, total)}
-	var scratch []Entry
-	w := 0
-	for i := range neurons {
-		for _, e := range sortedRow(neurons[i].Bonds, &scratch) {
+		row := neurons[i].Bonds
+		kept, prev, sorted := 0, -1, true
+		for _, e := range row {
+			sorted = sorted && int(e.UID) > prev
+			prev = int(e.UID)
 			if since > registeredAt[e.UID] {
-				b.col[w], b.value[w] = e.UID, e.Value
-				w++
+				b.colSums[e.UID] += uint64(e.Value)
+				kept++
 			}
 		}
-		b.rowStart[i+1] = w
+		if kept == len(row) && sorted {
+			b.rows[i] = row
+			continue
+		}
+		start := len(copied)
+		for _, e := range row {
+			if since > registeredAt[e.UID] {
+				copied = append(copied, e)
+			}
+		}
+		masked := copied[start:len(copied):len(copied)]
+		slices.SortFunc(masked, func(a, c Entry) int { return int(a.UID) - int(c.UID) })
+		b.rows[i] = masked
 	}
-	b.col, b.value = b.col[:w], b.value[:w]
 	return b
-}
-
-func (b storedBonds) row(i int) ([]uint16, []uint16) {
-	s, e := b.rowStart[i], b.rowStart[i+1]
-	return b.col[s:e], b.value[s:e]
 }
