@@ -4,7 +4,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mindnet/mindnet/opsconfig"
 	"github.com/mindnet/mindnet/validator/config"
 	"github.com/mindnet/mindnet/validator/service"
 )
@@ -72,23 +72,12 @@ func addConfigFlags(cmd *cobra.Command) {
 }
 
 func load(cmd *cobra.Command, path string) (config.Config, *slog.Logger, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) && !cmd.Flags().Changed("config") {
-		path = "" // no file: defaults, environment and flags only
-	}
-	cfg, err := config.Load(path, cmd.Flags())
+	cfg, err := config.Load(opsconfig.FileOrNone(path, cmd.Flags().Changed("config")), cmd.Flags())
 	if err != nil {
 		return cfg, nil, err
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(cfg.Log.Level)); err != nil {
-		return cfg, nil, fmt.Errorf("log.level: %w", err)
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	var h slog.Handler = slog.NewTextHandler(os.Stderr, opts)
-	if cfg.Log.Format == "json" {
-		h = slog.NewJSONHandler(os.Stderr, opts)
-	}
-	return cfg, slog.New(h).With("binary", "mindnet-validator"), nil
+	log, err := opsconfig.Logger(cfg.Log.Level, cfg.Log.Format, "mindnet-validator")
+	return cfg, log, err
 }
 
 func initCmd(configPath *string) *cobra.Command {
@@ -98,17 +87,11 @@ func initCmd(configPath *string) *cobra.Command {
 		Short: "Write a commented configuration file with the defaults",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if _, err := os.Stat(*configPath); err == nil && !force {
-				return fmt.Errorf("%s exists; use --force to overwrite it", *configPath)
-			}
 			bz, err := config.Template()
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(filepath.Dir(*configPath), 0o700); err != nil {
-				return err
-			}
-			if err := os.WriteFile(*configPath, bz, 0o600); err != nil {
+			if err := opsconfig.WriteFile(*configPath, bz, force); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\nnext: create a hotkey (mindnetd keys add validator), register and stake it, then mindnet-validator start\n", *configPath)

@@ -6,13 +6,12 @@ package config
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"strings"
 	"text/template"
 	"time"
 
 	"github.com/spf13/pflag"
-	"github.com/spf13/viper"
+
+	"github.com/mindnet/mindnet/opsconfig"
 )
 
 // EnvPrefix prefixes environment variables: MINDNET_VALIDATOR_ROUND_INTERVAL sets round.interval.
@@ -116,37 +115,13 @@ var Defaults = map[string]any{
 // Load reads path (if not empty), then the environment, then the flags that were set, over the
 // defaults, and validates the result.
 func Load(path string, flags *pflag.FlagSet) (Config, error) {
-	v := viper.New()
-	for k, val := range Defaults {
-		v.SetDefault(k, val)
-	}
-	if path != "" {
-		v.SetConfigFile(path)
-		v.SetConfigType("toml")
-		if err := v.ReadInConfig(); err != nil {
-			return Config{}, fmt.Errorf("read config %s: %w (create one with `mindnet-validator init`)", path, err)
-		}
-	}
-	v.SetEnvPrefix(EnvPrefix)
-	v.SetEnvKeyReplacer(strings.NewReplacer(".", "_"))
-	v.AutomaticEnv()
-	if flags != nil {
-		var bindErr error
-		flags.VisitAll(func(f *pflag.Flag) {
-			if _, known := Defaults[f.Name]; known && bindErr == nil {
-				bindErr = v.BindPFlag(f.Name, f)
-			}
-		})
-		if bindErr != nil {
-			return Config{}, bindErr
-		}
-	}
 	var cfg Config
-	if err := v.Unmarshal(&cfg); err != nil {
-		return Config{}, fmt.Errorf("decode config: %w", err)
+	layers := opsconfig.Layers{Defaults: Defaults, EnvPrefix: EnvPrefix, InitCommand: "mindnet-validator init"}
+	if err := layers.Load(path, flags, &cfg); err != nil {
+		return Config{}, err
 	}
-	cfg.Chain.KeyringDir = expandHome(cfg.Chain.KeyringDir)
-	cfg.State.Path = expandHome(cfg.State.Path)
+	cfg.Chain.KeyringDir = opsconfig.ExpandHome(cfg.Chain.KeyringDir)
+	cfg.State.Path = opsconfig.ExpandHome(cfg.State.Path)
 	return cfg, cfg.Validate()
 }
 
@@ -183,15 +158,6 @@ func (c Config) Validate() error {
 		return fmt.Errorf("state.path must name the state file")
 	}
 	return nil
-}
-
-func expandHome(p string) string {
-	if strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			return home + p[1:]
-		}
-	}
-	return p
 }
 
 // Template renders the commented config file with the defaults.

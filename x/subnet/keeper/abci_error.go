@@ -1,31 +1,6 @@
 package keeper
 
-import (
-	"errors"
+import "github.com/mindnet/mindnet/x/internal/abcierr"
 
-	errorsmod "cosmossdk.io/errors"
-)
-
-// codedError is an error that wraps one of x/subnet's registered errors somewhere in its chain and
-// reports that error's ABCI code and codespace.
-type codedError struct {
-	err        error
-	registered *errorsmod.Error
-}
-
-func (e codedError) Error() string     { return e.err.Error() }
-func (e codedError) Unwrap() error     { return e.err }
-func (e codedError) ABCICode() uint32  { return e.registered.ABCICode() }
-func (e codedError) Codespace() string { return e.registered.Codespace() }
-
-// abciError makes a refusal reach clients as the registered error it wraps. The keeper adds context
-// with fmt.Errorf("%w: …"), but the SDK finds a tx's ABCI code by following Cause(), not Unwrap(), so
-// without this every refusal would arrive as code 1 in codespace "undefined" instead of, say,
-// subnet/16 (ErrHyperparameterOutOfBounds). The message text is kept as it is.
-func abciError(err error) error {
-	var registered *errorsmod.Error
-	if err == nil || !errors.As(err, &registered) {
-		return err
-	}
-	return codedError{err: err, registered: registered}
-}
+// abciError makes a refusal reach clients as the registered error it wraps (see package abcierr).
+var abciError = abcierr.Coded
