@@ -364,19 +364,31 @@ func weightOf(r weightstypes.WeightRow, uid uint32) uint32 {
 
 func checkOps(t *testing.T, addr string) {
 	t.Helper()
-	for _, path := range []string{"/healthz", "/metrics"} {
-		body, err := httpGet("http://" + addr + path)
+	if _, err := httpGet("http://" + addr + "/healthz"); err != nil {
+		t.Fatalf("/healthz: %v", err)
+	}
+	// The validator counts a submission once its own wait for the transaction returns, which can be a
+	// moment after the test has already seen the row on chain: poll /metrics for a few seconds.
+	series := []string{`mindnet_validator_queries_total{outcome="ok"}`, `mindnet_validator_queries_total{outcome="verification_failed"}`,
+		"mindnet_validator_verification_duration_seconds_count", `mindnet_validator_submissions_total{kind="set",outcome="ok"}`, "mindnet_validator_score_ratio"}
+	var missing []string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		body, err := httpGet("http://" + addr + "/metrics")
 		if err != nil {
-			t.Fatalf("%s: %v", path, err)
+			t.Fatalf("/metrics: %v", err)
 		}
-		if path == "/metrics" {
-			for _, series := range []string{`mindnet_validator_queries_total{outcome="ok"}`, `mindnet_validator_queries_total{outcome="verification_failed"}`,
-				"mindnet_validator_verification_duration_seconds_count", `mindnet_validator_submissions_total{kind="set",outcome="ok"}`, "mindnet_validator_score_ratio"} {
-				if !strings.Contains(body, series) {
-					t.Errorf("/metrics lacks %s", series)
-				}
+		missing = missing[:0]
+		for _, s := range series {
+			if !strings.Contains(body, s) {
+				missing = append(missing, s)
 			}
 		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
+	for _, s := range missing {
+		t.Errorf("/metrics lacks %s", s)
 	}
 }
 
