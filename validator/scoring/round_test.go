@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
@@ -9,11 +10,20 @@ import (
 )
 
 // TestScoreRoundMatchesScore: verifying a round's answers group by group, with the shared prompt
-// prefilled once per group, gives every outcome the result Score gives it alone.
+// prefilled once per batch, and the batches of a group of 2·minBatch or more answers verified at
+// the same time, gives every outcome the result Score gives it alone.
 func TestScoreRoundMatchesScore(t *testing.T) {
 	n := newNetwork(t)
-	names := []string{"honest1", "honest2", "honest3", "other"}
-	engines := map[string]inference.Engine{"honest1": n.ref, "honest2": n.ref, "honest3": n.ref, "other": n.alt}
+	n.scorer.workers = 2 // split the groups below into batches whatever this machine's cores
+	names := []string{"other"}
+	engines := map[string]inference.Engine{"other": n.alt}
+	for i := range 2 * minBatch {
+		name := fmt.Sprintf("honest%d", i)
+		names, engines[name] = append(names, name), n.ref
+	}
+	if got := len(n.scorer.batches([][]pending{make([]pending, len(names))})); got != 2 {
+		t.Fatalf("a group of %d answers makes %d batches, want 2", len(names), got)
+	}
 	miners := n.serve(t, names, engines)
 	greedy, sampled := groups(t, n.gen, roundSeed)
 	var outcomes []Outcome
@@ -45,6 +55,42 @@ func TestScoreRoundMatchesScore(t *testing.T) {
 		}
 		if honest := o.UID != miners["other"].uid; (got.Reason == ReasonOK) != honest {
 			t.Errorf("outcome %d (UID %d): %s", i, o.UID, got)
+		}
+	}
+}
+
+func TestBatches(t *testing.T) {
+	for _, c := range []struct {
+		workers int
+		group   int
+		want    []int
+	}{
+		{1, 32, []int{32}},
+		{2, 1, []int{1}},
+		{2, 2*minBatch - 1, []int{2*minBatch - 1}},
+		{2, 2 * minBatch, []int{minBatch, minBatch}},
+		{2, 2*minBatch + 1, []int{minBatch + 1, minBatch}},
+		{4, 32, []int{8, 8, 8, 8}},
+		{16, 3 * minBatch, []int{minBatch, minBatch, minBatch}},
+	} {
+		s := &Scorer{workers: c.workers}
+		pend := make([]pending, c.group)
+		for i := range pend {
+			pend[i].at = i
+		}
+		var got []int
+		next := 0
+		for _, b := range s.batches([][]pending{pend}) {
+			got = append(got, len(b))
+			for _, p := range b {
+				if p.at != next {
+					t.Fatalf("workers %d group %d: answer %d out of order", c.workers, c.group, p.at)
+				}
+				next++
+			}
+		}
+		if !reflect.DeepEqual(got, c.want) || next != c.group {
+			t.Errorf("workers %d group %d: batches %v, want %v", c.workers, c.group, got, c.want)
 		}
 	}
 }
