@@ -117,3 +117,10 @@ func (c Config) Validate() error {
 
 func (c Config) qDim() int  { return c.NumAttentionHeads * c.HeadDim }
 func (c Config) kvDim() int { return c.NumKeyValueHeads * c.HeadDim }
+
+// layerMACs is one token row's multiply-adds in the matrix products of one
+// decoder layer, the measure by which forward splits work between cores.
+func (c Config) layerMACs() int {
+	d := c.HiddenSize
+	return d*(2*c.qDim()+2*c.kvDim()) + 3*d*c.IntermediateSize
+}

@@ -31,8 +31,11 @@
 // for the answers of several miners to one task), with the numbers of one
 // pass over each whole sequence, bit for bit.
 //
-// Matrix products, attention heads and scored positions are split across a
-// pool of goroutines (one per core), and every buffer the forward pass needs
-// is allocated once per request, so the decode loop does not allocate per
-// token.
+// A prefill or scoring pass splits its chunk of tokens into bands of rows,
+// one per core of a pool of goroutines (pool.go); the bands meet once per
+// layer, when every row's keys and values are in the cache (forward.go).
+// A decode step, one row, stays on its core: at this model size its
+// products are too small to repay a hand-over. Every buffer the forward pass
+// needs is allocated once per request, so the decode loop does not allocate
+// per token.
 package llama

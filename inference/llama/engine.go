@@ -181,7 +181,7 @@ func (m *Model) scoreFrom(ctx context.Context, s *state, all []int, start, first
 			continue // a chunk of the prompt alone predicts nothing scored
 		}
 		s.score = scoreJob{m: m, s: s, out: out[at+from-first : end-first], next: continuation[at+from-first : end-first]}
-		parallel(&s.score, end-at-from, v, scoreMinPart, &s.wg)
+		parallel(&s.score, end-at-from, v, scoreMinPart, &s.join)
 	}
 	return nil
 }
@@ -197,7 +197,7 @@ type scoreJob struct {
 }
 
 // scoreMinPart: a row costs about a vocabulary's worth of exponentials.
-const scoreMinPart = 1 << 13
+var scoreMinPart = 1 << 13
 
 func (j *scoreJob) run(lo, hi int) {
 	v := j.m.cfg.VocabSize

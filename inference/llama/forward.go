@@ -14,50 +14,160 @@ import (
 // attention, output projection and MLP would feed nothing but logits that
 // nobody reads. In a prefill that skips about a quarter of each prompt
 // token's work, and the rows that are computed get the very same numbers.
+//
+// The cores split the chunk by token rows, each taking a band of rows
+// through as much of the network as it can without the others. A row's
+// attention needs the keys and values of the rows before it, so the bands
+// meet once per layer, after every row's keys and values are in the cache;
+// in between, a band runs the rest of one layer (attention, output
+// projection, MLP) and the start of the next (norm, keys, values, queries)
+// on its own rows. That is one hand-over per layer, where splitting each
+// matrix product by output features took eight, each costing about as much
+// as a small product itself; and each core keeps its rows in its own cache.
+// Every row gets the same arithmetic whatever band it falls in, so the
+// split changes no number.
 func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
-	c := m.cfg
-	d, n := c.HiddenSize, len(tokens)
+	n := len(tokens)
 	logitsFrom = min(logitsFrom, n)
-	for t, id := range tokens {
-		m.embedding(s.x[t*d:(t+1)*d], id)
-	}
-	qd, kv, ff := c.qDim(), c.kvDim(), c.IntermediateSize
-	for li := range m.layers {
-		l := &m.layers[li]
-		from := 0 // the first row whose output this layer must compute
-		if li == len(m.layers)-1 {
-			from = logitsFrom
+	s.fw = forwardJob{m: m, s: s, tokens: tokens, pos: pos, n: n, logitsFrom: logitsFrom, bounds: s.fw.bounds}
+	j := &s.fw
+	last := len(m.layers) - 1
+	// Step 0 embeds and starts layer 0; step l finishes layer l-1 and starts
+	// layer l; the last step finishes the last layer and computes logits.
+	for step := 0; step <= len(m.layers); step++ {
+		j.layer = step
+		lo := 0
+		if step > last {
+			lo = logitsFrom // only these rows go on past the last layer's keys
 		}
-		m.rmsNorm(s.xn, s.x, l.attnNorm, n)
-		s.matmul(s.k, s.xn, l.wk, n)
-		s.matmul(s.v, s.xn, l.wv, n)
-		m.rope(s.k, n, c.NumKeyValueHeads, pos)
-		copy(s.kCache[li][pos*kv:(pos+n)*kv], s.k[:n*kv])
-		copy(s.vCache[li][pos*kv:(pos+n)*kv], s.v[:n*kv])
-		rows := n - from
-		if rows == 0 {
-			break // the last layer, and no logits wanted
+		if lo >= n {
+			break
 		}
-		xn, x := s.xn[from*d:], s.x[from*d:(from+rows)*d]
-		s.matmul(s.q[from*qd:], xn, l.wq, rows)
-		m.rope(s.q[from*qd:], rows, c.NumAttentionHeads, pos+from)
-		s.attention(m, li, from, n, pos)
-		s.matmul(xn, s.att[from*qd:], l.wo, rows)
-		addInto(x, xn[:rows*d])
-		m.rmsNorm(xn, x, l.mlpNorm, rows)
-		gate, up := s.gate[:rows*ff], s.up[:rows*ff]
-		s.matmul(gate, xn, l.wgate, rows)
-		s.matmul(up, xn, l.wup, rows)
-		swiglu(gate, up, ff)
-		s.matmul(xn, gate, l.wdown, rows)
-		addInto(x, xn[:rows*d])
+		if bands := j.cut(lo); bands > 1 {
+			parallel(j, bands, 1, 1, &s.join)
+		} else {
+			j.run(0, 1)
+		}
 	}
-	if logitsFrom >= n {
+}
+
+// bandMinPart is the least work, in multiply-adds, worth a band of its own:
+// a couple of rows' worth, far more than the hand-over costs, so that a
+// decode step (one row) never leaves its core.
+var bandMinPart = 1 << 19
+
+// forwardJob is one step of forward over bands of rows.
+type forwardJob struct {
+	m          *Model
+	s          *state
+	tokens     []int
+	pos, n     int
+	logitsFrom int
+	layer      int   // the step: finish layer-1, start layer
+	bounds     []int // band b is rows [bounds[b], bounds[b+1])
+}
+
+// cut splits rows [lo, n) into bands of about equal work for this step and
+// returns how many. A row's attention grows with its position, so later
+// rows get narrower bands; the last step adds the output head's product.
+func (j *forwardJob) cut(lo int) int {
+	c := j.m.cfg
+	attn := 0 // multiply-adds of attention per position attended
+	if j.layer > 0 {
+		attn = 2 * c.NumAttentionHeads * c.HeadDim
+	}
+	fixed := c.layerMACs()
+	if j.layer == len(j.m.layers) {
+		fixed += c.HiddenSize * c.VocabSize
+	}
+	total := 0
+	for t := lo; t < j.n; t++ {
+		total += fixed + attn*(j.pos+t+1)
+	}
+	bands := min(maxParts, max(1, total/bandMinPart), j.n-lo)
+	j.bounds = append(j.bounds[:0], lo)
+	done, b := 0, 1
+	for t := lo; t < j.n-1 && b < bands; t++ { // the last band keeps at least the last row
+		done += fixed + attn*(j.pos+t+1)
+		if done*bands >= b*total {
+			j.bounds = append(j.bounds, t+1)
+			b++
+		}
+	}
+	j.bounds = append(j.bounds, j.n)
+	return len(j.bounds) - 1
+}
+
+func (j *forwardJob) run(first, end int) {
+	m, s := j.m, j.s
+	lo, hi := j.bounds[first], j.bounds[end]
+	last := len(m.layers) - 1
+	if j.layer == 0 {
+		d := m.cfg.HiddenSize
+		for t := lo; t < hi; t++ {
+			m.embedding(s.x[t*d:(t+1)*d], j.tokens[t])
+		}
+	} else {
+		from := lo
+		if j.layer-1 == last {
+			from = max(lo, j.logitsFrom)
+		}
+		m.finishLayer(s, j.layer-1, from, hi, j.pos)
+	}
+	if j.layer <= last {
+		from := lo
+		if j.layer == last {
+			from = max(lo, j.logitsFrom)
+		}
+		m.startLayer(s, j.layer, lo, hi, from, j.pos)
 		return
 	}
-	rows := n - logitsFrom
-	m.rmsNorm(s.xn, s.x[logitsFrom*d:], m.norm, rows)
-	s.matmul(s.logits, s.xn, m.lmHead, rows)
+	m.rmsNorm(s.xn[lo*m.cfg.HiddenSize:], s.x[lo*m.cfg.HiddenSize:], m.norm, hi-lo)
+	v := m.cfg.VocabSize
+	mulRows(s.logits[(lo-j.logitsFrom)*v:], s.xn[lo*m.cfg.HiddenSize:], m.lmHead, hi-lo)
+}
+
+// startLayer normalises rows [lo, hi) for layer li, puts their keys and
+// values in the cache and leaves the queries of rows [qFrom, hi) in s.q.
+func (m *Model) startLayer(s *state, li, lo, hi, qFrom, pos int) {
+	c := m.cfg
+	l := &m.layers[li]
+	d, qd, kv := c.HiddenSize, c.qDim(), c.kvDim()
+	rows := hi - lo
+	m.rmsNorm(s.xn[lo*d:], s.x[lo*d:], l.attnNorm, rows)
+	k := s.kCache[li][(pos+lo)*kv : (pos+hi)*kv]
+	mulRows(k, s.xn[lo*d:], l.wk, rows)
+	mulRows(s.vCache[li][(pos+lo)*kv:(pos+hi)*kv], s.xn[lo*d:], l.wv, rows)
+	m.rope(k, rows, c.NumKeyValueHeads, pos+lo)
+	if qFrom < hi {
+		q := s.q[qFrom*qd : hi*qd]
+		mulRows(q, s.xn[qFrom*d:], l.wq, hi-qFrom)
+		m.rope(q, hi-qFrom, c.NumAttentionHeads, pos+qFrom)
+	}
+}
+
+// finishLayer runs rows [lo, hi) through the rest of layer li: attention
+// over the cache, the output projection and the MLP, each with its
+// residual.
+func (m *Model) finishLayer(s *state, li, lo, hi, pos int) {
+	if lo >= hi {
+		return
+	}
+	c := m.cfg
+	l := &m.layers[li]
+	d, qd, ff := c.HiddenSize, c.qDim(), c.IntermediateSize
+	rows := hi - lo
+	m.attention(s, li, lo, hi, pos)
+	xn, x := s.xn[lo*d:hi*d], s.x[lo*d:hi*d]
+	mulRows(xn, s.att[lo*qd:], l.wo, rows)
+	addInto(x, xn)
+	m.rmsNorm(xn, x, l.mlpNorm, rows)
+	gate, up := s.gate[lo*ff:hi*ff], s.up[lo*ff:hi*ff]
+	mulRows(gate, xn, l.wgate, rows)
+	mulRows(up, xn, l.wup, rows)
+	swiglu(gate, up, ff)
+	mulRows(xn, gate, l.wdown, rows)
+	addInto(x, xn)
 }
 
 // rmsNorm is LlamaRMSNorm: x / sqrt(mean(x²) + eps), then times the weight.
@@ -125,40 +235,22 @@ func swiglu(gate, up []float32, width int) {
 	}
 }
 
-// attentionJob computes causal attention for one layer, split over heads,
-// for the rows [from, rows) of a chunk that starts at position pos.
-type attentionJob struct {
-	m          *Model
-	s          *state
-	layer      int
-	from, rows int
-	pos        int
-}
-
-// attentionMinPart is matmulMinPart for the attention loops, in
-// multiply-adds of query by key and weight by value.
-const attentionMinPart = 1 << 14
-
-func (s *state) attention(m *Model, layer, from, rows, pos int) {
-	s.attn = attentionJob{m: m, s: s, layer: layer, from: from, rows: rows, pos: pos}
+// attention computes causal attention in layer li for rows [lo, hi) of a
+// chunk that starts at position pos, from their queries in s.q into s.att.
+// Each row has a scratch row of scores of its own, so bands never share
+// one.
+func (m *Model) attention(s *state, li, lo, hi, pos int) {
 	c := m.cfg
-	parallel(&s.attn, c.NumAttentionHeads, (rows-from)*(pos+rows)*c.HeadDim*2, attentionMinPart, &s.wg)
-}
-
-func (j *attentionJob) run(lo, hi int) {
-	c := j.m.cfg
-	s := j.s
 	hd, kv, qd := c.HeadDim, c.kvDim(), c.qDim()
 	group := c.NumAttentionHeads / c.NumKeyValueHeads
 	scale := float32(1 / math.Sqrt(float64(hd)))
-	keys, vals := s.kCache[j.layer], s.vCache[j.layer]
-	for h := lo; h < hi; h++ {
-		kvh := h / group // grouped-query attention: heads share a kv head
-		scores := s.scores[h*c.MaxPositionEmbeddings : (h+1)*c.MaxPositionEmbeddings]
-		for t := j.from; t < j.rows; t++ {
+	keys, vals := s.kCache[li], s.vCache[li]
+	for t := lo; t < hi; t++ {
+		n := pos + t + 1 // causal: this token sees itself and earlier ones
+		sc := s.scores[t*c.MaxPositionEmbeddings : t*c.MaxPositionEmbeddings+n]
+		for h := 0; h < c.NumAttentionHeads; h++ {
+			kvh := h / group // grouped-query attention: heads share a kv head
 			q := s.q[t*qd+h*hd : t*qd+(h+1)*hd]
-			n := j.pos + t + 1 // causal: this token sees itself and earlier ones
-			sc := scores[:n]
 			best := scaledScores(sc, q, keys[kvh*hd:], kv, scale)
 			inv := float32(1 / expShift(sc, sc, best))
 			// The normalisation rides on the weighted sum, which scales

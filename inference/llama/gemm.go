@@ -42,7 +42,7 @@ func (p packed) row(dst []float32, o int) {
 }
 
 // matmulJob computes out[t][o] = sum_i x[t][i] * w[o][i] for t < rows, the
-// product nn.Linear computes, split over weight panels. Each panel is
+// product nn.Linear computes, over a range of weight panels. Each panel is
 // multiplied with up to maxTileRows token rows per kernel call while it
 // stays in the L1 cache, so prefill reads each weight once per chunk rather
 // than once per token. Every output is the same sequence of multiply-adds
@@ -95,12 +95,13 @@ func panelGo(rows int, x []float32, xStride int, w []float32, out []float32, out
 	}
 }
 
-// matmulMinPart is the least work, in multiply-adds, worth handing to
-// another core: below it the hand-over costs more than it saves.
-const matmulMinPart = 1 << 16
-
-// matmul runs out = x · wᵀ for rows tokens across the worker pool.
-func (s *state) matmul(out, x []float32, w packed, rows int) {
-	s.mm = matmulJob{out: out, x: x, w: w, rows: rows}
-	parallel(&s.mm, panels(w.out), rows*w.in*panelWidth, matmulMinPart, &s.wg)
+// mulRows computes out = x · wᵀ for rows token rows on the calling core.
+// The cores split a forward pass by rows (see forward), so each product
+// runs whole where it is called.
+func mulRows(out, x []float32, w packed, rows int) {
+	if rows <= 0 {
+		return
+	}
+	j := matmulJob{out: out, x: x, w: w, rows: rows}
+	j.run(0, panels(w.out))
 }

@@ -18,7 +18,10 @@ var testMerges = [][2]string{{" ", "f"}, {"u", "n"}, {" f", "un"}, {"i", "n"}, {
 
 // testShape has GQA (4 heads over 2 kv heads), an untied head, and room for
 // prompts longer than one prefill chunk.
-var testShape = llamatest.Shape{Vocab: 270, Hidden: 32, Intermediate: 48, Layers: 2, Heads: 4, KVHeads: 2, MaxPos: 96}
+var testShape = llamatest.Shape{Vocab: 270, Hidden: 32, Intermediate: 48, Layers: 2, Heads: 4, KVHeads: 2, MaxPos: 192}
+
+// longTestPrompt is longer than one prefill chunk with the test tokenizer.
+const longTestPrompt = "func fun(x int) {\n\treturn x\n}\nfunc main() { fun(1) }\nfunc two(y int) int {\n\treturn y + y\n}\n"
 
 func randomModel(t testing.TB, s llamatest.Shape, seed uint64) *Model {
 	t.Helper()
@@ -34,9 +37,9 @@ func randomModel(t testing.TB, s llamatest.Shape, seed uint64) *Model {
 }
 
 func TestForwardMatchesReference(t *testing.T) {
-	for _, shape := range []llamatest.Shape{testShape, {Vocab: 266, Hidden: 24, Intermediate: 40, Layers: 1, Heads: 3, KVHeads: 3, MaxPos: 64, Tied: true, RopeTheta: 500}} {
+	for _, shape := range []llamatest.Shape{testShape, {Vocab: 266, Hidden: 24, Intermediate: 40, Layers: 1, Heads: 3, KVHeads: 3, MaxPos: 128, Tied: true, RopeTheta: 500}} {
 		m := randomModel(t, shape, 3)
-		prompt := "func fun(x int) {\n\treturn x\n}\nfunc main() { fun(1) }"
+		prompt := longTestPrompt
 		ids := m.EncodePrompt(prompt)
 		if len(ids) <= chunk {
 			t.Fatalf("prompt of %d tokens does not cross a chunk", len(ids))

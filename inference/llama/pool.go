@@ -2,7 +2,7 @@ package llama
 
 import (
 	"runtime"
-	"sync"
+	"sync/atomic"
 )
 
 // ranger is a piece of work split by index range across the pool. Jobs are
@@ -15,48 +15,140 @@ type ranger interface {
 type part struct {
 	job    ranger
 	lo, hi int
-	wg     *sync.WaitGroup
+	join   *joiner
 }
 
-// workers is shared by every model: one goroutine per core (GOMAXPROCS at
-// first use) beyond the caller's own, which runs the first part itself.
-// Workers never block on each other, so concurrent requests cannot deadlock
-// the pool.
+func (p part) run() {
+	p.job.run(p.lo, p.hi)
+	p.join.finish()
+}
+
+// joiner counts the parts of one parallel call that are not finished yet.
+// Whoever finishes the last of them puts a token in done, so that the
+// caller, which may have stopped polling and gone to sleep, wakes exactly
+// once per call.
+type joiner struct {
+	pending atomic.Int32
+	done    chan struct{}
+}
+
+func newJoiner() joiner { return joiner{done: make(chan struct{}, 1)} }
+
+func (j *joiner) finish() {
+	if j.pending.Add(-1) == 0 {
+		j.done <- struct{}{}
+	}
+}
+
+// wait returns once every handed-out part has finished. Meanwhile the
+// caller runs queued parts itself, its own or other requests', so that a
+// busy pool, or none at all, never leaves a part waiting for a core. The
+// parts are about as long as the caller's own, so they are usually done or
+// nearly done: polling for them costs far less than sleeping, which costs a
+// futex call on each side, as long as a band's whole step.
+func (j *joiner) wait() {
+	for i := 0; j.pending.Load() != 0; i++ {
+		select {
+		case p := <-workers.parts:
+			p.run()
+			i = 0
+			continue
+		default:
+		}
+		// The queue is empty, so every part of this call is with a core
+		// that will finish it: sleeping is safe.
+		if i >= spinChecks {
+			break
+		}
+		yieldSometimes(i)
+	}
+	<-j.done
+}
+
+// spinChecks bounds how long an idle core polls for work, or a caller for
+// its helpers, before it sleeps: about 25 µs, longer than the gap between
+// the parallel steps of one forward pass, so that a request in flight keeps
+// its helper awake, and short enough that an idle pool is soon asleep.
+const spinChecks = 2048
+
+// yieldSometimes lets other goroutines run every sixteenth check, so that a
+// polling goroutine never keeps a core from a request that needs it (with
+// two requests in flight on two cores, a helper that only spun would hold
+// one core from the second request until the scheduler preempted it).
+func yieldSometimes(i int) {
+	if i%16 == 15 {
+		runtime.Gosched()
+	}
+}
+
+// workers is shared by every model: one goroutine per core (GOMAXPROCS when
+// the package starts) beyond the caller's own, which runs the first part
+// itself. Workers never block on each other, so concurrent requests cannot
+// deadlock the pool.
 var workers struct {
-	once  sync.Once
 	parts chan part
 	n     int
 }
 
-func startWorkers() {
+// maxParts caps how many parts parallel makes: the number of cores. Tests
+// raise it to split work finely on any machine, because splitting must
+// change no number.
+var maxParts int
+
+func init() {
 	workers.n = runtime.GOMAXPROCS(0)
+	maxParts = workers.n
 	workers.parts = make(chan part, 4*workers.n)
 	for i := 1; i < workers.n; i++ {
-		go func() {
-			for p := range workers.parts {
-				p.job.run(p.lo, p.hi)
-				p.wg.Done()
-			}
-		}()
+		go work()
 	}
+}
+
+// work runs parts for ever. Between parts it polls the queue for a while
+// before it blocks on it, because a forward pass hands out a part every few
+// tens of microseconds and waking a sleeping goroutine takes about as long.
+func work() {
+	for {
+		p, ok := poll()
+		if !ok {
+			p = <-workers.parts
+		}
+		p.run()
+	}
+}
+
+func poll() (part, bool) {
+	for i := 0; i < spinChecks; i++ {
+		select {
+		case p := <-workers.parts:
+			return p, true
+		default:
+			yieldSometimes(i)
+		}
+	}
+	return part{}, false
 }
 
 // parallel runs job over [0, n) split into contiguous ranges, one per core,
 // and returns when all are done. cost is the work per index, in
 // multiply-adds; a part gets at least minPart of it, so that handing it
 // over costs less than the work.
-func parallel(job ranger, n, cost, minPart int, wg *sync.WaitGroup) {
-	workers.once.Do(startWorkers)
-	parts := min(workers.n, max(1, n*cost/minPart), n)
+func parallel(job ranger, n, cost, minPart int, join *joiner) {
+	parts := min(maxParts, max(1, n*cost/minPart), n)
 	if parts <= 1 {
 		job.run(0, n)
 		return
 	}
-	chunk := (n + parts - 1) / parts
-	wg.Add(parts - 1)
-	for lo := chunk; lo < n; lo += chunk {
-		workers.parts <- part{job: job, lo: lo, hi: min(n, lo+chunk), wg: wg}
+	size := (n + parts - 1) / parts
+	join.pending.Store(int32((n + size - 1) / size))
+	for lo := size; lo < n; lo += size {
+		p := part{job: job, lo: lo, hi: min(n, lo+size), join: join}
+		select {
+		case workers.parts <- p:
+		default:
+			p.run() // the queue is full: other requests keep the cores busy
+		}
 	}
-	job.run(0, min(n, chunk))
-	wg.Wait()
+	part{job: job, lo: 0, hi: min(n, size), join: join}.run()
+	join.wait()
 }

@@ -47,7 +47,7 @@ func (a prefixSnapshot) equal(b prefixSnapshot) bool {
 func TestPrefixScoresLikeOnePass(t *testing.T) {
 	m := randomModel(t, testShape, 21)
 	ctx := context.Background()
-	prompt := m.EncodePrompt("func fun(x int) {\n\treturn x\n}\nfunc main() { fun(1) }\nfunc in(t int) {")
+	prompt := m.EncodePrompt(longTestPrompt + "func in(t int) {")
 	if len(prompt) <= chunk+4 {
 		t.Fatalf("prompt of %d tokens does not cross a chunk", len(prompt))
 	}
@@ -55,7 +55,7 @@ func TestPrefixScoresLikeOnePass(t *testing.T) {
 		{5},
 		{100, 2, 7, 1, 260, 33, 34, 35},
 		{7, 7, 7},
-		seq(40, 3), // crosses a chunk on its own
+		seq(chunk+6, 3), // crosses a chunk on its own
 	}
 	for _, cut := range []int{1, 5, chunk, chunk + 3, len(prompt)} {
 		p, err := m.NewPrefix(ctx, prompt[:cut])

@@ -6,7 +6,7 @@ import (
 
 // chunk is how many tokens one forward pass takes at most; prefill walks
 // longer inputs in chunks so buffers stay small and cache-friendly.
-const chunk = 32
+const chunk = 64
 
 // state holds a request's KV cache and every scratch buffer of the forward
 // pass, so that decoding allocates nothing per token.
@@ -14,17 +14,15 @@ type state struct {
 	kCache, vCache [][]float32 // per layer [position][kv_dim]
 	x, xn          []float32   // [chunk][hidden]
 	q, att         []float32   // [chunk][q_dim]
-	k, v           []float32   // [chunk][kv_dim]
 	gate, up       []float32   // [chunk][intermediate]
 	logits         []float32   // [chunk][vocab]
-	scores         []float32   // [heads][position], one row per head
+	scores         []float32   // [chunk][position], attention weights, one row per token
 	probs          []float64   // [vocab], sampling
 	order          []int32     // [vocab], sampling
 	prefixLogits   []float32   // [vocab], a Prefix's last logits; made on first use
-	mm             matmulJob
-	attn           attentionJob
+	fw             forwardJob
 	score          scoreJob
-	wg             sync.WaitGroup
+	join           joiner
 	one            [1]int // the token fed back each decode step
 }
 
@@ -43,14 +41,13 @@ func (m *Model) getState() *state {
 		xn:     make([]float32, chunk*c.HiddenSize),
 		q:      make([]float32, chunk*c.qDim()),
 		att:    make([]float32, chunk*c.qDim()),
-		k:      make([]float32, chunk*c.kvDim()),
-		v:      make([]float32, chunk*c.kvDim()),
 		gate:   make([]float32, chunk*c.IntermediateSize),
 		up:     make([]float32, chunk*c.IntermediateSize),
 		logits: make([]float32, chunk*c.VocabSize),
-		scores: make([]float32, c.NumAttentionHeads*c.MaxPositionEmbeddings),
+		scores: make([]float32, chunk*c.MaxPositionEmbeddings),
 		probs:  make([]float64, c.VocabSize),
 		order:  make([]int32, c.VocabSize),
+		join:   newJoiner(),
 	}
 	for i := range s.kCache {
 		s.kCache[i] = make([]float32, c.MaxPositionEmbeddings*c.kvDim())

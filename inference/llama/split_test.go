@@ -1,0 +1,77 @@
+package llama
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/mindnet/mindnet/inference"
+)
+
+// splitAs makes parallel cut every job into up to parts pieces, however
+// little work each gets, for the rest of the test; parts 1 runs everything
+// on the calling core. The pool runs any number of parts on any number of
+// cores (the caller runs queued parts while it waits), so this works on a
+// one-core machine too.
+func splitAs(t testing.TB, parts int) {
+	oldParts, oldBand, oldScore := maxParts, bandMinPart, scoreMinPart
+	maxParts, bandMinPart, scoreMinPart = parts, 1, 1
+	if parts == 1 {
+		bandMinPart, scoreMinPart = 1<<62, 1<<62
+	}
+	t.Cleanup(func() { maxParts, bandMinPart, scoreMinPart = oldParts, oldBand, oldScore })
+}
+
+// TestSplitChangesNothing: however a forward pass is cut into bands of
+// rows, every score, generated token and log-probability comes out bit for
+// bit as on one core, for prefill, scoring, prefixes and generation.
+func TestSplitChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	m := randomModel(t, testShape, 9)
+	prompt := m.EncodePrompt(longTestPrompt)
+	cont := seq(chunk+9, 5)
+	req := inference.Request{Prompt: longTestPrompt, MaxTokens: 24, TopK: 2}
+	run := func(parts int) (scored, fromPrefix []inference.Scored, gen inference.Result) {
+		splitAs(t, parts)
+		var err error
+		if scored, err = m.ScoreTokens(ctx, prompt, cont); err != nil {
+			t.Fatal(err)
+		}
+		p, err := m.NewPrefix(ctx, prompt[:chunk+3])
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Release()
+		if fromPrefix, err = p.Score(ctx, prompt[chunk+3:], cont); err != nil {
+			t.Fatal(err)
+		}
+		if gen, err = m.Generate(ctx, req); err != nil {
+			t.Fatal(err)
+		}
+		return scored, fromPrefix, gen
+	}
+	wantScored, wantPrefix, wantGen := run(1)
+	if !slices.Equal(wantScored, wantPrefix) {
+		t.Fatal("prefix scores differ from one pass on one core")
+	}
+	for _, parts := range []int{2, 3, 7} {
+		t.Run(fmt.Sprintf("parts=%d", parts), func(t *testing.T) {
+			scored, fromPrefix, gen := run(parts)
+			if !slices.Equal(scored, wantScored) {
+				t.Error("scores differ")
+			}
+			if !slices.Equal(fromPrefix, wantPrefix) {
+				t.Error("prefix scores differ")
+			}
+			if gen.Text != wantGen.Text || len(gen.Tokens) != len(wantGen.Tokens) {
+				t.Fatalf("generated %q, on one core %q", gen.Text, wantGen.Text)
+			}
+			for i := range gen.Tokens {
+				if gen.Tokens[i].Logprob != wantGen.Tokens[i].Logprob {
+					t.Errorf("token %d: logprob %v, on one core %v", i, gen.Tokens[i].Logprob, wantGen.Tokens[i].Logprob)
+				}
+			}
+		})
+	}
+}
