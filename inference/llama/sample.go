@@ -70,37 +70,48 @@ func (s *state) sample(logits []float32, temperature, topP float64, r *rng) int 
 		}
 		return len(logits) - 1
 	}
-	order := s.order[:len(logits)]
-	for i := range order {
-		order[i] = int32(i)
-	}
-	probs := s.probs
-	slices.SortFunc(order, func(a, b int32) int {
-		switch {
-		case probs[a] > probs[b]:
-			return -1
-		case probs[a] < probs[b]:
-			return 1
+	// Only the likeliest tokens can be in the nucleus, so sort just those
+	// with a probability of at least thr times the largest: every token
+	// left out is less likely than every token sorted, so the sorted prefix,
+	// and the sum along it, are what sorting the whole vocabulary gives.
+	// When that prefix does not reach the nucleus's mass, lower thr and
+	// sort again; the last pass takes the whole vocabulary.
+	probs, need := s.probs, topP*total
+	for thr := 1.0 / 256; ; thr /= 65536 {
+		all := thr < 1e-200
+		order := s.order[:0]
+		for i, p := range probs[:len(logits)] {
+			if all || p >= thr {
+				order = append(order, int32(i))
+			}
 		}
-		return int(a - b)
-	})
-	var kept float64
-	n := 0
-	for n < len(order) {
-		kept += probs[order[n]]
-		n++
-		if kept >= topP*total {
-			break
+		slices.SortFunc(order, func(a, b int32) int {
+			switch {
+			case probs[a] > probs[b]:
+				return -1
+			case probs[a] < probs[b]:
+				return 1
+			}
+			return int(a - b)
+		})
+		var kept float64
+		n := 0
+		for n < len(order) && kept < need {
+			kept += probs[order[n]]
+			n++
 		}
-	}
-	target := u * kept
-	for _, id := range order[:n] {
-		target -= probs[id]
-		if target < 0 {
-			return int(id)
+		if kept < need && !all {
+			continue
 		}
+		target := u * kept
+		for _, id := range order[:n] {
+			target -= probs[id]
+			if target < 0 {
+				return int(id)
+			}
+		}
+		return int(order[n-1])
 	}
-	return int(order[n-1])
 }
 
 // topAlternatives fills dst (its length is k) with the k most likely tokens,
