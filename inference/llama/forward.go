@@ -90,7 +90,13 @@ func (j *forwardJob) cut(lo int) int {
 	for t := lo; t < j.n-1 && b < bands; t++ { // the last band keeps at least the last row
 		done += fixed + attn*(j.pos+t+1)
 		if done*bands >= b*total {
-			j.bounds = append(j.bounds, t+1)
+			// Round the cut to whole kernel tiles (maxTileRows rows), so
+			// that only the last band ends in a partial tile, which costs
+			// nearly as much as a full one.
+			cut := lo + (t+1-lo+maxTileRows/2)/maxTileRows*maxTileRows
+			if cut > j.bounds[len(j.bounds)-1] && cut < j.n {
+				j.bounds = append(j.bounds, cut)
+			}
 			b++
 		}
 	}

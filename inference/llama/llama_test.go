@@ -18,10 +18,11 @@ var testMerges = [][2]string{{" ", "f"}, {"u", "n"}, {" f", "un"}, {"i", "n"}, {
 
 // testShape has GQA (4 heads over 2 kv heads), an untied head, and room for
 // prompts longer than one prefill chunk.
-var testShape = llamatest.Shape{Vocab: 270, Hidden: 32, Intermediate: 48, Layers: 2, Heads: 4, KVHeads: 2, MaxPos: 192}
+var testShape = llamatest.Shape{Vocab: 270, Hidden: 32, Intermediate: 48, Layers: 2, Heads: 4, KVHeads: 2, MaxPos: 320}
 
 // longTestPrompt is longer than one prefill chunk with the test tokenizer.
-const longTestPrompt = "func fun(x int) {\n\treturn x\n}\nfunc main() { fun(1) }\nfunc two(y int) int {\n\treturn y + y\n}\n"
+const longTestPrompt = "func fun(x int) {\n\treturn x\n}\nfunc main() { fun(1) }\nfunc two(y int) int {\n\treturn y + y\n}\n" +
+	"func three(z int) int {\n\treturn z + z + z\n}\nfunc four(w int) int {\n\treturn two(w) + two(w)\n}\n"
 
 func randomModel(t testing.TB, s llamatest.Shape, seed uint64) *Model {
 	t.Helper()
@@ -37,7 +38,7 @@ func randomModel(t testing.TB, s llamatest.Shape, seed uint64) *Model {
 }
 
 func TestForwardMatchesReference(t *testing.T) {
-	for _, shape := range []llamatest.Shape{testShape, {Vocab: 266, Hidden: 24, Intermediate: 40, Layers: 1, Heads: 3, KVHeads: 3, MaxPos: 128, Tied: true, RopeTheta: 500}} {
+	for _, shape := range []llamatest.Shape{testShape, {Vocab: 266, Hidden: 24, Intermediate: 40, Layers: 1, Heads: 3, KVHeads: 3, MaxPos: 256, Tied: true, RopeTheta: 500}} {
 		m := randomModel(t, shape, 3)
 		prompt := longTestPrompt
 		ids := m.EncodePrompt(prompt)
@@ -172,7 +173,7 @@ func TestRequestErrors(t *testing.T) {
 	if _, err := m.Score(ctx, "x", []int{testShape.Vocab}); !errors.Is(err, ErrTokenID) {
 		t.Fatalf("bad id: %v", err)
 	}
-	if _, err := m.Score(ctx, "x", make([]int, 200)); !errors.Is(err, ErrContextLength) {
+	if _, err := m.Score(ctx, "x", make([]int, testShape.MaxPos)); !errors.Is(err, ErrContextLength) {
 		t.Fatalf("long score: %v", err)
 	}
 	cancelled, cancel := context.WithCancel(ctx)

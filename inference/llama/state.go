@@ -6,7 +6,7 @@ import (
 
 // chunk is how many tokens one forward pass takes at most; prefill walks
 // longer inputs in chunks so buffers stay small and cache-friendly.
-const chunk = 64
+const chunk = 128
 
 // state holds a request's KV cache and every scratch buffer of the forward
 // pass, so that decoding allocates nothing per token.
