@@ -342,8 +342,8 @@ type pending struct {
 // minBatch is the fewest answers of a group that ScoreRound verifies as a batch of their own. Each
 // batch prefills the group's shared prompt head (about 50 tokens, against about 65 of each answer's
 // own prompt tokens and answer) again; with two answers a batch the head is still shared, and running
-// the batches side by side gains more than the repeated head costs (BenchmarkVerifyVsGenerate with
-// 4 miners: about 0.27 of generation against 0.30 to 0.32 with whole groups, two cores).
+// the batches side by side gains a little more than the repeated head costs (BenchmarkVerifyVsGenerate
+// with 4 miners on two cores: 0.23 to 0.26 of generation against 0.25 to 0.27 with whole groups).
 const minBatch = 2
 
 // batches cuts the groups into the units ScoreRound verifies, one VerifyMany call each: a group whole,
