@@ -84,7 +84,7 @@ func (j *forwardJob) cut(lo int) int {
 	for t := lo; t < j.n; t++ {
 		total += fixed + attn*(j.pos+t+1)
 	}
-	bands := min(maxParts, max(1, total/bandMinPart), j.n-lo)
+	bands := min(partsLimit(), max(1, total/bandMinPart), j.n-lo)
 	j.bounds = append(j.bounds[:0], lo)
 	done, b := 0, 1
 	for t := lo; t < j.n-1 && b < bands; t++ { // the last band keeps at least the last row

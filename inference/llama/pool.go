@@ -2,6 +2,7 @@ package llama
 
 import (
 	"runtime"
+	"sync"
 	"sync/atomic"
 )
 
@@ -81,27 +82,36 @@ func yieldSometimes(i int) {
 	}
 }
 
-// workers is shared by every model: one goroutine per core (GOMAXPROCS when
-// the package starts) beyond the caller's own, which runs the first part
-// itself. Workers never block on each other, so concurrent requests cannot
-// deadlock the pool.
+// workers is shared by every model: one goroutine per core (GOMAXPROCS at
+// first use) beyond the caller's own, which runs the first part itself.
+// Workers never block on each other, so concurrent requests cannot deadlock
+// the pool.
 var workers struct {
+	once  sync.Once
 	parts chan part
 	n     int
 }
 
-// maxParts caps how many parts parallel makes: the number of cores. Tests
-// raise it to split work finely on any machine, because splitting must
-// change no number.
-var maxParts int
-
-func init() {
+func startWorkers() {
 	workers.n = runtime.GOMAXPROCS(0)
-	maxParts = workers.n
 	workers.parts = make(chan part, 4*workers.n)
 	for i := 1; i < workers.n; i++ {
 		go work()
 	}
+}
+
+// maxParts, when above zero, replaces the number of cores as the most parts
+// parallel makes. Tests raise it to split work finely on any machine,
+// because splitting must change no number.
+var maxParts int
+
+// partsLimit is the most parts worth making: one per core.
+func partsLimit() int {
+	workers.once.Do(startWorkers)
+	if maxParts > 0 {
+		return maxParts
+	}
+	return workers.n
 }
 
 // work runs parts for ever. Between parts it polls the queue for a while
@@ -134,7 +144,7 @@ func poll() (part, bool) {
 // multiply-adds; a part gets at least minPart of it, so that handing it
 // over costs less than the work.
 func parallel(job ranger, n, cost, minPart int, join *joiner) {
-	parts := min(maxParts, max(1, n*cost/minPart), n)
+	parts := min(partsLimit(), max(1, n*cost/minPart), n)
 	if parts <= 1 {
 		job.run(0, n)
 		return
