@@ -251,20 +251,33 @@ func (m *Model) attention(s *state, li, lo, hi, pos int) {
 	group := c.NumAttentionHeads / c.NumKeyValueHeads
 	scale := float32(1 / math.Sqrt(float64(hd)))
 	keys, vals := s.kCache[li], s.vCache[li]
+	stride := scoreStride(c)
 	for t := lo; t < hi; t++ {
 		n := pos + t + 1 // causal: this token sees itself and earlier ones
-		sc := s.scores[t*c.MaxPositionEmbeddings : t*c.MaxPositionEmbeddings+n]
+		row := s.scores[t*stride : (t+1)*stride]
+		sc := row[:n]
+		// The exponentials run eight at a time; the lanes past n hold -Inf,
+		// whose exponential adds nothing to the sum and is never read, so
+		// that no position takes the slow one-at-a-time path.
+		padded := row[:(n+7)&^7]
 		for h := 0; h < c.NumAttentionHeads; h++ {
 			kvh := h / group // grouped-query attention: heads share a kv head
 			q := s.q[t*qd+h*hd : t*qd+(h+1)*hd]
 			best := scaledScores(sc, q, keys[kvh*hd:], kv, scale)
-			inv := float32(1 / expShift(sc, sc, best))
+			for i := n; i < len(padded); i++ {
+				padded[i] = float32(math.Inf(-1))
+			}
+			inv := float32(1 / expShift(padded, padded, best))
 			// The normalisation rides on the weighted sum, which scales
 			// each weight as it reads it.
 			weightedRows(s.att[t*qd+h*hd:t*qd+(h+1)*hd], vals[kvh*hd:], sc, kv, inv)
 		}
 	}
 }
+
+// scoreStride is the length of a row of attention scores: the context,
+// rounded up to whole vectors of eight.
+func scoreStride(c Config) int { return (c.MaxPositionEmbeddings + 7) &^ 7 }
 
 // dot sums in four lanes, like a vectorised BLAS kernel, for speed and for
 // rounding errors of the same size as PyTorch's. The fixed-size subslices

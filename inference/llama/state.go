@@ -16,7 +16,7 @@ type state struct {
 	q, att         []float32   // [chunk][q_dim]
 	gate, up       []float32   // [chunk][intermediate]
 	logits         []float32   // [chunk][vocab]
-	scores         []float32   // [chunk][position], attention weights, one row per token
+	scores         []float32   // [chunk][scoreStride], attention weights, one row per token
 	probs          []float64   // [vocab], sampling
 	order          []int32     // [vocab], sampling
 	prefixLogits   []float32   // [vocab], a Prefix's last logits; made on first use
@@ -44,7 +44,7 @@ func (m *Model) getState() *state {
 		gate:   make([]float32, chunk*c.IntermediateSize),
 		up:     make([]float32, chunk*c.IntermediateSize),
 		logits: make([]float32, chunk*c.VocabSize),
-		scores: make([]float32, chunk*c.MaxPositionEmbeddings),
+		scores: make([]float32, chunk*scoreStride(c)),
 		probs:  make([]float64, c.VocabSize),
 		order:  make([]int32, c.VocabSize),
 		join:   newJoiner(),
