@@ -85,15 +85,7 @@ func (s *state) sample(logits []float32, temperature, topP float64, r *rng) int 
 				order = append(order, int32(i))
 			}
 		}
-		slices.SortFunc(order, func(a, b int32) int {
-			switch {
-			case probs[a] > probs[b]:
-				return -1
-			case probs[a] < probs[b]:
-				return 1
-			}
-			return int(a - b)
-		})
+		slices.SortFunc(order, likelierFirst(probs))
 		var kept float64
 		n := 0
 		for n < len(order) && kept < need {
@@ -103,14 +95,34 @@ func (s *state) sample(logits []float32, temperature, topP float64, r *rng) int 
 		if kept < need && !all {
 			continue
 		}
-		target := u * kept
-		for _, id := range order[:n] {
-			target -= probs[id]
-			if target < 0 {
-				return int(id)
-			}
+		return draw(order[:n], probs, kept, u)
+	}
+}
+
+// draw picks from the kept tokens, in their order, the one at which their
+// running mass passes u times mass, the mass of them all.
+func draw(kept []int32, probs []float64, mass, u float64) int {
+	target := u * mass
+	for _, id := range kept {
+		target -= probs[id]
+		if target < 0 {
+			return int(id)
 		}
-		return int(order[n-1])
+	}
+	return int(kept[len(kept)-1])
+}
+
+// likelierFirst orders token ids by probability, the likelier first, and
+// by id among equals.
+func likelierFirst(probs []float64) func(a, b int32) int {
+	return func(a, b int32) int {
+		switch {
+		case probs[a] > probs[b]:
+			return -1
+		case probs[a] < probs[b]:
+			return 1
+		}
+		return int(a - b)
 	}
 }
 

@@ -22,15 +22,7 @@ func sampleBySortingAll(logits []float32, temperature, topP, u float64) int {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		switch {
-		case probs[a] > probs[b]:
-			return -1
-		case probs[a] < probs[b]:
-			return 1
-		}
-		return int(a - b)
-	})
+	slices.SortFunc(order, likelierFirst(probs))
 	var kept float64
 	n := 0
 	for n < len(order) {
@@ -40,14 +32,7 @@ func sampleBySortingAll(logits []float32, temperature, topP, u float64) int {
 			break
 		}
 	}
-	target := u * kept
-	for _, id := range order[:n] {
-		target -= probs[id]
-		if target < 0 {
-			return int(id)
-		}
-	}
-	return int(order[n-1])
+	return draw(order[:n], probs, kept, u)
 }
 
 // TestSampleMatchesFullSort: sorting only the likeliest tokens picks the
