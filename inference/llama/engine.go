@@ -167,7 +167,6 @@ func (m *Model) checkTokens(head []int, rest ...[]int) ([]int, error) {
 // first predict, into out. Positions before start are the caller's to score:
 // out[:start-first] is left alone when first < start.
 func (m *Model) scoreFrom(ctx context.Context, s *state, all []int, start, first int, continuation []int, out []inference.Scored) error {
-	v := m.cfg.VocabSize
 	defer func() { s.score = scoreJob{} }()
 	// Position p's logits predict token p+1.
 	for at := start; at < len(all)-1; at += chunk {
@@ -176,33 +175,27 @@ func (m *Model) scoreFrom(ctx context.Context, s *state, all []int, start, first
 		}
 		end := min(len(all)-1, at+chunk)
 		from := max(0, first-at)
-		m.forward(s, all[at:end], at, from)
-		if from >= end-at {
-			continue // a chunk of the prompt alone predicts nothing scored
+		s.score = scoreJob{} // a chunk of the prompt alone predicts nothing scored
+		if from < end-at {
+			s.score = scoreJob{out: out[at+from-first : end-first], next: continuation[at+from-first : end-first]}
 		}
-		s.score = scoreJob{m: m, s: s, out: out[at+from-first : end-first], next: continuation[at+from-first : end-first]}
-		parallel(&s.score, end-at-from, v, scoreMinPart, &s.join)
+		m.forward(s, all[at:end], at, from) // scores the rows from `from` on (see forward)
 	}
 	return nil
 }
 
-// scoreJob turns rows of s.logits into the log-probabilities of the tokens
-// next, one row each, split over the cores: with the matrix products
-// batched, this per-position pass is a good part of what is left.
+// scoreJob turns rows of logits into the log-probabilities of the tokens
+// next, one row each. The forward pass runs it on each band's rows right
+// after their logits, while they are still in that core's cache.
 type scoreJob struct {
-	m    *Model
-	s    *state
 	out  []inference.Scored
 	next []int
 }
 
-// scoreMinPart: a row costs about a vocabulary's worth of exponentials.
-var scoreMinPart = 1 << 13
-
-func (j *scoreJob) run(lo, hi int) {
-	v := j.m.cfg.VocabSize
+// run scores rows [lo, hi) of logits, rows of width v.
+func (j *scoreJob) run(logits []float32, v, lo, hi int) {
 	for r := lo; r < hi; r++ {
-		row := j.s.logits[r*v : (r+1)*v]
+		row := logits[r*v : (r+1)*v]
 		id := j.next[r]
 		best, top, lse := logSoftmaxStats(row)
 		j.out[r] = inference.Scored{ID: id, Logprob: float64(row[id]) - lse, TopID: top, TopLogprob: float64(best) - lse}

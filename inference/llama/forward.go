@@ -26,7 +26,13 @@ import (
 // as a small product itself; and each core keeps its rows in its own cache.
 // Every row gets the same arithmetic whatever band it falls in, so the
 // split changes no number.
+//
+// When s.score is set (scoreFrom sets it), each band also turns the logits
+// of its rows into log-probabilities while they are in its cache, so that
+// scoring needs no pass of its own.
 func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
+	busy.Add(1)
+	defer busy.Add(-1)
 	n := len(tokens)
 	logitsFrom = min(logitsFrom, n)
 	s.fw = forwardJob{m: m, s: s, tokens: tokens, pos: pos, n: n, logitsFrom: logitsFrom, bounds: s.fw.bounds}
@@ -84,7 +90,7 @@ func (j *forwardJob) cut(lo int) int {
 	for t := lo; t < j.n; t++ {
 		total += fixed + attn*(j.pos+t+1)
 	}
-	bands := min(partsLimit(), max(1, total/bandMinPart), j.n-lo)
+	bands := min(spareParts(), max(1, total/bandMinPart), j.n-lo)
 	j.bounds = append(j.bounds[:0], lo)
 	done, b := 0, 1
 	for t := lo; t < j.n-1 && b < bands; t++ { // the last band keeps at least the last row
@@ -131,6 +137,9 @@ func (j *forwardJob) run(first, end int) {
 	m.rmsNorm(s.xn[lo*m.cfg.HiddenSize:], s.x[lo*m.cfg.HiddenSize:], m.norm, hi-lo)
 	v := m.cfg.VocabSize
 	mulRows(s.logits[(lo-j.logitsFrom)*v:], s.xn[lo*m.cfg.HiddenSize:], m.lmHead, hi-lo)
+	if s.score.out != nil {
+		s.score.run(s.logits, v, lo-j.logitsFrom, hi-j.logitsFrom)
+	}
 }
 
 // startLayer normalises rows [lo, hi) for layer li, puts their keys and

@@ -114,6 +114,22 @@ func partsLimit() int {
 	return workers.n
 }
 
+// busy counts the forward passes running now, each holding a core.
+var busy atomic.Int32
+
+// spareParts is the most parts worth making for a forward pass now: its own
+// core and the cores no other pass holds. Splitting onto a core that
+// another request is using gains nothing and costs a hand-over at every
+// layer; the validator, which verifies a round's answers one batch per
+// core, and a miner with a request on each core, keep each pass whole.
+func spareParts() int {
+	n := partsLimit()
+	if maxParts > 0 {
+		return n // tests split as they ask, whatever else runs
+	}
+	return max(1, n-int(busy.Load())+1)
+}
+
 // work runs parts for ever. Between parts it polls the queue for a while
 // before it blocks on it, because a forward pass hands out a part every few
 // tens of microseconds and waking a sleeping goroutine takes about as long.

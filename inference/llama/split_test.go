@@ -15,12 +15,12 @@ import (
 // cores (the caller runs queued parts while it waits), so this works on a
 // one-core machine too.
 func splitAs(t testing.TB, parts int) {
-	oldParts, oldBand, oldScore := maxParts, bandMinPart, scoreMinPart
-	maxParts, bandMinPart, scoreMinPart = parts, 1, 1
+	oldParts, oldBand := maxParts, bandMinPart
+	maxParts, bandMinPart = parts, 1
 	if parts == 1 {
-		bandMinPart, scoreMinPart = 1<<62, 1<<62
+		bandMinPart = 1 << 62
 	}
-	t.Cleanup(func() { maxParts, bandMinPart, scoreMinPart = oldParts, oldBand, oldScore })
+	t.Cleanup(func() { maxParts, bandMinPart = oldParts, oldBand })
 }
 
 // TestSplitChangesNothing: however a forward pass is cut into bands of
@@ -73,5 +73,30 @@ func TestSplitChangesNothing(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSparePartsLeavesBusyCoresAlone: a forward pass splits over every core
+// when it runs alone, and stays on its own core when the others each hold a
+// pass of their own (a validator verifying one batch per core, a miner with
+// a request per core), where bands would only queue behind them.
+func TestSparePartsLeavesBusyCoresAlone(t *testing.T) {
+	if maxParts > 0 {
+		t.Skip("a test has fixed the split")
+	}
+	cores := partsLimit()
+	held := func(passes int32) int {
+		busy.Add(passes)
+		defer busy.Add(-passes)
+		return spareParts()
+	}
+	if got := held(1); got != cores {
+		t.Errorf("a pass alone may use %d parts, want one per core (%d)", got, cores)
+	}
+	if got := held(int32(cores)); got != 1 {
+		t.Errorf("with every core holding a pass, a pass may use %d parts, want 1", got)
+	}
+	if got := held(int32(cores) + 3); got != 1 {
+		t.Errorf("with more passes than cores, a pass may use %d parts, want 1", got)
 	}
 }
