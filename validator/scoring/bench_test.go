@@ -43,8 +43,11 @@ const (
 // group's answers together, in batches on every core for larger groups). The generation side is
 // the engine alone, one answer at a time as each miner makes its own on its own machine; the scoring
 // side is everything the validator does per answer, signature checks included, as wall time on the
-// same cores, since that is what bounds how many answers it can score. It reports the ratio (target
-// below 0.25), each cost per answer, and
+// same cores, since that is what bounds how many answers it can score. With one core (-cpu 1) both
+// sides are core time, and the ratio is what verification costs against generation; with more, the
+// scoring spreads over the cores while a lone generation's decode holds one, so the ratio says how
+// much faster a validator scores than one miner answers, which flatters verification. It reports the
+// ratio (target below 0.25), each cost per answer, and
 // from the scoring cost how many miners one validator can score per tempo with one task each (tempo ×
 // block time / cost per answer), on this machine's cores. A round samples up to 32 miners
 // (validator/round), each answering every group, so a group has as many answers as the subnet has

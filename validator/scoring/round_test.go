@@ -22,30 +22,44 @@ func TestScoreRoundMatchesScore(t *testing.T) {
 		names, engines[name] = append(names, name), n.ref
 	}
 	if got := len(n.scorer.batches([][]pending{make([]pending, len(names))})); got != 2 {
-		t.Fatalf("a group of %d answers makes %d batches, want 2", len(names), got)
+		t.Fatalf("a group of %d answers alone makes %d batches, want 2", len(names), got)
+	}
+	if got := len(n.scorer.batches([][]pending{make([]pending, len(names)), make([]pending, len(names))})); got != 2 {
+		t.Fatalf("two groups of %d answers on two cores make %d batches, want them whole", len(names), got)
 	}
 	miners := n.serve(t, names, engines)
 	greedy, sampled := groups(t, n.gen, roundSeed)
 	var outcomes []Outcome
+	var got []Result
+	// Each group as a round of its own (the default: one task per miner), so that it is cut into
+	// batches, then both groups as one round, where each stays whole.
+	var rounds [][]Outcome
 	for _, g := range []uint32{greedy, sampled} {
+		var round []Outcome
 		for _, name := range names {
 			m := miners[name]
-			outcomes = append(outcomes, n.ask(t, m, n.gen.Task(roundSeed, g, m.signer.Address()), 10*time.Second))
+			round = append(round, n.ask(t, m, n.gen.Task(roundSeed, g, m.signer.Address()), 10*time.Second))
 		}
+		rounds = append(rounds, round)
+		outcomes = append(outcomes, round...)
 	}
-	results, err := n.scorer.ScoreRound(t.Context(), outcomes)
-	if err != nil {
-		t.Fatal(err)
+	for _, round := range append(rounds, outcomes) {
+		rs, err := n.scorer.ScoreRound(t.Context(), round)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rs) != len(round) {
+			t.Fatalf("%d results for %d outcomes", len(rs), len(round))
+		}
+		got = append(got, rs...)
 	}
-	if len(results) != len(outcomes) {
-		t.Fatalf("%d results for %d outcomes", len(results), len(outcomes))
-	}
+	outcomes = append(outcomes, outcomes...) // the results of the rounds above, in order
 	for i, o := range outcomes {
 		want, err := n.scorer.Score(t.Context(), o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got := results[i]
+		got := got[i]
 		if got.VerifyTime <= 0 {
 			t.Errorf("outcome %d: no verification time", i)
 		}
@@ -91,6 +105,31 @@ func TestBatches(t *testing.T) {
 		}
 		if !reflect.DeepEqual(got, c.want) || next != c.group {
 			t.Errorf("workers %d group %d: batches %v, want %v", c.workers, c.group, got, c.want)
+		}
+	}
+}
+
+// TestBatchesShareCoresAmongGroups: a round with a group for every core verifies each group whole,
+// since cutting one would prefill its shared head again for no core that is idle; with fewer groups
+// than cores, each group gets its share of them.
+func TestBatchesShareCoresAmongGroups(t *testing.T) {
+	for _, c := range []struct {
+		workers, groups, group int
+		want                   int // batches in all
+	}{
+		{2, 2, 8, 2},
+		{2, 16, 8, 16},
+		{4, 2, 8, 4},
+		{8, 3, 8, 6},
+		{4, 1, 8, 4},
+	} {
+		s := &Scorer{workers: c.workers}
+		groups := make([][]pending, c.groups)
+		for g := range groups {
+			groups[g] = make([]pending, c.group)
+		}
+		if got := len(s.batches(groups)); got != c.want {
+			t.Errorf("%d workers, %d groups of %d: %d batches, want %d", c.workers, c.groups, c.group, got, c.want)
 		}
 	}
 }

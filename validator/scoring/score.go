@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"google.golang.org/grpc/codes"
@@ -262,12 +263,18 @@ func ThroughputCredit(latency time.Duration, tokens int, target float64) float64
 func (s *Scorer) ScoreRound(ctx context.Context, outcomes []Outcome) ([]Result, error) {
 	results := make([]Result, len(outcomes))
 	scored := make([]bool, len(outcomes))
+	// The prechecks' signature checks cost about a tenth of a verification: on every core too.
+	prechecked := make([]pending, len(outcomes))
+	done := make([]bool, len(outcomes))
+	s.each(len(outcomes), func(i int) {
+		r, answer, d := s.precheck(outcomes[i])
+		prechecked[i], done[i] = pending{at: i, r: r, answer: answer}, d
+	})
 	var groups [][]pending // in order of each group's first outcome, so that logs replay alike
 	byGroup := map[string]int{}
 	for i, o := range outcomes {
-		r, answer, done := s.precheck(o)
-		if done {
-			results[i], scored[i] = r, true
+		if done[i] {
+			results[i], scored[i] = prechecked[i].r, true
 			continue
 		}
 		g, ok := byGroup[o.Task.Group]
@@ -276,11 +283,11 @@ func (s *Scorer) ScoreRound(ctx context.Context, outcomes []Outcome) ([]Result, 
 			byGroup[o.Task.Group] = g
 			groups = append(groups, nil)
 		}
-		groups[g] = append(groups[g], pending{at: i, r: r, answer: answer})
+		groups[g] = append(groups[g], prechecked[i])
 	}
 	batches := s.batches(groups)
 	batchErrs := make([][]error, len(batches))
-	verifyBatch := func(b int) {
+	s.each(len(batches), func(b int) {
 		batch := batches[b]
 		items := make([]verify.Item, len(batch))
 		for k, p := range batch {
@@ -297,27 +304,7 @@ func (s *Scorer) ScoreRound(ctx context.Context, outcomes []Outcome) ([]Result, 
 			}
 			results[p.at], scored[p.at] = r, true // each outcome is in one batch only
 		}
-	}
-	if s.workers <= 1 || len(batches) <= 1 {
-		for b := range batches {
-			verifyBatch(b)
-		}
-	} else {
-		next := make(chan int)
-		var wg sync.WaitGroup
-		for range min(s.workers, len(batches)) {
-			wg.Go(func() {
-				for b := range next {
-					verifyBatch(b)
-				}
-			})
-		}
-		for b := range batches {
-			next <- b
-		}
-		close(next)
-		wg.Wait()
-	}
+	})
 	var errs []error
 	for _, be := range batchErrs { // in batch order, so that logs replay alike
 		errs = append(errs, be...)
@@ -332,6 +319,27 @@ func (s *Scorer) ScoreRound(ctx context.Context, outcomes []Outcome) ([]Result, 
 	return out, errors.Join(errs...)
 }
 
+// each runs f(i) for every i in [0, n), on up to s.workers goroutines at once, and returns when all
+// are done. Each i is taken by one goroutine only, so f may write to index i of shared slices.
+func (s *Scorer) each(n int, f func(i int)) {
+	if s.workers <= 1 || n <= 1 {
+		for i := range n {
+			f(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(s.workers, n) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // pending is a prechecked outcome awaiting verification.
 type pending struct {
 	at     int // index in outcomes
@@ -342,19 +350,20 @@ type pending struct {
 // minBatch is the fewest answers of a group that ScoreRound verifies as a batch of their own. Each
 // batch prefills the group's shared prompt head (about 50 tokens, against about 65 of each answer's
 // own prompt tokens and answer) again; with two answers a batch the head is still shared, and running
-// the batches side by side gains a little more than the repeated head costs (BenchmarkVerifyVsGenerate
-// with 4 miners on two cores: 0.23 to 0.26 of generation against 0.25 to 0.27 with whole groups).
+// the batches side by side on two cores gains more than the repeated head costs.
 const minBatch = 2
 
-// batches cuts the groups into the units ScoreRound verifies, one VerifyMany call each: a group whole,
-// or, when it has at least 2·minBatch answers and the scorer has several workers, in up to s.workers
-// consecutive parts of at least minBatch answers, so that the round's largest group (with the default
-// round, its only one) keeps every core busy. The reference engine spreads each prefill over the
-// cores too, but a prefill of a few dozen tokens leaves them idle much of the time.
+// batches cuts the groups into the units ScoreRound verifies, one VerifyMany call each. A group stays
+// whole when the round has a group for every core; when it has fewer (the default round has one, with
+// an answer from every sampled miner), each group with at least 2·minBatch answers is cut into up to
+// its share of the cores in consecutive parts of at least minBatch answers, so that every core is
+// busy. The reference engine spreads a lone prefill over the cores too, but a prefill of a few dozen
+// tokens leaves them idle much of the time.
 func (s *Scorer) batches(groups [][]pending) [][]pending {
 	var out [][]pending
+	share := max(1, s.workers/max(1, len(groups))) // cores per group
 	for _, g := range groups {
-		parts := max(1, min(s.workers, len(g)/minBatch))
+		parts := max(1, min(share, len(g)/minBatch))
 		size := (len(g) + parts - 1) / parts
 		for lo := 0; lo < len(g); lo += size {
 			out = append(out, g[lo:min(len(g), lo+size)])
