@@ -177,11 +177,12 @@ func (r *Runner) Run(ctx context.Context, snap *metagraph.Snapshot, seed uint64)
 	return rep, nil
 }
 
-// ask makes one call under the task's timeout, timed from sending to holding the whole answer.
+// ask makes one call under the task's timeout, timed from sending to holding the whole answer. The
+// clock starts before the timeout does, so that a call cut off by it is never timed at less than it.
 func (r *Runner) ask(ctx context.Context, m metagraph.Neuron, task tasks.Task) scoring.Outcome {
+	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, task.Deadline+r.cfg.Grace)
 	defer cancel()
-	start := time.Now()
 	ans, err := r.caller.Generate(ctx, m, task.Proto())
 	return scoring.Outcome{UID: uint16(m.UID), Hotkey: m.Hotkey, Task: task, Answer: ans, Err: err, Latency: time.Since(start)}
 }
