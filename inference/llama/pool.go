@@ -82,20 +82,36 @@ func yieldSometimes(i int) {
 	}
 }
 
-// workers is shared by every model: one goroutine per core (GOMAXPROCS at
-// first use) beyond the caller's own, which runs the first part itself.
+// workers is shared by every model: one goroutine per core (GOMAXPROCS, the
+// most it has been) beyond the caller's own, which runs the first part
+// itself.
 // Workers never block on each other, so concurrent requests cannot deadlock
 // the pool.
 var workers struct {
-	once  sync.Once
-	parts chan part
-	n     int
+	parts   chan part
+	mu      sync.Mutex   // held while starting workers
+	started atomic.Int32 // worker goroutines running
 }
 
-func startWorkers() {
-	workers.n = runtime.GOMAXPROCS(0)
-	workers.parts = make(chan part, 4*workers.n)
-	for i := 1; i < workers.n; i++ {
+// queueDepth bounds the parts waiting for a core; past it, parallel runs a
+// part itself. A forward pass queues one part per core but its own.
+const queueDepth = 256
+
+func init() { workers.parts = make(chan part, queueDepth) }
+
+// ensureWorkers starts workers until there is one per core but the
+// caller's: n-1 for n cores. GOMAXPROCS can grow after the first request
+// (a test's -cpu list, the runtime following a container's CPU limit), so
+// this runs at every pass; when it shrinks, the extra workers sleep on the
+// queue and parallel makes fewer parts.
+func ensureWorkers(n int) {
+	if int(workers.started.Load()) >= n-1 {
+		return
+	}
+	workers.mu.Lock()
+	defer workers.mu.Unlock()
+	for int(workers.started.Load()) < n-1 {
+		workers.started.Add(1)
 		go work()
 	}
 }
@@ -107,11 +123,12 @@ var maxParts int
 
 // partsLimit is the most parts worth making: one per core.
 func partsLimit() int {
-	workers.once.Do(startWorkers)
+	n := runtime.GOMAXPROCS(0)
+	ensureWorkers(n)
 	if maxParts > 0 {
 		return maxParts
 	}
-	return workers.n
+	return n
 }
 
 // busy counts the forward passes running now, each holding a core.

@@ -3,6 +3,7 @@ package llama
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -98,5 +99,26 @@ func TestSparePartsLeavesBusyCoresAlone(t *testing.T) {
 	}
 	if got := held(int32(cores) + 3); got != 1 {
 		t.Errorf("with more passes than cores, a pass may use %d parts, want 1", got)
+	}
+}
+
+// TestPoolFollowsGOMAXPROCS: the pool sizes itself by GOMAXPROCS as it is
+// at each pass, not as it was at the first one, so that a process whose
+// GOMAXPROCS changes (a benchmark's -cpu list, the runtime following a
+// container's CPU limit) splits passes over the cores it has.
+func TestPoolFollowsGOMAXPROCS(t *testing.T) {
+	if maxParts > 0 {
+		t.Skip("a test has fixed the split")
+	}
+	old := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() { runtime.GOMAXPROCS(old) })
+	for _, procs := range []int{1, 3, 2} {
+		runtime.GOMAXPROCS(procs)
+		if got := partsLimit(); got != procs {
+			t.Errorf("GOMAXPROCS %d: the pool makes up to %d parts", procs, got)
+		}
+		if got := int(workers.started.Load()); got < procs-1 {
+			t.Errorf("GOMAXPROCS %d: %d workers beside the caller, want %d", procs, got, procs-1)
+		}
 	}
 }
