@@ -22,12 +22,14 @@ const (
 // BenchmarkVerifyVsGenerate times generating answers with the built-in
 // model and verifying them by prefill, and reports verification as a
 // fraction of generation per answer (the target is below 0.25). Sampled
-// generation (top-p 0.95, the validator's usual request) pays for sorting
-// the vocabulary at every step; greedy generation is the cheapest there is,
-// so it gives the least favourable fraction. answers=k verifies k answers to
-// one prompt with VerifyMany, which prefills the prompt once for all of
-// them, as a validator does when several miners answer one task;
-// answers=1 is plain Verify.
+// generation (top-p 0.95) pays for ordering the nucleus at every step;
+// greedy generation is the cheapest there is, so it gives the least
+// favourable fraction. answers=k verifies k answers to one prompt with
+// VerifyMany, which prefills the prompt once for all of them, as a
+// validator does when several miners answer one task; answers=1 is plain
+// Verify. Both sides run one request at a time: with -cpu 1 the ratio is
+// core time against core time; with more cores the prefill spreads over
+// them while a decode step holds one.
 func BenchmarkVerifyVsGenerate(b *testing.B) {
 	prompts := []struct {
 		name   string

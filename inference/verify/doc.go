@@ -1,25 +1,26 @@
 // Package verify checks a miner's answer against a reference engine serving
 // the same model, the way a Mindnet validator scores miners: it re-scores
 // the miner's tokens with one prefill pass and compares. On a GPU server a
-// prefill costs a small fraction of generating the same tokens. On the
-// built-in CPU engine, whose prefill runs batched matrix products,
-// verifying a 64-token answer measured 14 to 23% of the cost of generating
-// it with top-p sampling (which sorts the vocabulary at every step), and 44
-// to 54% against greedy generation, the cheapest there is: with the whole
-// model in the CPU's caches, a decode step is not starved for memory
-// bandwidth the way it is on a GPU, so a batched prefill is only about
-// twice as fast per token as decoding (BenchmarkVerifyVsGenerate, two
-// cores shared with other work, load 4 to 6).
+// prefill costs a small fraction of generating the same tokens: 0.03 to 0.04
+// for one answer on an H100, 0.004 to 0.005 per answer for a group of eight
+// in one batch (testdata/gpu-verify-cost.json). On the built-in CPU engine
+// it costs far more, because the whole model sits in the CPU's caches: a
+// decode step is not starved for memory bandwidth the way it is on a GPU,
+// so a decoded token costs only four to ten times as much as a prefilled
+// one. BenchmarkVerifyVsGenerate on two shared AMD EPYC cores (wall time,
+// one request at a time) measured, for a 40-token answer to a 72-token
+// prompt, 0.39 of greedy generation and 0.18 of sampled generation (which
+// draws from the nucleus at every step); for a 64-token answer to a short
+// prompt 0.26 and 0.13. On one core, where both sides are core time, the
+// same cases cost 0.50, 0.23, 0.37 and 0.17.
 //
 // VerifyMany verifies several answers at once, with the verdicts Verify
 // gives. When the reference is an inference.PrefixScorer (the built-in
 // engine) it prefills the prompt tokens the requests share once, so that
-// answers to one prompt cost little more than their own tokens. With a
-// 72-token prompt and 40-token answers (prompt=task), eight greedy answers
-// to one prompt measured 0.36 to 0.41 of generation per answer and eight
-// sampled ones 0.16 to 0.19, against 0.60 to 0.75 and 0.32 to 0.36 when
-// each answer was verified alone. Engines without it are asked to score one
-// answer at a time.
+// answers to one prompt cost little more than their own tokens: eight
+// greedy answers to the 72-token prompt measured 0.22 of generation per
+// answer on two cores and 0.29 on one, eight sampled ones 0.10 and 0.14.
+// Engines without it are asked to score one answer at a time.
 //
 // An answer fails when
 //   - it is empty, longer than asked, or ends early without a reason

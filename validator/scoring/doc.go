@@ -21,13 +21,15 @@
 // built-in reference engine, the prompt tokens the group's tasks share are prefilled once for all
 // of them. Each miner's nonce line stands before the last line of the group's prompt body (package
 // validator/tasks), so the miners of a group share most of their prompt; the results are the same as
-// scoring each answer alone. A group of four answers or more (the default round sends every
-// sampled miner the same group) is verified in batches, one per core at the same time, since one
-// prefill of a few dozen tokens leaves the cores idle much of the time. Signatures are checked
-// with the scorer's own axonauth.Verifier, which keeps the keys it meets and a precomputed table for
-// the validator's own key and for the miners that answer often. Scoring measured 0.24 of the miners'
-// generation time per answer with 8 miners a group, 0.27 with 4 and 0.37 to 0.42 with one
-// (BenchmarkVerifyVsGenerate, two shared cores).
+// scoring each answer alone. The groups are verified side by side, one per core; when a round has
+// fewer groups than cores (the default round sends every sampled miner the same group), a group of
+// four answers or more is cut into batches to fill them, since one prefill of a few dozen tokens
+// leaves the cores idle much of the time. The prechecks, signatures included, run on every core
+// too. Signatures are checked with the scorer's own axonauth.Verifier, which keeps the keys it meets
+// and a precomputed table for the validator's own key and for the miners that answer often. Scoring
+// measured 0.18 to 0.19 of the miners' generation time per answer with 8 miners a group, 0.22 with 4
+// and 0.34 to 0.40 with one, on two shared cores; as core time (one core) 0.31, 0.33 and 0.40 to
+// 0.42 (BenchmarkVerifyVsGenerate).
 //
 // Copying: tasks of one group (package validator/tasks) give every miner its own prompt nonce and, when
 // sampling, its own seed, so two honest sampled answers are the same token sequence only by a chance
