@@ -50,7 +50,7 @@ func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
 			break
 		}
 		if bands := j.cut(lo); bands > 1 {
-			parallel(j, bands, 1, 1, &s.join)
+			parallel(j, bands, &s.join)
 		} else {
 			j.run(0, 1)
 		}

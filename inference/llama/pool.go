@@ -172,26 +172,24 @@ func poll() (part, bool) {
 	return part{}, false
 }
 
-// parallel runs job over [0, n) split into contiguous ranges, one per core,
-// and returns when all are done. cost is the work per index, in
-// multiply-adds; a part gets at least minPart of it, so that handing it
-// over costs less than the work.
-func parallel(job ranger, n, cost, minPart int, join *joiner) {
-	parts := min(partsLimit(), max(1, n*cost/minPart), n)
+// parallel runs job.run(i, i+1) for every part i in [0, parts), part 0 on
+// the calling core and the others on whichever cores take them, and returns
+// when all are done. The caller chooses parts (forward cuts its bands to
+// the spare cores).
+func parallel(job ranger, parts int, join *joiner) {
 	if parts <= 1 {
-		job.run(0, n)
+		job.run(0, 1)
 		return
 	}
-	size := (n + parts - 1) / parts
-	join.pending.Store(int32((n + size - 1) / size))
-	for lo := size; lo < n; lo += size {
-		p := part{job: job, lo: lo, hi: min(n, lo+size), join: join}
+	join.pending.Store(int32(parts))
+	for i := 1; i < parts; i++ {
+		p := part{job: job, lo: i, hi: i + 1, join: join}
 		select {
 		case workers.parts <- p:
 		default:
 			p.run() // the queue is full: other requests keep the cores busy
 		}
 	}
-	part{job: job, lo: 0, hi: min(n, size), join: join}.run()
+	part{job: job, lo: 0, hi: 1, join: join}.run()
 	join.wait()
 }
