@@ -155,9 +155,9 @@ func (c *Client) Send(ctx context.Context, from string, timeout time.Duration, m
 	if txf, err = txf.Prepare(clientCtx); err != nil {
 		return nil, fmt.Errorf("look up account %s: %w (is it funded?)", addr, err)
 	}
-	_, gas, err := clienttx.CalculateGas(clientCtx, txf, msgs...)
+	gas, err := c.simulate(ctx, txf, msgs...)
 	if err != nil {
-		return nil, fmt.Errorf("%w: simulation: %v", ErrTxFailed, grpcMessage(err))
+		return nil, err
 	}
 	txf = txf.WithGas(gas)
 	builder, err := txf.BuildUnsignedTx(msgs...)
@@ -180,6 +180,34 @@ func (c *Client) Send(ctx context.Context, from string, timeout time.Duration, m
 		return res.TxResponse, fmt.Errorf("%w: %s", ErrTxFailed, res.TxResponse.RawLog)
 	}
 	return c.waitForTx(ctx, res.TxResponse.TxHash, timeout)
+}
+
+// simulate runs msgs through the node's simulation, under ctx, and returns the gas to ask for. A
+// node that cannot be reached or does not answer in time is not the chain refusing the transaction:
+// only the chain's own verdict is ErrTxFailed, so that a caller retries the rest.
+func (c *Client) simulate(ctx context.Context, txf clienttx.Factory, msgs ...sdk.Msg) (uint64, error) {
+	txBytes, err := txf.BuildSimTx(msgs...)
+	if err != nil {
+		return 0, fmt.Errorf("build simulation tx: %w", err)
+	}
+	res, err := txtypes.NewServiceClient(c.Conn).Simulate(ctx, &txtypes.SimulateRequest{TxBytes: txBytes})
+	if err != nil {
+		if unreachable(err) {
+			return 0, fmt.Errorf("simulation: node did not answer: %w", err)
+		}
+		return 0, fmt.Errorf("%w: simulation: %v", ErrTxFailed, grpcMessage(err))
+	}
+	return uint64(txf.GasAdjustment() * float64(res.GasInfo.GetGasUsed())), nil
+}
+
+// unreachable reports whether a call failed for want of an answer (the node down, overloaded or too
+// slow, or the caller giving up) rather than with one.
+func unreachable(err error) bool {
+	switch status.Code(err) {
+	case codes.Unavailable, codes.DeadlineExceeded, codes.Canceled, codes.ResourceExhausted, codes.Aborted:
+		return true
+	}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }
 
 func (c *Client) waitForTx(ctx context.Context, hash string, timeout time.Duration) (*sdk.TxResponse, error) {
