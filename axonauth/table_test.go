@@ -198,3 +198,61 @@ func TestVerifierRemembersOnlyGoodSigners(t *testing.T) {
 		t.Fatal("a table was built for a key that never signed successfully")
 	}
 }
+
+// TestKeyTableVerifyTakesXAboveOrder: ECDSA compares r with the x of u1·G + u2·Q reduced mod n, and
+// an x in [n, p) reduces to x - n. Honest signing meets such an x about once in 2^128 signatures, so
+// no random test reaches that branch: here a key is built backwards from a chosen point R with x ≥ n,
+// so that a signature with r = x - n is valid under it, and the table must agree with the library on
+// it and on its neighbour r + 1.
+func TestKeyTableVerifyTakesXAboveOrder(t *testing.T) {
+	// The smallest x > n on the curve (x = n is on it too, but gives r = 0): step up from n + 1
+	// until x³ + 7 has a square root.
+	var x, y, one secp.FieldVal
+	one.SetInt(1)
+	x.SetByteSlice(secp.Params().N.Bytes())
+	x.Add(&one).Normalize()
+	for !secp.DecompressY(&x, false, &y) {
+		x.Add(&one).Normalize()
+	}
+	if !x.IsGtOrEqPrimeMinusOrder() {
+		t.Fatal("chosen x does not take the r + n branch")
+	}
+	xb := x.Bytes()
+	var r, s secp.ModNScalar
+	if overflow := r.SetByteSlice(xb[:]); !overflow {
+		t.Fatal("x is below n")
+	}
+	s.SetInt(12345)
+	hash := sha256.Sum256([]byte("x above the order"))
+	var e secp.ModNScalar
+	e.SetByteSlice(hash[:])
+	// Q = u2⁻¹·(R − u1·G), with u1 = e/s and u2 = r/s, makes u1·G + u2·Q = R.
+	var w, u1, u2 secp.ModNScalar
+	w.InverseValNonConst(&s)
+	u1.Mul2(&e, &w)
+	u2.Mul2(&r, &w)
+	var rPoint, u1G, diff, q secp.JacobianPoint
+	rPoint.X, rPoint.Y = x, y
+	rPoint.Z.SetInt(1)
+	secp.ScalarBaseMultNonConst(&u1, &u1G)
+	u1G.ToAffine()
+	u1G.Y.Negate(1).Normalize()
+	secp.AddNonConst(&rPoint, &u1G, &diff)
+	u2.InverseNonConst()
+	secp.ScalarMultNonConst(&u2, &diff, &q)
+	q.ToAffine()
+	pub := secp.NewPublicKey(&q.X, &q.Y)
+	table := newKeyTable(pub)
+
+	if !ecdsa.NewSignature(&r, &s).Verify(hash[:], pub) {
+		t.Fatal("library refuses the constructed signature: the construction is wrong")
+	}
+	if !table.verify(&hash, &r, &s) {
+		t.Error("table refuses a signature whose point has x ≥ n")
+	}
+	var next secp.ModNScalar
+	next.SetInt(1).Add(&r)
+	if want, got := ecdsa.NewSignature(&next, &s).Verify(hash[:], pub), table.verify(&hash, &next, &s); got != want || got {
+		t.Errorf("r + 1: table says %v, library says %v, want both false", got, want)
+	}
+}
