@@ -256,3 +256,31 @@ func TestKeyTableVerifyTakesXAboveOrder(t *testing.T) {
 		t.Errorf("r + 1: table says %v, library says %v, want both false", got, want)
 	}
 }
+
+// FuzzKeyTableVerify: for any key, message and bit flipped in an honest signature, the table path
+// decides as the library does (go test -fuzz FuzzKeyTableVerify ./axonauth explores further).
+func FuzzKeyTableVerify(f *testing.F) {
+	f.Add([]byte("key"), []byte("message"), uint16(0), false)
+	f.Add([]byte("key"), []byte("message"), uint16(3), true)
+	f.Add([]byte("other key"), []byte(""), uint16(300), true)
+	f.Fuzz(func(t *testing.T, keySeed, msg []byte, flipAt uint16, flipped bool) {
+		seed := sha256.Sum256(keySeed)
+		priv := secp.PrivKeyFromBytes(seed[:])
+		sig := sign(priv, msg)
+		if flipped {
+			sig[int(flipAt)%len(sig)] ^= 1 << (flipAt / 64 % 8)
+		}
+		r, s, ok := parseSignature(sig)
+		if !ok {
+			return // refused before any curve arithmetic, on both paths
+		}
+		hash := sha256.Sum256(msg)
+		want := ecdsa.NewSignature(&r, &s).Verify(hash[:], priv.PubKey())
+		if got := newKeyTable(priv.PubKey()).verify(&hash, &r, &s); got != want {
+			t.Fatalf("table says %v, library says %v", got, want)
+		}
+		if !flipped && !want {
+			t.Fatal("honest signature refused")
+		}
+	})
+}
