@@ -34,10 +34,22 @@ func (m *Model) Generate(ctx context.Context, req inference.Request) (inference.
 
 // GenerateStream is Generate that reports each token as it is chosen.
 func (m *Model) GenerateStream(ctx context.Context, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
+	return m.GenerateTokensStream(ctx, m.EncodePrompt(req.Prompt), req, onToken)
+}
+
+// GenerateTokensStream is GenerateStream for a prompt given as token ids
+// (BOS included where wanted); req.Prompt is ignored. Servers whose clients
+// send token ids (OpenAI's completions API allows it) use it.
+func (m *Model) GenerateTokensStream(ctx context.Context, prompt []int, req inference.Request, onToken func(inference.Token) error) (inference.Result, error) {
 	if err := req.Validate(); err != nil {
 		return inference.Result{}, err
 	}
-	prompt := m.EncodePrompt(req.Prompt)
+	if len(prompt) == 0 {
+		return inference.Result{}, fmt.Errorf("%w: empty prompt", inference.ErrBadRequest)
+	}
+	if _, err := m.checkTokens(nil, prompt); err != nil {
+		return inference.Result{}, err
+	}
 	if len(prompt)+req.MaxTokens > m.cfg.MaxPositionEmbeddings {
 		return inference.Result{}, fmt.Errorf("%w: %d prompt tokens + %d new > %d", ErrContextLength,
 			len(prompt), req.MaxTokens, m.cfg.MaxPositionEmbeddings)

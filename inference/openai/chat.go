@@ -15,12 +15,12 @@ type Message struct {
 	Content string
 }
 
-func (c *Client) chatRequest(msgs []Message, req inference.Request, stream bool) chatRequest {
-	wire := make([]chatMessage, len(msgs))
+func (c *Client) chatRequest(msgs []Message, req inference.Request, stream bool) ChatRequest {
+	wire := make([]ChatMessage, len(msgs))
 	for i, m := range msgs {
-		wire[i] = chatMessage{Role: m.Role, Content: m.Content}
+		wire[i] = ChatMessage{Role: m.Role, Content: m.Content}
 	}
-	return chatRequest{Model: c.cfg.Model, Messages: wire, MaxTokens: req.MaxTokens,
+	return ChatRequest{Model: c.cfg.Model, Messages: wire, MaxTokens: req.MaxTokens,
 		Temperature: req.Temperature, TopP: req.EffectiveTopP(), Seed: req.Seed, Stop: req.Stop,
 		Logprobs: true, TopLogprobs: req.TopK, Stream: stream, TokenIDs: c.cfg.TokenIDs}
 }
@@ -45,40 +45,33 @@ func (c *Client) ChatStream(ctx context.Context, msgs []Message, req inference.R
 	stream := onToken != nil
 	var res inference.Result
 	var reason string
-	absorb := func(choice chatChoice) error {
+	var st settler
+	absorb := func(choice ChatChoice) error {
 		msg := choice.Message
 		if stream {
 			msg = choice.Delta
 		}
+		var text string
 		if msg != nil {
-			res.Text += msg.Content
+			text = msg.Content
 		}
+		var entries []entry
 		if choice.Logprobs != nil {
 			for _, e := range choice.Logprobs.Content {
-				lp := e.Logprob
 				top := make(map[string]float64, len(e.TopLogprobs))
 				for _, a := range e.TopLogprobs {
 					top[a.Token] = a.Logprob
 				}
-				tok, err := c.token(e.Token, &lp, top, req.TopK)
-				if err != nil {
-					return err
-				}
-				res.Tokens = append(res.Tokens, tok)
-				if stream {
-					if err := onToken(tok); err != nil {
-						return fmt.Errorf("stream consumer: %w", err)
-					}
-				}
+				entries = append(entries, entry{name: e.Token, logprob: &e.Logprob, top: top})
 			}
 		}
 		if choice.FinishReason != nil && *choice.FinishReason != "" {
 			reason = *choice.FinishReason
 		}
-		return nil
+		return st.add(text, entries)
 	}
 	decode := func(data []byte) error {
-		var resp chatResponse
+		var resp ChatResponse
 		if err := json.Unmarshal(data, &resp); err != nil {
 			return fmt.Errorf("%w: %v", ErrMalformedResponse, err)
 		}
@@ -92,6 +85,7 @@ func (c *Client) ChatStream(ctx context.Context, msgs []Message, req inference.R
 	}
 	err := c.call(ctx, "/chat/completions", c.chatRequest(msgs, req, stream), func(body io.Reader) error {
 		res, reason = inference.Result{}, ""
+		st = settler{c: c, k: req.TopK, res: &res, onToken: onToken}
 		var err error
 		if stream {
 			err = readEvents(body, decode)
@@ -106,6 +100,9 @@ func (c *Client) ChatStream(ctx context.Context, msgs []Message, req inference.R
 		}
 		if reason == "" {
 			return fmt.Errorf("%w: no finish_reason", ErrTruncatedStream)
+		}
+		if err := st.finish(); err != nil {
+			return err
 		}
 		if len(res.Tokens) == 0 && res.Text != "" {
 			return fmt.Errorf("%w: no logprobs (does the server support them?)", ErrMalformedResponse)

@@ -21,7 +21,6 @@ var (
 	ErrTruncatedStream   = errors.New("openai: stream ended before [DONE]")
 	ErrMalformedResponse = errors.New("openai: malformed response")
 	ErrUnmappableToken   = errors.New("openai: cannot map token text to an id")
-	ErrNoTokenizer       = errors.New("openai: a tokenizer is needed for this")
 	ErrConfig            = errors.New("openai: invalid config")
 )
 
@@ -47,8 +46,8 @@ type Config struct {
 	Timeout    time.Duration // per attempt; default 60s
 	MaxRetries int           // extra attempts after the first; default 3, -1 for none
 	Backoff    time.Duration // first retry delay, doubled each time; default 250ms
-	// Tokenizer is the served model's tokenizer. Score needs it to encode
-	// the prompt; without TokenIDs it also maps token texts to ids.
+	// Tokenizer is the served model's tokenizer (required): Score encodes
+	// the prompt with it, and token names are mapped onto its ids.
 	Tokenizer *tokenizer.Tokenizer
 	// TokenIDs asks the server to name tokens "token_id:N" (vLLM's
 	// return_tokens_as_token_ids). Leave it off for servers that reject
@@ -67,8 +66,9 @@ type Config struct {
 
 // Client is an inference.Engine backed by an OpenAI-compatible server.
 type Client struct {
-	cfg  Config
-	base string
+	cfg   Config
+	base  string
+	vocab *vocabIndex
 }
 
 var _ inference.Engine = (*Client)(nil)
@@ -80,6 +80,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Model == "" {
 		return nil, fmt.Errorf("%w: model name is empty", ErrConfig)
+	}
+	if cfg.Tokenizer == nil {
+		return nil, fmt.Errorf("%w: the served model's tokenizer is required to map its tokens to ids", ErrConfig)
 	}
 	if cfg.ScoreMaxTokens < 0 || cfg.ScoreMaxTokens > 1 {
 		return nil, fmt.Errorf("%w: score max tokens must be 0 or 1", ErrConfig)
@@ -99,29 +102,34 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Backoff == 0 {
 		cfg.Backoff = 250 * time.Millisecond
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/")}, nil
+	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/"), vocab: newVocabIndex(cfg.Tokenizer)}, nil
 }
 
 // Info names the served model.
 func (c *Client) Info() inference.Info {
-	info := inference.Info{Model: c.cfg.Model, Backend: "openai", EOSID: c.cfg.EOSID}
-	if c.cfg.Tokenizer != nil {
-		info.VocabSize = c.cfg.Tokenizer.VocabSize()
-	}
-	return info
+	return inference.Info{Model: c.cfg.Model, Backend: "openai", EOSID: c.cfg.EOSID, VocabSize: c.cfg.Tokenizer.VocabSize()}
 }
 
-// retryable reports whether an attempt's failure may be retried: transport
-// errors, timeouts of the attempt (not of the caller), streams cut short,
-// 429 and 5xx.
+// retryable reports whether an attempt's failure may be retried: what a
+// server's load or the network may have caused (transport errors, an
+// attempt's own timeout, a stream cut short, 429 and 5xx). Everything else
+// (a 4xx, a body that does not parse, tokens of another vocabulary) would
+// fail the same way again.
 func retryable(err error) bool {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Code == http.StatusTooManyRequests || se.Code >= 500
 	}
-	return !errors.Is(err, ErrMalformedResponse) && !errors.Is(err, ErrUnmappableToken) &&
-		!errors.Is(err, inference.ErrBadRequest)
+	var transport *transportError
+	return errors.As(err, &transport) || errors.Is(err, ErrTruncatedStream)
 }
+
+// transportError is a failure to get an answer at all: connection refused
+// or reset, DNS, the attempt's own deadline.
+type transportError struct{ err error }
+
+func (e *transportError) Error() string { return e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
 
 // call posts body to path and hands the successful response to read, with
 // retries. For streams, read reports through delivered whether anything has
@@ -165,14 +173,20 @@ func (c *Client) attempt(ctx context.Context, path string, payload []byte, read 
 	}
 	resp, err := c.cfg.HTTPClient.Do(req)
 	if err != nil {
-		return err
+		return &transportError{err}
 	}
 	defer resp.Body.Close()
 	body := io.LimitReader(resp.Body, maxBody)
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return statusError(resp.StatusCode, body)
 	}
-	return read(body)
+	if err := read(body); err != nil {
+		if actx.Err() != nil && ctx.Err() == nil {
+			return &transportError{err} // this attempt's own deadline cut the body
+		}
+		return err
+	}
+	return nil
 }
 
 // statusError reads the OpenAI error body {"error": {"message": ...}} (or

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mindnet/mindnet/inference/builtin"
+	"github.com/mindnet/mindnet/inference/tokenizer"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -207,7 +209,7 @@ func TestTimeoutAndCancel(t *testing.T) {
 	block := make(chan struct{})
 	srv := newBlockingServer(t, block)
 	defer close(block)
-	c, _ := New(Config{BaseURL: srv + "/v1", Model: "m", Timeout: 50 * time.Millisecond, MaxRetries: 1, Backoff: time.Millisecond, EOSID: -1, BOSID: -1})
+	c, _ := New(Config{BaseURL: srv + "/v1", Model: "m", Tokenizer: testTokenizer(t), Timeout: 50 * time.Millisecond, MaxRetries: 1, Backoff: time.Millisecond, EOSID: -1, BOSID: -1})
 	start := time.Now()
 	_, err := c.Generate(context.Background(), inference.Request{Prompt: "x", MaxTokens: 1})
 	if err == nil || !strings.Contains(err.Error(), "deadline") {
@@ -224,13 +226,24 @@ func TestTimeoutAndCancel(t *testing.T) {
 }
 
 func TestConfigErrors(t *testing.T) {
-	for _, cfg := range []Config{{BaseURL: "localhost:8000", Model: "m"}, {BaseURL: "http://x"}, {BaseURL: "http://x", Model: "m", ScoreMaxTokens: 2}} {
+	tok := testTokenizer(t)
+	for _, cfg := range []Config{{BaseURL: "localhost:8000", Model: "m", Tokenizer: tok}, {BaseURL: "http://x", Tokenizer: tok}, {BaseURL: "http://x", Model: "m", ScoreMaxTokens: 2, Tokenizer: tok}} {
 		if _, err := New(cfg); !errors.Is(err, ErrConfig) {
 			t.Errorf("%+v: %v", cfg, err)
 		}
 	}
-	c, _ := New(Config{BaseURL: "http://127.0.0.1:1", Model: "m"})
-	if _, err := c.Score(context.Background(), "x", []int{1}); !errors.Is(err, ErrNoTokenizer) {
-		t.Fatalf("score without tokenizer: %v", err)
+	if _, err := New(Config{BaseURL: "http://127.0.0.1:1", Model: "m"}); !errors.Is(err, ErrConfig) {
+		t.Fatalf("no tokenizer: %v", err)
 	}
+}
+
+// testTokenizer is the built-in model's tokenizer, for tests whose server
+// never names a token.
+func testTokenizer(t *testing.T) *tokenizer.Tokenizer {
+	t.Helper()
+	m, err := builtin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Tokenizer()
 }

@@ -83,7 +83,7 @@ func (f *fakeServer) completions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		completionRequest
+		CompletionRequest
 		Prompt json.RawMessage `json:"prompt"`
 	}
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
@@ -91,7 +91,7 @@ func (f *fakeServer) completions(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if req.Echo {
-		f.echo(w, req.completionRequest, req.Prompt)
+		f.echo(w, req.CompletionRequest, req.Prompt)
 		return
 	}
 	var prompt string
@@ -106,8 +106,8 @@ func (f *fakeServer) completions(w http.ResponseWriter, r *http.Request) {
 		json.NewEncoder(w).Encode(map[string]any{"error": map[string]string{"message": err.Error()}})
 		return
 	}
-	lp := func(toks []inference.Token) completionLogprobs {
-		var out completionLogprobs
+	lp := func(toks []inference.Token) CompletionLogprobs {
+		var out CompletionLogprobs
 		for _, t := range toks {
 			v := t.Logprob
 			out.Tokens = append(out.Tokens, f.name(t.ID, req.TokenIDs))
@@ -123,7 +123,7 @@ func (f *fakeServer) completions(w http.ResponseWriter, r *http.Request) {
 	fin := finishName(res.Finish)
 	if !req.Stream {
 		l := lp(res.Tokens)
-		json.NewEncoder(w).Encode(completionResponse{Choices: []completionChoice{{Text: res.Text, Logprobs: &l, FinishReason: &fin}}})
+		json.NewEncoder(w).Encode(CompletionResponse{Choices: []CompletionChoice{{Text: res.Text, Logprobs: &l, FinishReason: &fin}}})
 		return
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -135,12 +135,12 @@ func (f *fakeServer) completions(w http.ResponseWriter, r *http.Request) {
 		l := lp([]inference.Token{tok})
 		// Text deltas add up to the final (stop-trimmed) text.
 		end := min(len(res.Text), sent+len(tok.Text))
-		chunk := completionChoice{Text: res.Text[min(sent, end):end], Logprobs: &l}
+		chunk := CompletionChoice{Text: res.Text[min(sent, end):end], Logprobs: &l}
 		sent = end
 		if i == len(res.Tokens)-1 {
 			chunk.FinishReason = &fin
 		}
-		data, _ := json.Marshal(completionResponse{Choices: []completionChoice{chunk}})
+		data, _ := json.Marshal(CompletionResponse{Choices: []CompletionChoice{chunk}})
 		fmt.Fprintf(w, ": keep-alive\n\ndata: %s\n\n", data)
 		w.(http.Flusher).Flush()
 	}
@@ -149,7 +149,7 @@ func (f *fakeServer) completions(w http.ResponseWriter, r *http.Request) {
 
 // echo answers a prefill request as vLLM does: one entry per prompt token,
 // null for the first, and a top-1 map that also names the actual token.
-func (f *fakeServer) echo(w http.ResponseWriter, req completionRequest, raw json.RawMessage) {
+func (f *fakeServer) echo(w http.ResponseWriter, req CompletionRequest, raw json.RawMessage) {
 	var ids []int
 	if err := json.Unmarshal(raw, &ids); err != nil || len(ids) < 2 {
 		http.Error(w, `{"error":{"message":"echo test server wants token ids"}}`, http.StatusBadRequest)
@@ -160,7 +160,7 @@ func (f *fakeServer) echo(w http.ResponseWriter, req completionRequest, raw json
 		http.Error(w, `{"error":{"message":"`+err.Error()+`"}}`, http.StatusBadRequest)
 		return
 	}
-	out := completionLogprobs{Tokens: []string{f.name(ids[0], req.TokenIDs)},
+	out := CompletionLogprobs{Tokens: []string{f.name(ids[0], req.TokenIDs)},
 		TokenLogprobs: []*float64{nil}, TopLogprobs: []map[string]float64{nil}}
 	for _, s := range scored {
 		v := s.Logprob
@@ -170,14 +170,14 @@ func (f *fakeServer) echo(w http.ResponseWriter, req completionRequest, raw json
 			f.name(s.TopID, req.TokenIDs): s.TopLogprob, f.name(s.ID, req.TokenIDs): s.Logprob})
 	}
 	fin := "length"
-	json.NewEncoder(w).Encode(completionResponse{Choices: []completionChoice{{Logprobs: &out, FinishReason: &fin}}})
+	json.NewEncoder(w).Encode(CompletionResponse{Choices: []CompletionChoice{{Logprobs: &out, FinishReason: &fin}}})
 }
 
 func (f *fakeServer) chat(w http.ResponseWriter, r *http.Request) {
 	if f.fault(w) {
 		return
 	}
-	var req chatRequest
+	var req ChatRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || len(req.Messages) == 0 {
 		http.Error(w, `{"error":{"message":"bad request"}}`, http.StatusBadRequest)
 		return
@@ -189,31 +189,29 @@ func (f *fakeServer) chat(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":{"message":"`+err.Error()+`"}}`, http.StatusBadRequest)
 		return
 	}
-	entry := func(t inference.Token) chatTokenLogprob {
-		e := chatTokenLogprob{Token: f.name(t.ID, req.TokenIDs), Logprob: t.Logprob}
+	entry := func(t inference.Token) ChatTokenLogprob {
+		e := ChatTokenLogprob{Token: f.name(t.ID, req.TokenIDs), Logprob: t.Logprob}
 		for _, a := range t.Top {
-			e.TopLogprobs = append(e.TopLogprobs, chatTokenLogprob{Token: f.name(a.ID, req.TokenIDs), Logprob: a.Logprob})
+			e.TopLogprobs = append(e.TopLogprobs, ChatTopLogprob{Token: f.name(a.ID, req.TokenIDs), Logprob: a.Logprob})
 		}
 		return e
 	}
 	fin := finishName(res.Finish)
-	type lps = struct {
-		Content []chatTokenLogprob `json:"content"`
-	}
+	type lps = ChatLogprobs
 	if !req.Stream {
 		var l lps
 		for _, t := range res.Tokens {
 			l.Content = append(l.Content, entry(t))
 		}
-		json.NewEncoder(w).Encode(chatResponse{Choices: []chatChoice{{Message: &chatMessage{Role: "assistant", Content: res.Text}, Logprobs: &l, FinishReason: &fin}}})
+		json.NewEncoder(w).Encode(ChatResponse{Choices: []ChatChoice{{Message: &ChatMessage{Role: "assistant", Content: res.Text}, Logprobs: &l, FinishReason: &fin}}})
 		return
 	}
 	for i, t := range res.Tokens {
-		c := chatChoice{Delta: &chatMessage{Content: t.Text}, Logprobs: &lps{Content: []chatTokenLogprob{entry(t)}}}
+		c := ChatChoice{Delta: &ChatMessage{Content: t.Text}, Logprobs: &lps{Content: []ChatTokenLogprob{entry(t)}}}
 		if i == len(res.Tokens)-1 {
 			c.FinishReason = &fin
 		}
-		data, _ := json.Marshal(chatResponse{Choices: []chatChoice{c}})
+		data, _ := json.Marshal(ChatResponse{Choices: []ChatChoice{c}})
 		fmt.Fprintf(w, "data: %s\n\n", data)
 	}
 	fmt.Fprint(w, "data: [DONE]\n\n")

@@ -50,7 +50,7 @@ func FuzzStreamBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
 		defer srv.Close()
-		c, err := New(Config{BaseURL: srv.URL, Model: "m", TokenIDs: true, MaxRetries: -1, EOSID: -1, BOSID: -1})
+		c, err := New(Config{BaseURL: srv.URL, Model: "m", TokenIDs: true, Tokenizer: testTokenizer(t), MaxRetries: -1, EOSID: -1, BOSID: -1})
 		if err != nil {
 			t.Fatal(err)
 		}

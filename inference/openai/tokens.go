@@ -4,84 +4,86 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/mindnet/mindnet/inference"
 )
 
-// tokenID turns a token as a server names it into an id: "token_id:N" when
-// the server was asked for ids, otherwise the text must encode to exactly
-// one token of the model's tokenizer.
-func (c *Client) tokenID(name string) (int, error) {
-	if rest, ok := strings.CutPrefix(name, "token_id:"); ok && c.cfg.TokenIDs {
-		id, err := strconv.Atoi(rest)
-		if err != nil || id < 0 {
-			return 0, fmt.Errorf("%w: %q", ErrMalformedResponse, name)
-		}
-		return id, nil
-	}
-	if c.cfg.Tokenizer == nil {
-		return 0, fmt.Errorf("%w: token %q comes as text (set TokenIDs or Tokenizer)", ErrNoTokenizer, name)
-	}
-	if id, ok := c.cfg.Tokenizer.SpecialID(name); ok {
-		return id, nil
-	}
-	ids := c.cfg.Tokenizer.Encode(name)
-	if len(ids) != 1 {
-		return 0, fmt.Errorf("%w: %q encodes to %d tokens", ErrUnmappableToken, name, len(ids))
-	}
-	return ids[0], nil
-}
-
-// tokenText is the text of token id: its bytes under the tokenizer when we
-// have one, else the name the server used.
-func (c *Client) tokenText(id int, name string) string {
-	if c.cfg.Tokenizer != nil {
-		if b, err := c.cfg.Tokenizer.TokenBytes(id); err == nil {
-			return string(b)
-		}
-	}
-	return name
-}
-
-// token builds an inference.Token from one logprob entry and its
-// alternatives, keeping the best k alternatives, best first (lower id first
-// among equals, as the built-in engine orders them).
-func (c *Client) token(name string, logprob *float64, top map[string]float64, k int) (inference.Token, error) {
-	if logprob == nil {
-		return inference.Token{}, fmt.Errorf("%w: generated token %q has no logprob", ErrMalformedResponse, name)
-	}
-	if math.IsNaN(*logprob) || *logprob > 1e-6 {
-		return inference.Token{}, fmt.Errorf("%w: logprob %v for %q", ErrMalformedResponse, *logprob, name)
-	}
-	id, err := c.tokenID(name)
+// tokenText is the text of token id: its bytes under the tokenizer.
+func (c *Client) tokenText(id int) string {
+	b, err := c.cfg.Tokenizer.TokenBytes(id)
 	if err != nil {
-		return inference.Token{}, err
+		return ""
 	}
-	tok := inference.Token{ID: id, Text: c.tokenText(id, name), Logprob: *logprob}
-	if k == 0 {
-		return tok, nil
-	}
-	alts, err := c.alternatives(top)
-	if err != nil {
-		return inference.Token{}, err
-	}
-	if len(alts) > k {
-		alts = alts[:k]
-	}
-	tok.Top = alts
-	return tok, nil
+	return string(b)
 }
 
+// checkLogprob refuses log-probabilities no model gives.
+func checkLogprob(lp float64, name string) error {
+	if math.IsNaN(lp) || lp > 1e-6 {
+		return fmt.Errorf("%w: logprob %v for %q", ErrMalformedResponse, lp, name)
+	}
+	return nil
+}
+
+// entry is one generated token as a server reports it.
+type entry struct {
+	name    string
+	logprob *float64
+	top     map[string]float64
+}
+
+// tokens turns entries into inference.Tokens, settling ambiguous names
+// against text (see resolve). With partial set, the result may be shorter
+// than entries: the rest waits for more text.
+func (c *Client) tokens(entries []entry, text string, k int, partial bool) ([]inference.Token, error) {
+	names := make([]string, len(entries))
+	for i, e := range entries {
+		if e.logprob == nil {
+			return nil, fmt.Errorf("%w: generated token %q has no logprob", ErrMalformedResponse, e.name)
+		}
+		if err := checkLogprob(*e.logprob, e.name); err != nil {
+			return nil, err
+		}
+		names[i] = e.name
+	}
+	ids, err := c.vocab.resolve(names, text, partial)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]inference.Token, len(ids))
+	for i, id := range ids {
+		out[i] = inference.Token{ID: id, Text: c.tokenText(id), Logprob: *entries[i].logprob}
+		if k > 0 {
+			alts, err := c.alternatives(entries[i].top)
+			if err != nil {
+				return nil, err
+			}
+			if len(alts) > k {
+				alts = alts[:k]
+			}
+			out[i].Top = alts
+		}
+	}
+	return out, nil
+}
+
+// alternatives reads a top_logprobs entry, best first (lower id first among
+// equals, as the built-in engine orders them). A name that several tokens
+// share (part of a UTF-8 character, written lossily) cannot be settled
+// without text and is left out.
 func (c *Client) alternatives(top map[string]float64) ([]inference.Alternative, error) {
 	alts := make([]inference.Alternative, 0, len(top))
 	for name, lp := range top {
-		id, err := c.tokenID(name)
-		if err != nil {
+		if err := checkLogprob(lp, name); err != nil {
 			return nil, err
 		}
-		alts = append(alts, inference.Alternative{ID: id, Text: c.tokenText(id, name), Logprob: lp})
+		ids := c.vocab.candidates(name)
+		switch len(ids) {
+		case 0:
+			return nil, fmt.Errorf("%w: alternative %q is no token of the model's tokenizer", ErrUnmappableToken, name)
+		case 1:
+			alts = append(alts, inference.Alternative{ID: ids[0], Text: c.tokenText(ids[0]), Logprob: lp})
+		}
 	}
 	sortAlternatives(alts)
 	return alts, nil
