@@ -23,9 +23,7 @@ import (
 	"github.com/mindnet/mindnet/axonauth"
 	"github.com/mindnet/mindnet/chainclient"
 	"github.com/mindnet/mindnet/inference"
-	"github.com/mindnet/mindnet/inference/builtin"
-	"github.com/mindnet/mindnet/inference/llama"
-	"github.com/mindnet/mindnet/inference/openai"
+	"github.com/mindnet/mindnet/inference/folder"
 	"github.com/mindnet/mindnet/metagraph"
 	"github.com/mindnet/mindnet/miner/config"
 	"github.com/mindnet/mindnet/miner/server"
@@ -42,6 +40,7 @@ type Miner struct {
 	chain   *chainclient.Client
 	signer  *axonauth.Signer
 	engine  inference.Engine
+	model   *folder.Folder
 	version string
 }
 
@@ -67,29 +66,17 @@ func New(cfg config.Config, log *slog.Logger, version string) (*Miner, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, err := NewEngine(cfg)
+	model, err := folder.Open(cfg.Model.Dir)
 	if err != nil {
 		_ = chain.Close()
 		return nil, err
 	}
-	return &Miner{cfg: cfg, log: log.With("netuid", cfg.Netuid, "hotkey", signer.Address()), chain: chain, signer: signer, engine: engine, version: version}, nil
-}
-
-// NewEngine builds the configured inference engine.
-func NewEngine(cfg config.Config) (inference.Engine, error) {
-	switch cfg.Engine.Kind {
-	case "builtin":
-		return builtin.Load()
-	case "local":
-		return llama.LoadDir(cfg.Engine.ModelDir)
-	case "openai":
-		return openai.New(openai.Config{
-			BaseURL: cfg.Engine.OpenAIURL, Model: cfg.Engine.Model, APIKey: os.Getenv(cfg.Engine.APIKeyEnv),
-			BOSID: -1, EOSID: -1,
-		})
-	default:
-		return nil, fmt.Errorf("unknown engine %q", cfg.Engine.Kind)
+	engine, err := NewEngine(cfg, model)
+	if err != nil {
+		_ = chain.Close()
+		return nil, err
 	}
+	return &Miner{cfg: cfg, log: log.With("netuid", cfg.Netuid, "hotkey", signer.Address()), chain: chain, signer: signer, engine: engine, model: model, version: version}, nil
 }
 
 // Hotkey returns the miner's hotkey address.

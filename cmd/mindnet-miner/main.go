@@ -76,10 +76,13 @@ func addConfigFlags(cmd *cobra.Command) {
 	f.String("axon.external_ip", "", "address announced on chain")
 	f.Bool("callers.require_permit", true, "accept only callers with a validator permit")
 	f.Uint64("callers.min_stake", 0, "least stake (umind) a caller must have")
-	f.String("engine.kind", "builtin", "engine: builtin, local or openai")
-	f.String("engine.model_dir", "", "Hugging Face Llama model folder (engine local)")
+	f.String("model.dir", "", "the subnet's model folder (default: the built-in model)")
+	f.String("engine.kind", "builtin", "engine: builtin or openai")
+	f.String("engine.model_dir", "", "older spelling of model.dir, with engine.kind local")
 	f.String("engine.openai_url", "http://127.0.0.1:8000/v1", "OpenAI-compatible server base URL, ending in /v1 (engine openai)")
 	f.String("engine.model", "", "model name on the OpenAI-compatible server")
+	f.Bool("engine.token_ids", false, "ask the OpenAI-compatible server for token ids (vLLM, mindnet-serve)")
+	f.String("engine.precision", "float32", "precision the server computes in: float32 or half")
 	f.String("ops.listen", "127.0.0.1:9102", "metrics and health listen address")
 	f.String("log.level", "info", "debug, info, warn or error")
 	f.String("log.format", "text", "text or json")
@@ -133,6 +136,9 @@ func startCmd(configPath *string) *cobra.Command {
 				return err
 			}
 			defer m.Close()
+			if err := m.CheckEngine(ctx); err != nil {
+				return err
+			}
 			neuron, err := m.CheckRegistration(ctx)
 			if err != nil {
 				return err

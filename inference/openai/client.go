@@ -214,3 +214,39 @@ func statusError(code int, body io.Reader) error {
 	}
 	return &StatusError{Code: code, Message: msg}
 }
+
+// Models lists the model names the server serves (GET /v1/models). It is
+// not retried: a caller that waits for a server to come up loops on it.
+func (c *Client) Models(ctx context.Context) ([]string, error) {
+	actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, c.base+"/models", nil)
+	if err != nil {
+		return nil, fmt.Errorf("openai: build request: %w", err)
+	}
+	if c.cfg.APIKey != "" {
+		req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
+	}
+	resp, err := c.cfg.HTTPClient.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("openai: /models: %w", &transportError{err})
+	}
+	defer resp.Body.Close()
+	body := io.LimitReader(resp.Body, maxBody)
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, fmt.Errorf("openai: /models: %w", statusError(resp.StatusCode, body))
+	}
+	var list ModelList
+	if err := json.NewDecoder(body).Decode(&list); err != nil {
+		return nil, fmt.Errorf("openai: /models: %w: %v", ErrMalformedResponse, err)
+	}
+	names := make([]string, len(list.Data))
+	for i, m := range list.Data {
+		names[i] = m.ID
+	}
+	return names, nil
+}
+
+// Transient reports whether err is one that waiting may cure: the server
+// unreachable or timing out, 429 or 5xx.
+func Transient(err error) bool { return retryable(err) }

@@ -55,12 +55,19 @@ type Config struct {
 		MaxStaleness time.Duration `mapstructure:"max_staleness"`
 	} `mapstructure:"metagraph"`
 
+	Model struct {
+		Dir string `mapstructure:"dir"`
+	} `mapstructure:"model"`
+
 	Engine struct {
-		Kind      string `mapstructure:"kind"`
-		OpenAIURL string `mapstructure:"openai_url"`
-		Model     string `mapstructure:"model"`
-		ModelDir  string `mapstructure:"model_dir"`
-		APIKeyEnv string `mapstructure:"api_key_env"`
+		Kind         string        `mapstructure:"kind"`
+		OpenAIURL    string        `mapstructure:"openai_url"`
+		Model        string        `mapstructure:"model"`
+		ModelDir     string        `mapstructure:"model_dir"`
+		APIKeyEnv    string        `mapstructure:"api_key_env"`
+		TokenIDs     bool          `mapstructure:"token_ids"`
+		Precision    string        `mapstructure:"precision"`
+		ProbeTimeout time.Duration `mapstructure:"probe_timeout"`
 	} `mapstructure:"engine"`
 
 	Ops struct {
@@ -98,11 +105,15 @@ var defaults = map[string]any{
 	"callers.rate_burst":      20.0,
 	"metagraph.refresh":       "12s",
 	"metagraph.max_staleness": "5m",
+	"model.dir":               "",
 	"engine.kind":             "builtin",
 	"engine.openai_url":       "http://127.0.0.1:8000/v1",
 	"engine.model":            "",
 	"engine.model_dir":        "",
 	"engine.api_key_env":      "OPENAI_API_KEY",
+	"engine.token_ids":        false,
+	"engine.precision":        "float32",
+	"engine.probe_timeout":    "2m",
 	"ops.listen":              "127.0.0.1:9102",
 	"log.level":               "info",
 	"log.format":              "text",
@@ -117,6 +128,17 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 		return Config{}, err
 	}
 	cfg.Chain.KeyringDir = opsconfig.ExpandHome(cfg.Chain.KeyringDir)
+	// engine.kind local with engine.model_dir is the older spelling of model.dir with the built-in engine.
+	if cfg.Engine.Kind == "local" {
+		if cfg.Model.Dir == "" {
+			cfg.Model.Dir = cfg.Engine.ModelDir
+		}
+		if cfg.Model.Dir == "" {
+			return Config{}, fmt.Errorf("engine.kind = local needs model.dir (a Hugging Face model folder)")
+		}
+		cfg.Engine.Kind = "builtin"
+	}
+	cfg.Model.Dir = opsconfig.ExpandHome(cfg.Model.Dir)
 	return cfg, cfg.Validate()
 }
 
@@ -124,16 +146,18 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 func (c Config) Validate() error {
 	switch c.Engine.Kind {
 	case "builtin":
-	case "local":
-		if c.Engine.ModelDir == "" {
-			return fmt.Errorf("engine.kind = local needs engine.model_dir (a Hugging Face Llama model folder)")
-		}
 	case "openai":
 		if c.Engine.OpenAIURL == "" || c.Engine.Model == "" {
 			return fmt.Errorf("engine.kind = openai needs engine.openai_url and engine.model (the model name the server serves)")
 		}
 	default:
-		return fmt.Errorf("engine.kind must be builtin, local or openai, got %q", c.Engine.Kind)
+		return fmt.Errorf("engine.kind must be builtin or openai, got %q", c.Engine.Kind)
+	}
+	if c.Engine.Precision != "float32" && c.Engine.Precision != "half" {
+		return fmt.Errorf("engine.precision must be float32 or half, got %q", c.Engine.Precision)
+	}
+	if c.Engine.ProbeTimeout <= 0 {
+		return fmt.Errorf("engine.probe_timeout must be positive, got %s", c.Engine.ProbeTimeout)
 	}
 	if c.Axon.MaxTokens < 1 || c.Axon.Slots < 1 || c.Axon.QueueDepth < 0 || c.Axon.MaxBodyBytes < 1024 {
 		return fmt.Errorf("axon limits out of range: max_tokens %d (≥1), slots %d (≥1), queue_depth %d (≥0), max_body_bytes %d (≥1024)",
@@ -200,15 +224,27 @@ refresh = "{{index . "metagraph.refresh"}}"
 # Keep serving with the last good view this long while the node is unreachable.
 max_staleness = "{{index . "metagraph.max_staleness"}}"
 
+[model]
+# The subnet's model folder (Hugging Face layout: config.json, tokenizer.json, *.safetensors); empty
+# means the built-in model. Its tokenizer and special tokens are used whatever engine serves it.
+dir = "{{index . "model.dir"}}"
+
 [engine]
-# builtin: the model that ships with Mindnet, on the CPU. local: the built-in engine on another
-# Hugging Face Llama folder (model_dir). openai: any OpenAI-compatible server
-# (vLLM, SGLang, llama.cpp, Ollama, TGI) serving the subnet's model, usually on a GPU.
+# builtin: the built-in engine runs model.dir on the CPU. openai: any OpenAI-compatible server
+# (vLLM, SGLang, mindnet-serve) serving the subnet's model, usually on a GPU.
 kind = "{{index . "engine.kind"}}"
 openai_url = "{{index . "engine.openai_url"}}"
-model = "{{index . "engine.model"}}"
-model_dir = "{{index . "engine.model_dir"}}"   # engine local: folder with config.json, model.safetensors, tokenizer.json
+model = "{{index . "engine.model"}}"          # the model name the server serves
 api_key_env = "{{index . "engine.api_key_env"}}"   # environment variable holding the server's API key, if any
+# Ask the server for token ids (vLLM's return_tokens_as_token_ids) instead of mapping token texts;
+# needs vLLM or mindnet-serve.
+token_ids = {{index . "engine.token_ids"}}
+# The precision the server computes in: float32, or half (float16/bfloat16). The start-up check
+# compares the server's log-probabilities with the miner's own copy of the model within the
+# tolerance validators use for it.
+precision = "{{index . "engine.precision"}}"
+# How long start waits for the server to answer before giving up.
+probe_timeout = "{{index . "engine.probe_timeout"}}"
 
 [ops]
 # Prometheus metrics at /metrics and liveness at /healthz.

@@ -66,15 +66,30 @@ func TestBadConfigIsExplained(t *testing.T) {
 	}
 }
 
-func TestLocalEngineNeedsModelDir(t *testing.T) {
+// engine.kind local with engine.model_dir, the older spelling, is model.dir with the built-in engine.
+func TestLocalEngineIsBuiltinWithModelDir(t *testing.T) {
 	t.Setenv("MINDNET_MINER_ENGINE_KIND", "local")
-	if _, err := Load("", nil); err == nil || !strings.Contains(err.Error(), "engine.model_dir") {
+	if _, err := Load("", nil); err == nil || !strings.Contains(err.Error(), "model.dir") {
 		t.Fatalf("local without a folder: %v", err)
 	}
 	t.Setenv("MINDNET_MINER_ENGINE_MODEL_DIR", "/models/other")
 	cfg, err := Load("", nil)
-	if err != nil || cfg.Engine.ModelDir != "/models/other" {
-		t.Fatalf("local with a folder: %+v, %v", cfg.Engine, err)
+	if err != nil || cfg.Engine.Kind != "builtin" || cfg.Model.Dir != "/models/other" {
+		t.Fatalf("local with a folder: %+v %+v, %v", cfg.Engine, cfg.Model, err)
+	}
+}
+
+func TestEngineKeys(t *testing.T) {
+	t.Setenv("MINDNET_MINER_ENGINE_PRECISION", "double")
+	if _, err := Load("", nil); err == nil || !strings.Contains(err.Error(), "engine.precision") {
+		t.Fatalf("bad precision: %v", err)
+	}
+	t.Setenv("MINDNET_MINER_ENGINE_PRECISION", "half")
+	t.Setenv("MINDNET_MINER_ENGINE_TOKEN_IDS", "true")
+	t.Setenv("MINDNET_MINER_MODEL_DIR", "/models/m")
+	cfg, err := Load("", nil)
+	if err != nil || !cfg.Engine.TokenIDs || cfg.Engine.Precision != "half" || cfg.Model.Dir != "/models/m" {
+		t.Fatalf("%+v %+v %v", cfg.Engine, cfg.Model, err)
 	}
 }
 

@@ -50,6 +50,10 @@ type Config struct {
 		MaxBackoff    time.Duration `mapstructure:"max_backoff"`
 	} `mapstructure:"weights"`
 
+	Model struct {
+		Dir string `mapstructure:"dir"`
+	} `mapstructure:"model"`
+
 	Engine struct {
 		Kind      string `mapstructure:"kind"`
 		OpenAIURL string `mapstructure:"openai_url"`
@@ -98,6 +102,7 @@ var Defaults = map[string]any{
 	"weights.attempts":        4,
 	"weights.min_backoff":     "2s",
 	"weights.max_backoff":     "30s",
+	"model.dir":               "",
 	"engine.kind":             "builtin",
 	"engine.openai_url":       "http://127.0.0.1:8000/v1",
 	"engine.model":            "",
@@ -121,6 +126,7 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 		return Config{}, err
 	}
 	cfg.Chain.KeyringDir = opsconfig.ExpandHome(cfg.Chain.KeyringDir)
+	cfg.Model.Dir = opsconfig.ExpandHome(cfg.Model.Dir)
 	cfg.State.Path = opsconfig.ExpandHome(cfg.State.Path)
 	return cfg, cfg.Validate()
 }
@@ -208,9 +214,15 @@ attempts = {{index . "weights.attempts"}}                # tries per transaction
 min_backoff = "{{index . "weights.min_backoff"}}"          # first wait between tries, doubled up to max_backoff
 max_backoff = "{{index . "weights.max_backoff"}}"
 
+[model]
+# The subnet's model folder (Hugging Face layout: config.json, tokenizer.json, *.safetensors); empty
+# means the built-in model. Its tokenizer and special tokens are used whatever engine serves it.
+dir = "{{index . "model.dir"}}"
+
 [engine]
-# The reference the validator verifies answers with, by prefill: builtin (the subnet's model, embedded,
-# on the CPU) or openai (vLLM or SGLang serving the same model: other servers cannot score by prefill).
+# The reference the validator verifies answers with, by prefill: builtin (the built-in engine running
+# model.dir on the CPU) or openai (vLLM, SGLang or mindnet-serve serving the same model: other servers
+# cannot score by prefill).
 kind = "{{index . "engine.kind"}}"
 openai_url = "{{index . "engine.openai_url"}}"
 model = "{{index . "engine.model"}}"

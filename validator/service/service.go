@@ -21,7 +21,7 @@ import (
 	"github.com/mindnet/mindnet/axonclient"
 	"github.com/mindnet/mindnet/chainclient"
 	"github.com/mindnet/mindnet/inference"
-	"github.com/mindnet/mindnet/inference/builtin"
+	"github.com/mindnet/mindnet/inference/folder"
 	"github.com/mindnet/mindnet/inference/openai"
 	"github.com/mindnet/mindnet/inference/verify"
 	"github.com/mindnet/mindnet/metagraph"
@@ -116,30 +116,32 @@ func New(cfg config.Config, log *slog.Logger) (*Service, error) {
 	return s, nil
 }
 
-// NewReference builds the engine answers are verified against, with its verifier. The subnet's model
-// is the built-in one; an OpenAI-compatible server must serve that same model, and the built-in copy
-// supplies its tokenizer and special tokens.
+// NewReference builds the engine answers are verified against, with its verifier: the built-in engine
+// running the subnet's model folder (model.dir, the built-in model by default), or an OpenAI-compatible
+// server serving that model, for which the folder supplies the tokenizer and special tokens.
 func NewReference(cfg config.Config) (inference.Engine, verify.Verifier, error) {
-	model, err := builtin.Load()
+	model, err := folder.Open(cfg.Model.Dir)
 	if err != nil {
-		return nil, verify.Verifier{}, fmt.Errorf("load the built-in model: %w", err)
+		return nil, verify.Verifier{}, err
 	}
 	tol := verify.DefaultTolerance
 	if cfg.Engine.Precision == "half" {
 		tol = verify.HalfPrecisionTolerance
 	}
-	var engine inference.Engine = model
-	if cfg.Engine.Kind == "openai" {
-		mc := model.Config()
+	var engine inference.Engine
+	switch cfg.Engine.Kind {
+	case "openai":
 		engine, err = openai.New(openai.Config{
 			BaseURL: cfg.Engine.OpenAIURL, Model: cfg.Engine.Model, APIKey: os.Getenv(cfg.Engine.APIKeyEnv),
-			Tokenizer: model.Tokenizer(), TokenIDs: cfg.Engine.TokenIDs, BOSID: mc.BOSTokenID[0], EOSID: model.Info().EOSID,
+			Tokenizer: model.Tokenizer, TokenIDs: cfg.Engine.TokenIDs, BOSID: model.BOSID(), EOSID: model.EOSID(),
 		})
-		if err != nil {
-			return nil, verify.Verifier{}, err
-		}
+	default:
+		engine, err = model.Load()
 	}
-	return engine, verify.Verifier{Reference: engine, Tokenizer: model.Tokenizer(), Tolerance: tol}, nil
+	if err != nil {
+		return nil, verify.Verifier{}, err
+	}
+	return engine, verify.Verifier{Reference: engine, Tokenizer: model.Tokenizer, Tolerance: tol}, nil
 }
 
 // Hotkey returns the validator's hotkey address.
