@@ -21,6 +21,17 @@ type Config struct {
 	HonestMiners, OddMiners int
 	// OddModelDir is a Llama model folder other than the subnet's (relative to Root unless absolute).
 	OddModelDir string
+	// OpenAIMiners serve the subnet's model through one mindnet-serve (an OpenAI-compatible server, as
+	// GPU miners put vLLM in front of theirs), on ServePort. Odd-numbered ones read token names as text
+	// (vLLM's default), even-numbered ones ask for token ids.
+	OpenAIMiners int
+	ServePort    int
+	// ValidatorOpenAI makes the subnet validator verify with that mindnet-serve as its reference
+	// (engine.kind openai) instead of the built-in engine.
+	ValidatorOpenAI bool
+	// ExtraMiners are more miners, each with its own engine flags (tests point them at servers of
+	// their own).
+	ExtraMiners []ExtraMiner
 	// ValidatorStake is what charlie stakes behind the subnet validator's hotkey, in umind.
 	ValidatorStake uint64
 	// MinerPortBase is the first miner's gRPC port; miner i uses MinerPortBase+2i (gRPC) and +2i+1
@@ -30,8 +41,15 @@ type Config struct {
 	Log func(format string, args ...any)
 }
 
-// DefaultConfig is the demo's network: one chain validator, a 10-block tempo, three honest miners and
-// one that serves the alternative test model, all in root/.demo.
+// ExtraMiner is a miner started with engine flags of the caller's choosing.
+type ExtraMiner struct {
+	Name   string   // its hotkey's name and label
+	Engine []string // engine flags, e.g. --engine.kind openai --engine.openai_url …
+}
+
+// DefaultConfig is the demo's network: one chain validator, a 10-block tempo, three honest miners on the
+// built-in engine, one in front of mindnet-serve, and one that serves the alternative test model, all in
+// root/.demo.
 func DefaultConfig(root string) Config {
 	return Config{
 		Root:            root,
@@ -42,6 +60,8 @@ func DefaultConfig(root string) Config {
 		HonestMiners:    3,
 		OddMiners:       1,
 		OddModelDir:     filepath.Join("inference", "llama", "testdata", "gocode-alt"),
+		OpenAIMiners:    1,
+		ServePort:       18000,
 		ValidatorStake:  10_000_000_000, // 10,000 MIND
 		MinerPortBase:   18091,
 		OpsPortBase:     19102,
@@ -55,8 +75,11 @@ func (c Config) validate() error {
 	if c.Tempo < 2 {
 		return fmt.Errorf("devnet: Tempo must be at least 2 blocks, got %d", c.Tempo)
 	}
-	if c.HonestMiners+c.OddMiners < 1 {
+	if c.HonestMiners+c.OddMiners+c.OpenAIMiners+len(c.ExtraMiners) < 1 {
 		return fmt.Errorf("devnet: start at least one miner")
+	}
+	if (c.OpenAIMiners > 0 || c.ValidatorOpenAI) && c.ServePort == 0 {
+		return fmt.Errorf("devnet: OpenAI miners and an OpenAI reference need ServePort")
 	}
 	if c.Root == "" || c.Bin == "" || c.Dir == "" {
 		return fmt.Errorf("devnet: Root, Bin and Dir must be set")

@@ -19,6 +19,8 @@ type Network struct {
 	Netuid uint32
 	// Labels names the network's hotkeys: "validator", "miner-1"…, "odd-1"….
 	Labels map[string]string
+	// Serve is mindnet-serve, when OpenAI miners or an OpenAI reference use it.
+	Serve *Process
 	// Miners and Validator are the off-chain processes, in start order.
 	Miners    []*Process
 	Validator *Process
@@ -27,7 +29,7 @@ type Network struct {
 }
 
 // Binaries the devnet runs, from Config.Bin.
-var binaries = []string{"mindnetd", "mindnet-miner", "mindnet-validator"}
+var binaries = []string{"mindnetd", "mindnet-miner", "mindnet-validator", "mindnet-serve"}
 
 // Start resets cfg.Dir and brings the whole network up. On error it stops whatever it started.
 func Start(ctx context.Context, cfg Config) (*Network, error) {
@@ -77,8 +79,16 @@ func (n *Network) start(ctx context.Context) error {
 	for i := 1; i <= cfg.HonestMiners; i++ {
 		names = append(names, fmt.Sprintf("miner-%d", i))
 	}
+	for i := 1; i <= cfg.OpenAIMiners; i++ {
+		names = append(names, fmt.Sprintf("openai-%d", i))
+	}
 	for i := 1; i <= cfg.OddMiners; i++ {
 		names = append(names, fmt.Sprintf("odd-%d", i))
+	}
+	extra := map[string][]string{}
+	for _, m := range cfg.ExtraMiners {
+		names = append(names, m.Name)
+		extra[m.Name] = m.Engine
 	}
 	addrs := make([]string, len(names))
 	for i, name := range names {
@@ -95,6 +105,7 @@ func (n *Network) start(ctx context.Context) error {
 			return fmt.Errorf("register %s: %w", names[i], err)
 		}
 	}
+	var err error
 	// Hotkeys sign their own serve-axon and weight transactions, so they need accounts with fees.
 	if err := n.cli.tx(ctx, "bob", append(append([]string{"tx", "bank", "multi-send", "bob"}, addrs...), "10000000umind")...); err != nil {
 		return fmt.Errorf("fund hotkeys: %w", err)
@@ -104,14 +115,24 @@ func (n *Network) start(ctx context.Context) error {
 		return fmt.Errorf("stake the validator: %w", err)
 	}
 
+	if cfg.OpenAIMiners > 0 || cfg.ValidatorOpenAI {
+		if n.Serve, err = n.startServe(ctx); err != nil {
+			return err
+		}
+	}
 	for i, name := range names[1:] {
 		engine := []string{"--engine.kind", "builtin"}
-		if strings.HasPrefix(name, "odd-") {
+		switch {
+		case strings.HasPrefix(name, "odd-"):
 			dir := cfg.OddModelDir
 			if !filepath.IsAbs(dir) {
 				dir = filepath.Join(cfg.Root, dir)
 			}
-			engine = []string{"--engine.kind", "local", "--engine.model_dir", dir}
+			engine = []string{"--engine.kind", "builtin", "--model.dir", dir}
+		case strings.HasPrefix(name, "openai-"):
+			engine = n.openAIEngine(name)
+		case extra[name] != nil:
+			engine = extra[name]
 		}
 		p, err := n.startMiner(ctx, name, i, engine)
 		if err != nil {
@@ -192,6 +213,9 @@ func (n *Network) Stop() {
 	for _, m := range n.Miners {
 		m.Stop(10 * time.Second)
 	}
+	if n.Serve != nil {
+		n.Serve.Stop(10 * time.Second)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	_, _ = n.localnet(ctx, "stop")
@@ -202,6 +226,9 @@ func (n *Network) Logs() []string {
 	logs := []string{}
 	for i := 0; i < n.Config.ChainValidators; i++ {
 		logs = append(logs, filepath.Join(nodeHome(n.Config.Dir, i), "node.log"))
+	}
+	if n.Serve != nil {
+		logs = append(logs, n.Serve.Log)
 	}
 	for _, m := range n.Miners {
 		logs = append(logs, m.Log)
@@ -221,14 +248,19 @@ func (n *Network) startValidator(ctx context.Context) (*Process, error) {
 	if out, err := exec.CommandContext(ctx, bin, "init", "--config", conf).CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("mindnet-validator init: %w\n%s", err, out)
 	}
-	cfg.logf("starting the subnet validator (scores miners with the built-in model)")
-	return startProcess("validator", bin, filepath.Join(cfg.Dir, "logs", "validator.log"), nil,
-		"start", "--config", conf,
+	args := []string{"start", "--config", conf,
 		"--netuid", u32(n.Netuid),
 		"--chain.grpc", NodeGRPC, "--chain.chain_id", ChainID,
 		"--chain.keyring_dir", n.cli.home, "--chain.keyring_backend", "test", "--chain.hotkey", "validator",
 		"--state.path", filepath.Join(cfg.Dir, "validator-state.json"),
 		"--ops.listen", fmt.Sprintf("127.0.0.1:%d", cfg.OpsPortBase+100),
 		"--round.interval", "4s",
-	)
+	}
+	if cfg.ValidatorOpenAI {
+		cfg.logf("starting the subnet validator (verifies with mindnet-serve as its OpenAI reference)")
+		args = append(args, "--engine.kind", "openai", "--engine.openai_url", n.serveURL(), "--engine.model", ServedModel)
+	} else {
+		cfg.logf("starting the subnet validator (verifies with the built-in model)")
+	}
+	return startProcess("validator", bin, filepath.Join(cfg.Dir, "logs", "validator.log"), nil, args...)
 }

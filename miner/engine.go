@@ -67,7 +67,9 @@ func (m *Miner) CheckEngine(ctx context.Context) error {
 	return Probe(ctx, client, ProbeConfig{
 		URL: m.cfg.Engine.OpenAIURL, Model: m.cfg.Engine.Model, Folder: m.model, Reference: ref,
 		Tolerance: tol, Timeout: m.cfg.Engine.ProbeTimeout,
-		Waiting: func(err error) { m.log.Warn("waiting for the OpenAI-compatible server", "url", m.cfg.Engine.OpenAIURL, "err", err) },
+		Waiting: func(err error) {
+			m.log.Warn("waiting for the OpenAI-compatible server", "url", m.cfg.Engine.OpenAIURL, "err", err)
+		},
 	})
 }
 

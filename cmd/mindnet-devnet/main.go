@@ -48,6 +48,9 @@ func rootCmd() *cobra.Command {
 	f.Uint64Var(&cfg.Tempo, "tempo", cfg.Tempo, "subnet tempo in blocks (a block a second)")
 	f.IntVar(&cfg.HonestMiners, "miners", cfg.HonestMiners, "miners serving the subnet's model")
 	f.IntVar(&cfg.OddMiners, "odd-miners", cfg.OddMiners, "miners serving a different model")
+	f.IntVar(&cfg.OpenAIMiners, "openai-miners", cfg.OpenAIMiners, "miners in front of one mindnet-serve (an OpenAI-compatible server)")
+	f.IntVar(&cfg.ServePort, "serve-port", cfg.ServePort, "mindnet-serve's port")
+	f.BoolVar(&cfg.ValidatorOpenAI, "validator-openai", cfg.ValidatorOpenAI, "the subnet validator verifies through mindnet-serve (engine.kind openai)")
 	return cmd
 }
 
@@ -95,12 +98,18 @@ func run(ctx context.Context, cfg devnet.Config) error {
 			view.Labels = net.Labels
 			_ = table.Write(os.Stdout, view)
 		}
-		for _, p := range append(net.Miners, net.Validator) {
+		for _, p := range append(append(net.Miners, net.Validator), net.Serve) {
+			if p == nil {
+				continue
+			}
 			if !p.Running() {
 				fmt.Printf("\n%s exited; see %s\n", p.Name, filepath.Base(p.Log))
 			}
 		}
 		fmt.Printf("\nREST %s   gRPC %s   logs %s\n", devnet.NodeREST, devnet.NodeGRPC, filepath.Join(cfg.Dir, "logs"))
+		if net.Serve != nil {
+			fmt.Printf("mindnet-serve (OpenAI API) http://127.0.0.1:%d/v1: the openai-N miners answer through it\n", cfg.ServePort)
+		}
 		select {
 		case <-ctx.Done():
 			return nil

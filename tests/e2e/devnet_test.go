@@ -22,7 +22,7 @@ import (
 func buildBinaries(t *testing.T, root string) string {
 	t.Helper()
 	bin := t.TempDir()
-	cmd := exec.Command("go", "build", "-o", bin+"/", "./cmd/mindnetd", "./cmd/mindnet-miner", "./cmd/mindnet-validator")
+	cmd := exec.Command("go", "build", "-o", bin+"/", "./cmd/mindnetd", "./cmd/mindnet-miner", "./cmd/mindnet-validator", "./cmd/mindnet-serve")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -29,10 +29,11 @@ const (
 	Short     = "short"     // a quarter of the answer, finish "length"
 	Slow      = "slow"      // the honest answer after Delay
 	Malformed = "malformed" // a body that is not JSON; streams cut before [DONE]
+	Other     = "other"     // another model's answers (Config.Other serves them)
 )
 
 // Kinds lists every lie.
-var Kinds = []string{Random, EchoTail, Short, Slow, Malformed}
+var Kinds = []string{Random, EchoTail, Short, Slow, Malformed, Other}
 
 // Config says how to lie.
 type Config struct {
@@ -40,13 +41,18 @@ type Config struct {
 	Honest    int           // requests answered truthfully first
 	Delay     time.Duration // for Slow
 	Tokenizer *tokenizer.Tokenizer
-	BOSID     int
+	// Other is a server of another model under the same name, for Other.
+	Other http.Handler
 }
 
 // Wrap returns honest wrapped in the lie cfg names.
 func Wrap(honest http.Handler, cfg Config) (http.Handler, error) {
 	switch cfg.Kind {
 	case Random, EchoTail, Short, Slow, Malformed:
+	case Other:
+		if cfg.Other == nil {
+			return nil, fmt.Errorf("liars: %s needs Config.Other", Other)
+		}
 	default:
 		return nil, fmt.Errorf("liars: unknown kind %q", cfg.Kind)
 	}
@@ -75,6 +81,8 @@ func Wrap(honest http.Handler, cfg Config) (http.Handler, error) {
 		case Slow:
 			time.Sleep(cfg.Delay)
 			l.forward(w, r, honest, req, false)
+		case Other:
+			l.forward(w, r, cfg.Other, req, false)
 		case Malformed:
 			if req["stream"] == true {
 				l.cutStream(w, r, honest, req)

@@ -105,4 +105,3 @@ func TestOpenAIReferenceAgreesWithBuiltin(t *testing.T) {
 		t.Fatal("no honest answer passed: the comparison shows nothing")
 	}
 }
-

@@ -1,0 +1,127 @@
+package miner_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mindnet/mindnet/chainclient"
+	"github.com/mindnet/mindnet/inference/folder"
+	"github.com/mindnet/mindnet/inference/openai/serve"
+)
+
+// buildMiner builds the mindnet-miner binary, so that the test runs it as an operator would.
+func buildMiner(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "mindnet-miner")
+	cmd := exec.Command("go", "build", "-o", bin, "../../cmd/mindnet-miner")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// serveModel runs mindnet-serve's server over a model folder under a served name; wrap may change its
+// answers.
+func serveModel(t *testing.T, dir, name string, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	f, err := folder.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := serve.New(m, name, serve.Limits{Concurrency: 2, QueueDepth: 8, MaxBodyBytes: 1 << 20, MaxTokens: 256}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := s.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL + "/v1"
+}
+
+// withoutLogprobs answers completions with "logprobs": null, as servers that do not support them do.
+func withoutLogprobs(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/v1/completions" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.String()
+		i, j := strings.Index(body, `"logprobs":{`), strings.Index(body, `,"finish_reason"`)
+		if i >= 0 && j > i {
+			body = body[:i] + `"logprobs":null` + body[j:]
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, body)
+	})
+}
+
+// `mindnet-miner start` with docs/mining.md's flags refuses to start, before it touches the chain or
+// announces an axon, in front of a server that serves another model, names another model, or returns no
+// log-probabilities; and it says what is wrong.
+func TestMinerRefusesToStartInFrontOfAWrongServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the miner binary")
+	}
+	bin := buildMiner(t)
+	keys := t.TempDir()
+	enc, err := chainclient.NewEncoding()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kr, err := chainclient.OpenKeyring(enc, "test", keys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newKey(t, kr, "miner")
+
+	cases := []struct {
+		name, url, model, want string
+	}{
+		{"another model", serveModel(t, "../../inference/llama/testdata/gocode-alt", "gocode-tiny", nil), "gocode-tiny", "does not compute the subnet's model"},
+		{"another model's name", serveModel(t, "", "llama-3-8b", nil), "gocode-tiny", `serves "llama-3-8b"`},
+		{"no logprobs", serveModel(t, "", "gocode-tiny", withoutLogprobs), "gocode-tiny", "log-probabilities"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "start",
+				"--engine.kind", "openai", "--engine.openai_url", c.url, "--engine.model", c.model,
+				"--chain.keyring_dir", keys, "--chain.keyring_backend", "test", "--chain.hotkey", "miner",
+				"--chain.grpc", freeAddr(t), "--axon.listen", freeAddr(t), "--axon.http_listen", freeAddr(t), "--ops.listen", freeAddr(t))
+			// A fresh HOME: no config file, defaults and flags only.
+			cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "MINDNET_MINER_ENGINE_PROBE_TIMEOUT=20s")
+			var out bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &out
+			err := cmd.Run()
+			if err == nil || ctx.Err() != nil {
+				t.Fatalf("the miner did not refuse (err %v):\n%s", err, out.String())
+			}
+			if !strings.Contains(out.String(), "engine check failed") || !strings.Contains(out.String(), c.want) {
+				t.Fatalf("refusal does not say %q:\n%s", c.want, out.String())
+			}
+			if strings.Contains(out.String(), "axon announced") {
+				t.Fatalf("announced its axon anyway:\n%s", out.String())
+			}
+		})
+	}
+}
