@@ -1,7 +1,14 @@
 package openai
 
 import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
 	"errors"
+	"github.com/mindnet/mindnet/inference"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -89,5 +96,30 @@ func TestResolveSettlesLossyNames(t *testing.T) {
 	}
 	if !utf8.ValidString(text) {
 		t.Fatal("bad fixture")
+	}
+}
+
+// A failure that asking again cannot change (tokens of another vocabulary) is not retried; only what
+// load or the network may have caused is.
+func TestPermanentFailuresAreNotRetried(t *testing.T) {
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		io.WriteString(w, `{"choices":[{"text":"x","logprobs":{"tokens":["no such token, surely"],"token_logprobs":[-0.1],"top_logprobs":[{}]},"finish_reason":"length"}]}`)
+	}))
+	defer srv.Close()
+	c, err := New(Config{BaseURL: srv.URL + "/v1", Model: "m", Tokenizer: testTokenizer(t), Backoff: time.Millisecond, EOSID: -1, BOSID: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Generate(context.Background(), inference.Request{Prompt: "x", MaxTokens: 1}); !errors.Is(err, ErrUnmappableToken) || calls != 1 {
+		t.Fatalf("%d calls: %v", calls, err)
+	}
+	if Transient(err) {
+		t.Fatal("an unmappable token counted as transient")
+	}
+	srv.Close()
+	if _, err := c.Generate(context.Background(), inference.Request{Prompt: "x", MaxTokens: 1}); !Transient(err) {
+		t.Fatalf("a closed server is transient: %v", err)
 	}
 }
