@@ -67,7 +67,9 @@ func TestServerConvertsEveryMethodsError(t *testing.T) {
 	fail := func(err error) grpc.MethodHandler {
 		return func(any, context.Context, func(any) error, grpc.UnaryServerInterceptor) (any, error) { return nil, err }
 	}
-	ok := func(any, context.Context, func(any) error, grpc.UnaryServerInterceptor) (any, error) { return "answer", nil }
+	ok := func(any, context.Context, func(any) error, grpc.UnaryServerInterceptor) (any, error) {
+		return "answer", nil
+	}
 	desc := &grpc.ServiceDesc{ServiceName: "test.Query", Methods: []grpc.MethodDesc{
 		{MethodName: "Thing", Handler: fail(errorsmod.Wrap(errUnknownThing, "thing 9"))},
 		{MethodName: "Broken", Handler: fail(fmt.Errorf("disk gone"))},

@@ -25,9 +25,15 @@ func TestQueryErrorCodes(t *testing.T) {
 		code codes.Code
 		text string
 	}{
-		{"row of an unknown netuid", func() error { _, err := q.WeightRow(ctx, &types.QueryWeightRowRequest{Netuid: 9999, Uid: 0}); return err },
+		{"row of an unknown netuid", func() error {
+			_, err := q.WeightRow(ctx, &types.QueryWeightRowRequest{Netuid: 9999, Uid: 0})
+			return err
+		},
 			codes.NotFound, "unknown netuid"},
-		{"row of a UID beyond the subnet", func() error { _, err := q.WeightRow(ctx, &types.QueryWeightRowRequest{Netuid: 1, Uid: 9999}); return err },
+		{"row of a UID beyond the subnet", func() error {
+			_, err := q.WeightRow(ctx, &types.QueryWeightRowRequest{Netuid: 1, Uid: 9999})
+			return err
+		},
 			codes.NotFound, "uid 9999: netuid 1 has 8 neurons"},
 		{"rows of an unknown netuid", func() error { _, err := q.Weights(ctx, &types.QueryWeightsRequest{Netuid: 9999}); return err },
 			codes.NotFound, "unknown netuid"},
