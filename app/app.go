@@ -421,7 +421,7 @@ func (app *MindnetApp) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.AP
 	if err := registerOpenAPIRoutes(apiSvr, apiConfig.Swagger); err != nil {
 		panic(fmt.Errorf("register OpenAPI routes: %w", err))
 	}
-	registerMindnetGatewayRoutes(clientCtx, apiSvr, app.ModuleManager.Modules)
+	registerMindnetGatewayRoutes(queryConn{app: app}, apiSvr, app.ModuleManager.Modules)
 }
 
 // RegisterTxService registers the gRPC tx service (simulate, broadcast, get tx).
