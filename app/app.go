@@ -418,11 +418,10 @@ func (app *MindnetApp) RegisterAPIRoutes(apiSvr *api.Server, apiConfig config.AP
 	cmtservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	nodeservice.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
 	app.BasicModuleManager.RegisterGRPCGatewayRoutes(clientCtx, apiSvr.GRPCGatewayRouter)
-	registerMindnetGatewayRoutes(clientCtx, apiSvr, app.ModuleManager.Modules)
-
-	if err := server.RegisterSwaggerAPI(apiSvr.ClientCtx, apiSvr.Router, apiConfig.Swagger); err != nil {
-		panic(fmt.Errorf("register swagger API: %w", err))
+	if err := registerOpenAPIRoutes(apiSvr, apiConfig.Swagger); err != nil {
+		panic(fmt.Errorf("register OpenAPI routes: %w", err))
 	}
+	registerMindnetGatewayRoutes(queryConn{app: app}, apiSvr, app.ModuleManager.Modules)
 }
 
 // RegisterTxService registers the gRPC tx service (simulate, broadcast, get tx).

@@ -27,6 +27,7 @@ import (
 	"github.com/mindnet/mindnet/x/emission/keeper"
 	"github.com/mindnet/mindnet/x/emission/simulation"
 	"github.com/mindnet/mindnet/x/emission/types"
+	"github.com/mindnet/mindnet/x/internal/querystatus"
 )
 
 // ConsensusVersion is the version of x/emission's state layout; bump it with a migration.
@@ -92,7 +93,8 @@ func (AppModule) RegisterGatewayV2Routes(ctx context.Context, mux *gwruntimev2.S
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
-	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	// Queries answer gRPC codes by meaning, which REST turns into 404, 400, 412 or 500.
+	types.RegisterQueryServer(querystatus.Server(cfg.QueryServer(), keeper.QueryCodes), keeper.NewQueryServerImpl(am.keeper))
 }
 
 // BeginBlock mints the block's emission.

@@ -21,6 +21,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
+	"github.com/mindnet/mindnet/x/internal/querystatus"
 	"github.com/mindnet/mindnet/x/subnet/keeper"
 	"github.com/mindnet/mindnet/x/subnet/simulation"
 	"github.com/mindnet/mindnet/x/subnet/types"
@@ -87,7 +88,8 @@ func (AppModule) RegisterGatewayV2Routes(ctx context.Context, mux *gwruntimev2.S
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
-	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	// Queries answer gRPC codes by meaning, which REST turns into 404, 400, 412 or 500.
+	types.RegisterQueryServer(querystatus.Server(cfg.QueryServer(), keeper.QueryCodes), keeper.NewQueryServerImpl(am.keeper))
 }
 
 // DefaultGenesis returns the module's genesis on a new chain.

@@ -23,6 +23,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	weightsv1 "github.com/mindnet/mindnet/api/mindnet/weights/v1"
+	"github.com/mindnet/mindnet/x/internal/querystatus"
 	"github.com/mindnet/mindnet/x/weights/client/cli"
 	"github.com/mindnet/mindnet/x/weights/keeper"
 	"github.com/mindnet/mindnet/x/weights/simulation"
@@ -93,7 +94,8 @@ func (AppModule) GetTxCmd() *cobra.Command { return cli.GetTxCmd() }
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
-	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+	// Queries answer gRPC codes by meaning, which REST turns into 404, 400, 412 or 500.
+	types.RegisterQueryServer(querystatus.Server(cfg.QueryServer(), keeper.QueryCodes), keeper.NewQueryServerImpl(am.keeper))
 }
 
 // DefaultGenesis returns the module's genesis on a new chain.

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -104,10 +105,15 @@ func (q queryServer) Bonds(ctx context.Context, req *types.QueryBondsRequest) (*
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	if _, err := q.k.subnets.GetSubnet(ctx, req.Netuid); errors.Is(err, subnettypes.ErrUnknownSubnet) {
+	s, err := q.k.subnets.GetSubnet(ctx, req.Netuid)
+	if errors.Is(err, subnettypes.ErrUnknownSubnet) {
 		return nil, status.Errorf(codes.NotFound, "%v", err)
 	} else if err != nil {
 		return nil, internal(err)
+	}
+	// A UID that holds no bonds yet gets an empty row; one the subnet does not have is not found.
+	if req.Uid >= s.NeuronCount {
+		return nil, errorsmod.Wrapf(subnettypes.ErrUnknownNeuron, "netuid %d uid %d: the subnet has %d neurons", req.Netuid, req.Uid, s.NeuronCount)
 	}
 	row, err := q.k.Bonds.Get(ctx, collections.Join(req.Netuid, req.Uid))
 	if errors.Is(err, collections.ErrNotFound) {

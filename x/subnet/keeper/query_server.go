@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -212,10 +213,14 @@ func (q queryServer) StakesByColdkey(ctx context.Context, req *types.QueryStakes
 	return out, nil
 }
 
-// RegistrationCost returns what registering on a subnet burns now.
+// RegistrationCost returns what registering on a subnet burns now. The root subnet has no such cost,
+// since no burn buys a seat on it (RegisterNeuron refuses it), so the question is refused for it.
 func (q queryServer) RegistrationCost(ctx context.Context, req *types.QueryRegistrationCostRequest) (*types.QueryRegistrationCostResponse, error) {
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	if req.Netuid == types.RootNetuid {
+		return nil, errorsmod.Wrap(types.ErrRootSubnet, "no registration by burn on netuid 0: join root with `mindnetd tx emission root-register HOTKEY`")
 	}
 	cost, err := q.k.RegistrationCost(ctx, req.Netuid)
 	if err != nil {

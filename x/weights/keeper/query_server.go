@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -42,13 +43,20 @@ func (q queryServer) Weights(ctx context.Context, req *types.QueryWeightsRequest
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
+	if len(req.Uids) > MaxQueriedUIDs {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d uids per query; page through the whole matrix instead", MaxQueriedUIDs)
+	}
+	subnet, err := q.k.subnet(ctx, req.Netuid)
+	if err != nil {
+		return nil, err
+	}
 	if len(req.Uids) > 0 {
-		if len(req.Uids) > MaxQueriedUIDs {
-			return nil, status.Errorf(codes.InvalidArgument, "at most %d uids per query; page through the whole matrix instead", MaxQueriedUIDs)
-		}
 		uids := slices.Clone(req.Uids)
 		slices.Sort(uids)
 		uids = slices.Compact(uids)
+		if last := uids[len(uids)-1]; last >= subnet.NeuronCount {
+			return nil, uidOutOfRange(req.Netuid, last, subnet.NeuronCount)
+		}
 		rows := make([]types.WeightRow, 0, len(uids))
 		for _, uid := range uids {
 			row, ok, err := q.k.GetRow(ctx, req.Netuid, uid)
@@ -70,10 +78,18 @@ func (q queryServer) Weights(ctx context.Context, req *types.QueryWeightsRequest
 	return &types.QueryWeightsResponse{Rows: rows, Pagination: page}, nil
 }
 
-// WeightRow returns one UID's row; a UID that set no weights gets an empty row.
+// WeightRow returns one UID's row; a UID that set no weights gets an empty row, a UID the subnet does
+// not have is not found.
 func (q queryServer) WeightRow(ctx context.Context, req *types.QueryWeightRowRequest) (*types.QueryWeightRowResponse, error) {
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	subnet, err := q.k.subnet(ctx, req.Netuid)
+	if err != nil {
+		return nil, err
+	}
+	if req.Uid >= subnet.NeuronCount {
+		return nil, uidOutOfRange(req.Netuid, req.Uid, subnet.NeuronCount)
 	}
 	row, ok, err := q.k.GetRow(ctx, req.Netuid, req.Uid)
 	if err != nil {
@@ -94,10 +110,11 @@ func (q queryServer) PendingCommits(ctx context.Context, req *types.QueryPending
 	if err != nil {
 		return nil, status.Errorf(codes.InvalidArgument, "hotkey %q: %v", req.Hotkey, err)
 	}
-	s, err := q.k.setter(ctx, req.Netuid, hotkey)
-	if errors.Is(err, types.ErrHotkeyNotRegistered) {
-		return nil, status.Error(codes.NotFound, err.Error())
+	// An unknown subnet is named as such, not as a hotkey without a UID on it.
+	if _, err := q.k.subnet(ctx, req.Netuid); err != nil {
+		return nil, err
 	}
+	s, err := q.k.setter(ctx, req.Netuid, hotkey)
 	if err != nil {
 		return nil, err
 	}
@@ -120,11 +137,11 @@ func (q queryServer) NextAllowedBlock(ctx context.Context, req *types.QueryNextA
 	}
 	subnet, err := q.k.subnet(ctx, req.Netuid)
 	if err != nil {
-		return nil, status.Error(codes.NotFound, err.Error())
+		return nil, err
 	}
 	hp := subnet.Hyperparameters
 	if req.Uid >= subnet.NeuronCount {
-		return nil, status.Errorf(codes.NotFound, "uid %d: netuid %d has %d neurons", req.Uid, req.Netuid, subnet.NeuronCount)
+		return nil, uidOutOfRange(req.Netuid, req.Uid, subnet.NeuronCount)
 	}
 	next := sdk.UnwrapSDKContext(ctx).BlockHeight() + 1
 	if hp.CommitRevealEnabled {
@@ -146,4 +163,9 @@ func (q queryServer) NextAllowedBlock(ctx context.Context, req *types.QueryNextA
 		}
 	}
 	return &types.QueryNextAllowedBlockResponse{NextBlock: next, CommitReveal: hp.CommitRevealEnabled}, nil
+}
+
+// uidOutOfRange names a UID that the subnet does not have (queries answer it NotFound).
+func uidOutOfRange(netuid, uid, size uint32) error {
+	return errorsmod.Wrapf(types.ErrUIDOutOfRange, "uid %d: netuid %d has %d neurons", uid, netuid, size)
 }

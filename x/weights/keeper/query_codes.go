@@ -1,0 +1,24 @@
+package keeper
+
+import (
+	"google.golang.org/grpc/codes"
+
+	"github.com/mindnet/mindnet/x/internal/querystatus"
+	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
+	"github.com/mindnet/mindnet/x/weights/types"
+)
+
+// QueryCodes are the gRPC codes x/weights's queries answer with, by what the error means; the module
+// registers its Query service through querystatus.Server with them. x/subnet's errors are listed too,
+// because the keeper passes some of them through. An error missing here answers Internal.
+var QueryCodes = []querystatus.Rule{
+	{Err: types.ErrUnknownSubnet, Code: codes.NotFound},
+	{Err: types.ErrHotkeyNotRegistered, Code: codes.NotFound},
+	{Err: types.ErrUIDOutOfRange, Code: codes.NotFound},
+	{Err: types.ErrNoPendingCommit, Code: codes.NotFound},
+	{Err: types.ErrInvalidAddress, Code: codes.InvalidArgument},
+	{Err: subnettypes.ErrUnknownSubnet, Code: codes.NotFound},
+	{Err: subnettypes.ErrUnknownNeuron, Code: codes.NotFound},
+	{Err: subnettypes.ErrHotkeyNotRegistered, Code: codes.NotFound},
+	{Err: subnettypes.ErrInvalidAddress, Code: codes.InvalidArgument},
+}
