@@ -63,6 +63,7 @@ func addConfigFlags(cmd *cobra.Command) {
 	f.Int("round.sample_size", d["round.sample_size"].(int), "miners queried per round")
 	f.Int("round.max_in_flight", d["round.max_in_flight"].(int), "calls open at once")
 	f.String("model.dir", d["model.dir"].(string), "the subnet's model folder (default: the built-in model)")
+	f.String("tasks.prompts", d["tasks.prompts"].(string), "JSON-lines prompt set (default: the built-in Go openings)")
 	f.String("engine.kind", d["engine.kind"].(string), "reference engine: builtin or openai")
 	f.String("engine.openai_url", d["engine.openai_url"].(string), "OpenAI-compatible server URL (engine openai)")
 	f.String("engine.model", d["engine.model"].(string), "model name on the OpenAI-compatible server")

@@ -30,6 +30,10 @@ type Config struct {
 		TxTimeout      time.Duration `mapstructure:"tx_timeout"`
 	} `mapstructure:"chain"`
 
+	Tasks struct {
+		Prompts string `mapstructure:"prompts"`
+	} `mapstructure:"tasks"`
+
 	Round struct {
 		Interval      time.Duration `mapstructure:"interval"`
 		SampleSize    int           `mapstructure:"sample_size"`
@@ -91,6 +95,7 @@ var Defaults = map[string]any{
 	"chain.keyring_backend":   "os",
 	"chain.hotkey":            "validator",
 	"chain.tx_timeout":        "1m",
+	"tasks.prompts":           "",
 	"round.interval":          "12s",
 	"round.sample_size":       32,
 	"round.tasks_per_miner":   1,
@@ -127,6 +132,7 @@ func Load(path string, flags *pflag.FlagSet) (Config, error) {
 	}
 	cfg.Chain.KeyringDir = opsconfig.ExpandHome(cfg.Chain.KeyringDir)
 	cfg.Model.Dir = opsconfig.ExpandHome(cfg.Model.Dir)
+	cfg.Tasks.Prompts = opsconfig.ExpandHome(cfg.Tasks.Prompts)
 	cfg.State.Path = opsconfig.ExpandHome(cfg.State.Path)
 	return cfg, cfg.Validate()
 }
@@ -192,6 +198,12 @@ keyring_dir = "{{index . "chain.keyring_dir"}}"
 keyring_backend = "{{index . "chain.keyring_backend"}}"   # os, file or test
 hotkey = "{{index . "chain.hotkey"}}"
 tx_timeout = "{{index . "chain.tx_timeout"}}"            # how long to wait for a transaction to land in a block
+
+[tasks]
+# The prompts tasks are made from: a JSON-lines file, one {"name": "...", "prompt": "..."} a line
+# (docs/validating.md gives the format); empty means the built-in set of Go openings, which suits the
+# built-in model.
+prompts = "{{index . "tasks.prompts"}}"
 
 [round]
 # Every interval the validator samples serving miners and sends each of them tasks.

@@ -83,7 +83,7 @@ func New(cfg config.Config, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := tasks.Default()
+	set, err := tasks.Load(cfg.Tasks.Prompts)
 	if err != nil {
 		return nil, err
 	}
