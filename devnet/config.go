@@ -26,8 +26,8 @@ type Config struct {
 	// (vLLM's default), even-numbered ones ask for token ids.
 	OpenAIMiners int
 	ServePort    int
-	// ValidatorOpenAI makes the subnet validator verify with that mindnet-serve as its reference
-	// (engine.kind openai) instead of the built-in engine.
+	// ValidatorOpenAI makes the subnet validator verify through a mindnet-serve of its own on
+	// ServePort+1 (engine.kind openai) instead of the built-in engine.
 	ValidatorOpenAI bool
 	// ExtraMiners are more miners, each with its own engine flags (tests point them at servers of
 	// their own).

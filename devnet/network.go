@@ -19,8 +19,8 @@ type Network struct {
 	Netuid uint32
 	// Labels names the network's hotkeys: "validator", "miner-1"…, "odd-1"….
 	Labels map[string]string
-	// Serve is mindnet-serve, when OpenAI miners or an OpenAI reference use it.
-	Serve *Process
+	// Serve is the OpenAI miners' mindnet-serve; ValidatorServe the validator's, when it has one.
+	Serve, ValidatorServe *Process
 	// Miners and Validator are the off-chain processes, in start order.
 	Miners    []*Process
 	Validator *Process
@@ -115,8 +115,13 @@ func (n *Network) start(ctx context.Context) error {
 		return fmt.Errorf("stake the validator: %w", err)
 	}
 
-	if cfg.OpenAIMiners > 0 || cfg.ValidatorOpenAI {
-		if n.Serve, err = n.startServe(ctx); err != nil {
+	if cfg.OpenAIMiners > 0 {
+		if n.Serve, err = n.startServe(ctx, "mindnet-serve", cfg.ServePort); err != nil {
+			return err
+		}
+	}
+	if cfg.ValidatorOpenAI {
+		if n.ValidatorServe, err = n.startServe(ctx, "validator-serve", cfg.ServePort+1); err != nil {
 			return err
 		}
 	}
@@ -213,8 +218,10 @@ func (n *Network) Stop() {
 	for _, m := range n.Miners {
 		m.Stop(10 * time.Second)
 	}
-	if n.Serve != nil {
-		n.Serve.Stop(10 * time.Second)
+	for _, p := range []*Process{n.Serve, n.ValidatorServe} {
+		if p != nil {
+			p.Stop(10 * time.Second)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -227,8 +234,10 @@ func (n *Network) Logs() []string {
 	for i := 0; i < n.Config.ChainValidators; i++ {
 		logs = append(logs, filepath.Join(nodeHome(n.Config.Dir, i), "node.log"))
 	}
-	if n.Serve != nil {
-		logs = append(logs, n.Serve.Log)
+	for _, p := range []*Process{n.Serve, n.ValidatorServe} {
+		if p != nil {
+			logs = append(logs, p.Log)
+		}
 	}
 	for _, m := range n.Miners {
 		logs = append(logs, m.Log)
@@ -258,7 +267,7 @@ func (n *Network) startValidator(ctx context.Context) (*Process, error) {
 	}
 	if cfg.ValidatorOpenAI {
 		cfg.logf("starting the subnet validator (verifies with mindnet-serve as its OpenAI reference)")
-		args = append(args, "--engine.kind", "openai", "--engine.openai_url", n.serveURL(), "--engine.model", ServedModel)
+		args = append(args, "--engine.kind", "openai", "--engine.openai_url", n.validatorServeURL(), "--engine.model", ServedModel)
 	} else {
 		cfg.logf("starting the subnet validator (verifies with the built-in model)")
 	}

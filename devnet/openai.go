@@ -15,12 +15,18 @@ const ServedModel = "gocode-tiny"
 
 func (n *Network) serveURL() string { return fmt.Sprintf("http://127.0.0.1:%d/v1", n.Config.ServePort) }
 
-// startServe starts mindnet-serve on the built-in model and waits until it answers.
-func (n *Network) startServe(ctx context.Context) (*Process, error) {
+// validatorServeURL is the validator's own mindnet-serve, one port up: a validator runs its reference
+// apart from the miners' servers, as it would on a real subnet.
+func (n *Network) validatorServeURL() string {
+	return fmt.Sprintf("http://127.0.0.1:%d/v1", n.Config.ServePort+1)
+}
+
+// startServe starts mindnet-serve on the built-in model on port and waits until it answers.
+func (n *Network) startServe(ctx context.Context, name string, port int) (*Process, error) {
 	cfg := n.Config
-	cfg.logf("starting mindnet-serve (OpenAI-compatible server, built-in model) on 127.0.0.1:%d", cfg.ServePort)
-	p, err := startProcess("mindnet-serve", filepath.Join(cfg.Bin, "mindnet-serve"), filepath.Join(cfg.Dir, "logs", "mindnet-serve.log"), nil,
-		"--listen", "127.0.0.1:"+strconv.Itoa(cfg.ServePort), "--model.name", ServedModel, "--limits.concurrency", "2")
+	cfg.logf("starting %s (OpenAI-compatible server, built-in model) on 127.0.0.1:%d", name, port)
+	p, err := startProcess(name, filepath.Join(cfg.Bin, "mindnet-serve"), filepath.Join(cfg.Dir, "logs", name+".log"), nil,
+		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--model.name", ServedModel, "--limits.concurrency", "2")
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +35,7 @@ func (n *Network) startServe(ctx context.Context) (*Process, error) {
 		if ctx.Err() != nil {
 			break
 		}
-		if resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d/health", cfg.ServePort)); err == nil {
+		if resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d/health", port)); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
 				return p, nil
@@ -40,7 +46,7 @@ func (n *Network) startServe(ctx context.Context) (*Process, error) {
 		}
 	}
 	p.Stop(5 * time.Second)
-	return nil, fmt.Errorf("mindnet-serve did not come up on port %d; see %s", cfg.ServePort, p.Log)
+	return nil, fmt.Errorf("%s did not come up on port %d; see %s", name, port, p.Log)
 }
 
 // openAIEngine is the engine flags of an OpenAI miner, exactly as docs/mining.md gives them; even-numbered

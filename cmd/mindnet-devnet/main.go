@@ -50,7 +50,7 @@ func rootCmd() *cobra.Command {
 	f.IntVar(&cfg.OddMiners, "odd-miners", cfg.OddMiners, "miners serving a different model")
 	f.IntVar(&cfg.OpenAIMiners, "openai-miners", cfg.OpenAIMiners, "miners in front of one mindnet-serve (an OpenAI-compatible server)")
 	f.IntVar(&cfg.ServePort, "serve-port", cfg.ServePort, "mindnet-serve's port")
-	f.BoolVar(&cfg.ValidatorOpenAI, "validator-openai", cfg.ValidatorOpenAI, "the subnet validator verifies through mindnet-serve (engine.kind openai)")
+	f.BoolVar(&cfg.ValidatorOpenAI, "validator-openai", cfg.ValidatorOpenAI, "the subnet validator verifies through a mindnet-serve of its own on serve-port+1 (engine.kind openai)")
 	return cmd
 }
 
@@ -98,7 +98,7 @@ func run(ctx context.Context, cfg devnet.Config) error {
 			view.Labels = net.Labels
 			_ = table.Write(os.Stdout, view)
 		}
-		for _, p := range append(append(net.Miners, net.Validator), net.Serve) {
+		for _, p := range append(append(net.Miners, net.Validator), net.Serve, net.ValidatorServe) {
 			if p == nil {
 				continue
 			}
