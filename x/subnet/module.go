@@ -10,6 +10,7 @@ import (
 	"cosmossdk.io/core/appmodule"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 	gwruntimev2 "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -21,6 +22,7 @@ import (
 	simtypes "github.com/cosmos/cosmos-sdk/types/simulation"
 
 	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
+	"github.com/mindnet/mindnet/x/subnet/client/cli"
 	"github.com/mindnet/mindnet/x/subnet/keeper"
 	"github.com/mindnet/mindnet/x/subnet/simulation"
 	"github.com/mindnet/mindnet/x/subnet/types"
@@ -35,6 +37,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 
 	_ module.AppModuleSimulation   = AppModule{}
 	_ simsx.HasWeightedOperationsX = AppModule{}
@@ -84,10 +87,21 @@ func (AppModule) RegisterGatewayV2Routes(ctx context.Context, mux *gwruntimev2.S
 	return subnetv1.RegisterQueryHandlerClient(ctx, mux, subnetv1.NewQueryClient(conn))
 }
 
+// GetTxCmd returns the hand-written tx commands; autocli adds the others (EnhanceCustomCommand).
+func (AppModule) GetTxCmd() *cobra.Command { return cli.NewTxCmd() }
+
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	types.RegisterQueryServer(cfg.QueryServer(), keeper.NewQueryServerImpl(am.keeper))
+}
+
+// EndBlock applies the model changes due at this block: those of subnets whose epoch block it is.
+func (am AppModule) EndBlock(ctx context.Context) error {
+	if err := am.keeper.ApplyPendingModels(ctx); err != nil {
+		return fmt.Errorf("apply pending models: %w", err)
+	}
+	return nil
 }
 
 // DefaultGenesis returns the module's genesis on a new chain.
