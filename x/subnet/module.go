@@ -163,6 +163,7 @@ const (
 	weightTransferOwnership  = 5
 	weightSetHyperparameters = 10
 	weightUpdateParams       = 20
+	weightSetSubnetModel     = 5
 )
 
 // WeightedOperationsX registers the module's message factories with the simulator.
@@ -176,6 +177,7 @@ func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Re
 	reg.Add(weights.Get("msg_set_delegate_take", weightSetDelegateTake), simulation.MsgSetDelegateTakeFactory(k))
 	reg.Add(weights.Get("msg_transfer_subnet_ownership", weightTransferOwnership), simulation.MsgTransferSubnetOwnershipFactory(k))
 	reg.Add(weights.Get("msg_set_hyperparameters", weightSetHyperparameters), simulation.MsgSetHyperparametersFactory(k))
+	reg.Add(weights.Get("msg_set_subnet_model", weightSetSubnetModel), simulation.MsgSetSubnetModelFactory(k))
 }
 
 // ProposalMsgsX registers the governance proposals the simulator may submit for x/subnet.

@@ -437,7 +437,7 @@ type SubnetModel struct {
 	// digest is the SHA-256, in 64 lowercase hex digits, of the model folder's canonical file list.
 	Digest string `protobuf:"bytes,2,opt,name=digest,proto3" json:"digest,omitempty"`
 	// precisions are the serving precisions validators accept: "float32", and "half" for float16 or
-	// bfloat16 serving. Listed without repeats, in that order.
+	// bfloat16 serving. Each at most once.
 	Precisions []string `protobuf:"bytes,3,rep,name=precisions,proto3" json:"precisions,omitempty"`
 	// context_length is the most tokens, prompt and answer together, a validator's task may use.
 	ContextLength uint32 `protobuf:"varint,4,opt,name=context_length,json=contextLength,proto3" json:"context_length,omitempty"`
