@@ -86,6 +86,9 @@ func endBlockerOrder() []string {
 		stakingtypes.ModuleName,
 		// x/emission's epochs after the block's transactions have set weights and stake.
 		emissiontypes.ModuleName,
+		// x/subnet after x/emission: a subnet's new model takes over once its epoch has closed the tempo
+		// scored against the old one.
+		subnettypes.ModuleName,
 		genutiltypes.ModuleName,
 	}
 }

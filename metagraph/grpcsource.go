@@ -56,7 +56,11 @@ func (s *GRPCSource) Fetch(ctx context.Context, netuid uint32) (*Snapshot, error
 		}
 		neurons = append(neurons, neuron)
 	}
-	return NewSnapshot(netuid, res.GetBlock(), neurons, s.now()), nil
+	snap := NewSnapshot(netuid, res.GetBlock(), neurons, s.now())
+	if m := res.GetModel(); m != nil {
+		snap.Model = Model{Name: m.GetName(), Digest: m.GetDigest(), Precisions: m.GetPrecisions(), ContextLength: m.GetContextLength()}
+	}
+	return snap, nil
 }
 
 func parseAmount(s string) (uint64, error) {

@@ -35,12 +35,22 @@ type Neuron struct {
 	Axon            *Axon // nil until the neuron serves
 }
 
+// Model is the model the subnet serves, as recorded on chain.
+type Model struct {
+	Name          string
+	Digest        string   // 64 lowercase hex digits (inference/modelid)
+	Precisions    []string // serving precisions validators accept: "float32", "half"
+	ContextLength uint32   // most tokens, prompt and answer together, a task may use
+}
+
 // Snapshot is the metagraph of one subnet at one height.
 type Snapshot struct {
 	Netuid    uint32
 	Height    int64
 	Neurons   []Neuron
 	FetchedAt time.Time
+	// Model is the subnet's model at Height; zero when the source does not report one.
+	Model Model
 
 	byHotkey map[string]int
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mindnet/mindnet/inference/modelid"
 	"github.com/mindnet/mindnet/metagraph"
 )
 
@@ -40,6 +41,12 @@ func Write(w io.Writer, v View) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "subnet %d at block %d", s.Netuid, s.Height)
+	if m := s.Model; m.Name != "" {
+		fmt.Fprintf(&b, "   model %s %s", m.Name, modelid.Short(m.Digest))
+		if len(m.Precisions) > 0 {
+			fmt.Fprintf(&b, " (%s)", strings.Join(m.Precisions, ","))
+		}
+	}
 	if v.Tempo > 0 && v.NextEpoch >= uint64(s.Height) {
 		left := v.NextEpoch - uint64(s.Height)
 		done := int(v.Tempo) - int(left)

@@ -14,12 +14,13 @@ func TestWriteShowsEveryNeuronInUIDOrderWithRolesAndProgress(t *testing.T) {
 		{UID: 0, Hotkey: "mind1validatoraaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", Stake: 1000, ValidatorPermit: true, Dividends: 1},
 		{UID: 1, Hotkey: "mind1miner", Incentive: 0.75, Trust: 1, Consensus: 0.5, Axon: &metagraph.Axon{IP: "127.0.0.1", Port: 8093}},
 	}, time.Unix(0, 0))
+	snap.Model = metagraph.Model{Name: "gocode-tiny", Digest: strings.Repeat("ab", 32), Precisions: []string{"float32", "half"}}
 	var out strings.Builder
 	if err := Write(&out, View{Snapshot: snap, Tempo: 10, NextEpoch: 99, Labels: map[string]string{"mind1miner": "odd-model"}}); err != nil {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"subnet 1 at block 95", "next epoch at block 99", "6/10 blocks", "validator", "odd-model", "0.7500", "1.0000"} {
+	for _, want := range []string{"subnet 1 at block 95", "model gocode-tiny abababababab (float32,half)", "next epoch at block 99", "6/10 blocks", "validator", "odd-model", "0.7500", "1.0000"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("table lacks %q:\n%s", want, text)
 		}

@@ -33,14 +33,23 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "StakesByColdkey", Use: "stakes COLDKEY", Short: "Show every stake a coldkey holds", PositionalArgs: args("coldkey")},
 				{RpcMethod: "RegistrationCost", Use: "registration-cost NETUID", Short: "Show what registering on a subnet burns now", PositionalArgs: args("netuid")},
 				{RpcMethod: "SubnetCreationCost", Use: "subnet-creation-cost", Short: "Show what creating a subnet locks now"},
+				{RpcMethod: "Model", Use: "model NETUID", Short: "Show the model a subnet serves (name, digest, precisions, context length) and any change waiting for its next epoch", PositionalArgs: args("netuid")},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: subnetv1.Msg_ServiceDesc.ServiceName,
+			// set-model is hand-written (client/cli): it spreads the model over positional arguments.
+			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				// Params change only through governance: `mindnetd tx gov submit-proposal`.
 				{RpcMethod: "UpdateParams", Skip: true},
-				{RpcMethod: "CreateSubnet", Use: "create-subnet NAME", Short: "Lock the creation cost and open a subnet (signer: --from owner)", PositionalArgs: args("name")},
+				{RpcMethod: "SetSubnetModel", Skip: true},
+				{
+					RpcMethod: "CreateSubnet", Use: "create-subnet NAME", PositionalArgs: args("name"),
+					Short: "Lock the creation cost and open a subnet (signer: --from owner)",
+					Long: "Locks the creation cost and opens a subnet serving the built-in model (params.default_model), or the model given as JSON with --model, for example " +
+						`--model '{"name":"org/model","digest":"<mindnetd debug model-digest DIR>","precisions":["float32","half"],"context_length":4096}'.`,
+				},
 				{RpcMethod: "TransferSubnetOwnership", Use: "transfer-ownership NETUID NEW_OWNER", Short: "Hand a subnet to a new owner", PositionalArgs: args("netuid", "new_owner")},
 				{RpcMethod: "SetHyperparameters", Use: "set-hyperparameters NETUID", Short: "Replace a subnet's hyperparameters (pass --hyperparameters as JSON; start from `q subnet hyperparameters`)", PositionalArgs: args("netuid")},
 				{RpcMethod: "RegisterNeuron", Use: "register NETUID HOTKEY", Short: "Burn the registration cost and give HOTKEY a UID (signer: --from coldkey)", PositionalArgs: args("netuid", "hotkey")},

@@ -10,6 +10,7 @@ import (
 	"cosmossdk.io/core/appmodule"
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
 	gwruntimev2 "github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -22,6 +23,7 @@ import (
 
 	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
 	"github.com/mindnet/mindnet/x/internal/querystatus"
+	"github.com/mindnet/mindnet/x/subnet/client/cli"
 	"github.com/mindnet/mindnet/x/subnet/keeper"
 	"github.com/mindnet/mindnet/x/subnet/simulation"
 	"github.com/mindnet/mindnet/x/subnet/types"
@@ -36,6 +38,7 @@ var (
 	_ module.HasServices         = AppModule{}
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
+	_ appmodule.HasEndBlocker    = AppModule{}
 
 	_ module.AppModuleSimulation   = AppModule{}
 	_ simsx.HasWeightedOperationsX = AppModule{}
@@ -85,11 +88,22 @@ func (AppModule) RegisterGatewayV2Routes(ctx context.Context, mux *gwruntimev2.S
 	return subnetv1.RegisterQueryHandlerClient(ctx, mux, subnetv1.NewQueryClient(conn))
 }
 
+// GetTxCmd returns the hand-written tx commands; autocli adds the others (EnhanceCustomCommand).
+func (AppModule) GetTxCmd() *cobra.Command { return cli.NewTxCmd() }
+
 // RegisterServices registers the Msg and Query services.
 func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	// Queries answer gRPC codes by meaning, which REST turns into 404, 400, 412 or 500.
 	types.RegisterQueryServer(querystatus.Server(cfg.QueryServer(), keeper.QueryCodes), keeper.NewQueryServerImpl(am.keeper))
+}
+
+// EndBlock applies the model changes due at this block: those of subnets whose epoch block it is.
+func (am AppModule) EndBlock(ctx context.Context) error {
+	if err := am.keeper.ApplyPendingModels(ctx); err != nil {
+		return fmt.Errorf("apply pending models: %w", err)
+	}
+	return nil
 }
 
 // DefaultGenesis returns the module's genesis on a new chain.
@@ -151,6 +165,7 @@ const (
 	weightTransferOwnership  = 5
 	weightSetHyperparameters = 10
 	weightUpdateParams       = 20
+	weightSetSubnetModel     = 5
 )
 
 // WeightedOperationsX registers the module's message factories with the simulator.
@@ -164,6 +179,7 @@ func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Re
 	reg.Add(weights.Get("msg_set_delegate_take", weightSetDelegateTake), simulation.MsgSetDelegateTakeFactory(k))
 	reg.Add(weights.Get("msg_transfer_subnet_ownership", weightTransferOwnership), simulation.MsgTransferSubnetOwnershipFactory(k))
 	reg.Add(weights.Get("msg_set_hyperparameters", weightSetHyperparameters), simulation.MsgSetHyperparametersFactory(k))
+	reg.Add(weights.Get("msg_set_subnet_model", weightSetSubnetModel), simulation.MsgSetSubnetModelFactory(k))
 }
 
 // ProposalMsgsX registers the governance proposals the simulator may submit for x/subnet.

@@ -52,7 +52,7 @@ func initRootCmd(rootCmd *cobra.Command, tempApp *app.MindnetApp) {
 // debugCommand is the SDK's debug command (addresses, pubkeys, raw bytes) plus Mindnet's own tools.
 func debugCommand() *cobra.Command {
 	cmd := debug.Cmd()
-	cmd.AddCommand(yumaCmd())
+	cmd.AddCommand(yumaCmd(), modelDigestCmd())
 	return cmd
 }
 

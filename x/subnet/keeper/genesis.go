@@ -14,7 +14,8 @@ import (
 )
 
 // InitGenesis writes the genesis state into the store, rebuilds the indexes (hotkey to UID, stake totals,
-// stakes by coldkey) and creates the root subnet when the genesis does not list it.
+// stakes by coldkey) and creates the root subnet when the genesis does not list it. A subnet listed
+// without a model gets params.default_model.
 func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return fmt.Errorf("invalid x/subnet genesis: %w", err)
@@ -31,7 +32,15 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 	hasRoot := false
 	for _, s := range gs.Subnets {
 		hasRoot = hasRoot || s.Netuid == types.RootNetuid
+		if s.Netuid != types.RootNetuid && s.Model.IsEmpty() {
+			s.Model = gs.Params.DefaultModel
+		}
 		if err := k.Subnets.Set(ctx, s.Netuid, s); err != nil {
+			return err
+		}
+	}
+	for _, p := range gs.PendingModels {
+		if err := k.PendingModels.Set(ctx, p.Netuid, p); err != nil {
 			return err
 		}
 	}
@@ -92,6 +101,9 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 	gs := &types.GenesisState{Params: params, LockState: lock}
 	if gs.Subnets, err = values(ctx, k.Subnets); err != nil {
 		return nil, fmt.Errorf("export subnets: %w", err)
+	}
+	if gs.PendingModels, err = values(ctx, k.PendingModels); err != nil {
+		return nil, fmt.Errorf("export pending models: %w", err)
 	}
 	if gs.Neurons, err = values(ctx, k.Neurons); err != nil {
 		return nil, fmt.Errorf("export neurons: %w", err)

@@ -51,6 +51,9 @@ type Keeper struct {
 	// PruneOrder indexes Neurons by (netuid, pruning score, registration block, uid): walked in order,
 	// its first non-immune entry is the neuron a registration into a full subnet replaces.
 	PruneOrder collections.KeySet[collections.Quad[uint32, uint32, uint64, uint32]]
+	// PendingModels holds, by netuid, the model change an owner asked for, until the subnet's next
+	// epoch applies it.
+	PendingModels collections.Map[uint32, types.PendingSubnetModel]
 }
 
 // NewKeeper declares the module's collections over storeService. denom is the chain's staking token.
@@ -89,6 +92,8 @@ func NewKeeper(
 		DelegateTakes: collections.NewMap(sb, types.DelegateTakesKey, "delegate_takes", sdk.AccAddressKey, collections.Uint32Value),
 		PruneOrder: collections.NewKeySet(sb, types.PruneOrderKey, "prune_order",
 			collections.QuadKeyCodec(collections.Uint32Key, collections.Uint32Key, collections.Uint64Key, collections.Uint32Key)),
+		PendingModels: collections.NewMap(sb, types.PendingModelsKey, "pending_models", collections.Uint32Key,
+			codec.CollValue[types.PendingSubnetModel](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

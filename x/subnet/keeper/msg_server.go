@@ -35,7 +35,7 @@ func (m msgServer) CreateSubnet(ctx context.Context, msg *types.MsgCreateSubnet)
 	if err != nil {
 		return nil, abciError(err)
 	}
-	netuid, lock, err := m.k.CreateSubnet(ctx, owner, msg.Name)
+	netuid, lock, err := m.k.CreateSubnet(ctx, owner, msg.Name, msg.Model)
 	if err != nil {
 		return nil, abciError(err)
 	}
@@ -151,4 +151,16 @@ func (m msgServer) SetDelegateTake(ctx context.Context, msg *types.MsgSetDelegat
 		return nil, abciError(err)
 	}
 	return &types.MsgSetDelegateTakeResponse{}, nil
+}
+
+// SetSubnetModel asks for a subnet's model to change at its next epoch.
+func (m msgServer) SetSubnetModel(ctx context.Context, msg *types.MsgSetSubnetModel) (*types.MsgSetSubnetModelResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, abciError(err)
+	}
+	effective, err := m.k.SetSubnetModel(ctx, msg.Owner, msg.Netuid, msg.Model)
+	if err != nil {
+		return nil, abciError(err)
+	}
+	return &types.MsgSetSubnetModelResponse{EffectiveBlock: effective}, nil
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -77,7 +78,10 @@ func (q queryServer) Metagraph(ctx context.Context, req *types.QueryMetagraphReq
 		return nil, err
 	}
 	height := blockHeight(ctx)
-	out := &types.QueryMetagraphResponse{Netuid: req.Netuid, Block: height, Neurons: make([]types.NeuronInfo, 0, subnet.NeuronCount)}
+	out := &types.QueryMetagraphResponse{
+		Netuid: req.Netuid, Block: height, Model: subnet.Model,
+		Neurons: make([]types.NeuronInfo, 0, subnet.NeuronCount),
+	}
 	err = q.k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint32](req.Netuid),
 		func(_ collections.Pair[uint32, uint32], n types.Neuron) (bool, error) {
 			info, err := q.k.neuronInfo(ctx, n, subnet.Hyperparameters.ActivityCutoff, height)
@@ -236,4 +240,30 @@ func (q queryServer) SubnetCreationCost(ctx context.Context, _ *types.QuerySubne
 		return nil, err
 	}
 	return &types.QuerySubnetCreationCostResponse{Cost: cost}, nil
+}
+
+// Model returns the model a subnet serves, and the change waiting for its next epoch with the block
+// at whose end it takes effect.
+func (q queryServer) Model(ctx context.Context, req *types.QueryModelRequest) (*types.QueryModelResponse, error) {
+	if req == nil {
+		return nil, status.Error(codes.InvalidArgument, "empty request")
+	}
+	subnet, err := q.k.GetSubnet(ctx, req.Netuid)
+	if errors.Is(err, types.ErrUnknownSubnet) {
+		return nil, status.Error(codes.NotFound, err.Error())
+	}
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	out := &types.QueryModelResponse{Netuid: req.Netuid, Model: subnet.Model}
+	pending, ok, err := q.k.PendingModel(ctx, req.Netuid)
+	if err != nil {
+		return nil, status.Error(codes.Internal, err.Error())
+	}
+	if ok {
+		out.Pending = &pending.Model
+		// A query reads committed state: the end-blocker of its height has run.
+		out.EffectiveBlock = modelEffectiveBlock(subnet, pending.RequestedAt, sdk.UnwrapSDKContext(ctx).BlockHeight())
+	}
+	return out, nil
 }

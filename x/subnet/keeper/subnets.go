@@ -59,14 +59,23 @@ func creationCost(state types.SubnetLockState, floor math.Int, interval uint64, 
 }
 
 // CreateSubnet locks the creation cost from owner into the lock pool and opens the lowest free netuid
-// with the default hyperparameters.
-func (k *Keeper) CreateSubnet(ctx context.Context, owner sdk.AccAddress, name string) (uint32, math.Int, error) {
+// with the default hyperparameters, serving model, or params.default_model when model is nil.
+func (k *Keeper) CreateSubnet(ctx context.Context, owner sdk.AccAddress, name string, model *types.SubnetModel) (uint32, math.Int, error) {
 	if err := types.CheckSubnetName(name); err != nil {
 		return 0, math.Int{}, err
+	}
+	if model != nil {
+		if err := model.Validate(); err != nil {
+			return 0, math.Int{}, err
+		}
 	}
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return 0, math.Int{}, fmt.Errorf("read params: %w", err)
+	}
+	served := params.DefaultModel
+	if model != nil {
+		served = *model
 	}
 	netuid, free, err := k.freeNetuid(ctx, params.MaxSubnets)
 	if err != nil {
@@ -95,6 +104,7 @@ func (k *Keeper) CreateSubnet(ctx context.Context, owner sdk.AccAddress, name st
 	}
 	height := blockHeight(ctx)
 	subnet := newSubnet(netuid, k.addrString(owner), name, cost, height, params.DefaultHyperparameters)
+	subnet.Model = served
 	if err := k.Subnets.Set(ctx, netuid, subnet); err != nil {
 		return 0, math.Int{}, fmt.Errorf("write subnet %d: %w", netuid, err)
 	}
@@ -105,7 +115,9 @@ func (k *Keeper) CreateSubnet(ctx context.Context, owner sdk.AccAddress, name st
 		types.AttributeKeyNetuid, strconv.FormatUint(uint64(netuid), 10),
 		types.AttributeKeyOwner, subnet.Owner,
 		types.AttributeKeyName, name,
-		types.AttributeKeyLock, cost.String())
+		types.AttributeKeyLock, cost.String(),
+		types.AttributeKeyModelName, served.Name,
+		types.AttributeKeyModelDigest, served.Digest)
 	return netuid, cost, nil
 }
 
@@ -205,6 +217,9 @@ func (k *Keeper) dissolveSubnet(ctx context.Context, s types.Subnet) error {
 			return fmt.Errorf("drop prune index: %w", err)
 		}
 	}
+	if err := k.PendingModels.Remove(ctx, s.Netuid); err != nil {
+		return fmt.Errorf("drop pending model of subnet %d: %w", s.Netuid, err)
+	}
 	if err := k.Subnets.Remove(ctx, s.Netuid); err != nil {
 		return fmt.Errorf("drop subnet %d: %w", s.Netuid, err)
 	}
@@ -256,7 +271,8 @@ func (k *Keeper) TransferSubnetOwnership(ctx context.Context, owner string, netu
 	return nil
 }
 
-// createRootSubnet opens netuid 0, owned by the authority, with nothing locked.
+// createRootSubnet opens netuid 0, owned by the authority, with nothing locked and no model: the root
+// subnet's work is setting the other subnets' shares.
 func (k *Keeper) createRootSubnet(ctx context.Context, params types.Params) error {
 	root := newSubnet(types.RootNetuid, k.authority, "root", math.ZeroInt(), blockHeight(ctx), params.DefaultHyperparameters)
 	return k.Subnets.Set(ctx, types.RootNetuid, root)

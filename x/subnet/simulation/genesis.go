@@ -109,7 +109,7 @@ func genesisSubnets(simState *module.SimulationState, gs *types.GenesisState, co
 		owner := accs[r.Intn(len(accs))].Address.String()
 		gs.Subnets = append(gs.Subnets, types.Subnet{
 			Netuid: netuid, Owner: owner, Name: fmt.Sprintf("genesis %d", netuid), Lock: math.ZeroInt(),
-			Hyperparameters: h, Burn: h.MinBurn, NeuronCount: uint32(size),
+			Hyperparameters: h, Burn: h.MinBurn, NeuronCount: uint32(size), Model: gs.Params.DefaultModel,
 		})
 		for uid, a := range r.Perm(len(accs))[:size] {
 			hotkey := accs[a].Address.String()

@@ -90,7 +90,13 @@ func MsgCreateSubnetFactory(k *keeper.Keeper) simsx.FactoryMethodWithDeliveryRes
 			return nil, nil, nil
 		}
 		name := "sim " + testData.Rand().StringN(1+testData.Rand().Intn(20))
-		return []simsx.SimAccount{owner}, &types.MsgCreateSubnet{Owner: owner.AddressBech32, Name: name}, acceptOnly(types.ErrMaxSubnets)
+		msg := &types.MsgCreateSubnet{Owner: owner.AddressBech32, Name: name}
+		// Half the subnets name their model; the others get params.default_model.
+		if testData.Rand().Intn(2) == 0 {
+			m := randomModel(testData.Rand().Intn)
+			msg.Model = &m
+		}
+		return []simsx.SimAccount{owner}, msg, acceptOnly(types.ErrMaxSubnets)
 	}
 }
 
@@ -344,5 +350,37 @@ func MsgUpdateParamsFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgUp
 			return nil, nil
 		}
 		return nil, &types.MsgUpdateParams{Authority: k.Authority(), Params: params}
+	}
+}
+
+// randomModel draws a valid model record: a name, a digest of random hex digits, one or both
+// precisions and a context length up to 32768 tokens.
+func randomModel(intn func(int) int) types.SubnetModel {
+	const hex = "0123456789abcdef"
+	digest := make([]byte, 64)
+	for i := range digest {
+		digest[i] = hex[intn(len(hex))]
+	}
+	precisions := [][]string{
+		{types.PrecisionFloat32}, {types.PrecisionHalf}, {types.PrecisionFloat32, types.PrecisionHalf}, {types.PrecisionHalf, types.PrecisionFloat32},
+	}[intn(4)]
+	return types.SubnetModel{
+		Name:          fmt.Sprintf("sim-model-%d", intn(1_000)),
+		Digest:        string(digest),
+		Precisions:    precisions,
+		ContextLength: uint32(1 + intn(32_768)),
+	}
+}
+
+// MsgSetSubnetModelFactory has a subnet owner ask for a new model; it applies at the subnet's next
+// epoch, which x/subnet's end-blocker runs during the simulation.
+func MsgSetSubnetModelFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgSetSubnetModel] {
+	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgSetSubnetModel) {
+		subnet, owner := ownedSubnet(ctx, k, testData, reporter)
+		if reporter.IsSkipped() {
+			return nil, nil
+		}
+		model := randomModel(testData.Rand().Intn)
+		return []simsx.SimAccount{owner}, &types.MsgSetSubnetModel{Owner: owner.AddressBech32, Netuid: subnet.Netuid, Model: model}
 	}
 }

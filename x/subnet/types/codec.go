@@ -20,6 +20,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgAddStake{}, "mindnet/x/subnet/MsgAddStake")
 	legacy.RegisterAminoMsg(cdc, &MsgRemoveStake{}, "mindnet/x/subnet/MsgRemoveStake")
 	legacy.RegisterAminoMsg(cdc, &MsgSetDelegateTake{}, "mindnet/x/subnet/MsgSetDelegateTake")
+	legacy.RegisterAminoMsg(cdc, &MsgSetSubnetModel{}, "mindnet/x/subnet/MsgSetSubnetModel")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
@@ -34,6 +35,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgAddStake{},
 		&MsgRemoveStake{},
 		&MsgSetDelegateTake{},
+		&MsgSetSubnetModel{},
 	)
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -32,4 +32,8 @@ var (
 	ErrInsufficientFundsForStake   = errorsmod.Register(ModuleName, 43, "insufficient funds to stake this amount")
 	ErrTakeOutOfBounds             = errorsmod.Register(ModuleName, 44, "delegate take outside the governance bounds: check `mindnetd q subnet params`")
 	ErrInvalidGenesis              = errorsmod.Register(ModuleName, 50, "invalid x/subnet genesis")
+	ErrInvalidModelName            = errorsmod.Register(ModuleName, 60, "invalid model name: use 1 to 128 printable characters")
+	ErrInvalidModelDigest          = errorsmod.Register(ModuleName, 61, "invalid model digest: give 64 lowercase hex digits, as `mindnetd debug model-digest DIR` prints")
+	ErrInvalidPrecision            = errorsmod.Register(ModuleName, 62, "invalid serving precisions: list one or both of float32 and half, each once")
+	ErrInvalidContextLength        = errorsmod.Register(ModuleName, 63, "invalid model context length: must be 1 to 1048576 tokens")
 )

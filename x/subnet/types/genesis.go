@@ -39,7 +39,30 @@ func (gs GenesisState) Validate() error {
 		if err := gs.Params.CheckHyperparameters(s.Hyperparameters); err != nil {
 			return fmt.Errorf("%w: subnet %d: %w", ErrInvalidGenesis, s.Netuid, err)
 		}
+		// An unset model is allowed: init gives the subnet params.default_model (the root subnet
+		// serves no model and keeps none).
+		if !s.Model.IsEmpty() {
+			if err := s.Model.Validate(); err != nil {
+				return fmt.Errorf("%w: subnet %d: model: %w", ErrInvalidGenesis, s.Netuid, err)
+			}
+		}
 		subnets[s.Netuid] = s
+	}
+	pending := make(map[uint32]bool, len(gs.PendingModels))
+	for _, p := range gs.PendingModels {
+		if _, ok := subnets[p.Netuid]; !ok || p.Netuid == RootNetuid {
+			return fmt.Errorf("%w: pending model for netuid %d, which is not a listed subnet other than root", ErrInvalidGenesis, p.Netuid)
+		}
+		if pending[p.Netuid] {
+			return fmt.Errorf("%w: pending model of netuid %d listed twice", ErrInvalidGenesis, p.Netuid)
+		}
+		if err := p.Model.Validate(); err != nil {
+			return fmt.Errorf("%w: pending model of netuid %d: %w", ErrInvalidGenesis, p.Netuid, err)
+		}
+		if p.RequestedAt < 0 {
+			return fmt.Errorf("%w: pending model of netuid %d: requested_at %d is negative", ErrInvalidGenesis, p.Netuid, p.RequestedAt)
+		}
+		pending[p.Netuid] = true
 	}
 	owners := make(map[string]string, len(gs.HotkeyOwners))
 	for _, o := range gs.HotkeyOwners {

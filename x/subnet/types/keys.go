@@ -31,4 +31,5 @@ var (
 	StakesByColdkeyKey = collections.NewPrefix(8)
 	DelegateTakesKey   = collections.NewPrefix(9)
 	PruneOrderKey      = collections.NewPrefix(10)
+	PendingModelsKey   = collections.NewPrefix(11)
 )

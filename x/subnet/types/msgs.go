@@ -74,7 +74,21 @@ func (m *MsgCreateSubnet) Validate(ac address.Codec) error {
 	if err := checkAddress(ac, "owner", m.Owner); err != nil {
 		return err
 	}
-	return CheckSubnetName(m.Name)
+	if err := CheckSubnetName(m.Name); err != nil {
+		return err
+	}
+	if m.Model != nil {
+		return m.Model.Validate()
+	}
+	return nil
+}
+
+// Validate checks the message without state; ownership and the root subnet are the keeper's.
+func (m *MsgSetSubnetModel) Validate(ac address.Codec) error {
+	if err := checkAddress(ac, "owner", m.Owner); err != nil {
+		return err
+	}
+	return m.Model.Validate()
 }
 
 // Validate checks the message without state.

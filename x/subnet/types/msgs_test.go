@@ -3,6 +3,7 @@ package types_test
 import (
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
 
 	"cosmossdk.io/math"
@@ -24,6 +25,28 @@ func addr(t testing.TB, b byte) string {
 		t.Fatal(err)
 	}
 	return s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// model returns a valid model record, changed by change when it is not nil.
+func model(change func(*types.SubnetModel)) types.SubnetModel {
+	m := types.SubnetModel{Name: "org/model", Digest: strings.Repeat("c3", 32), Precisions: []string{"float32", "half"}, ContextLength: 4096}
+	if change != nil {
+		change(&m)
+	}
+	return m
+}
+
+func TestDefaultModelIsValidAndParamsCheckIt(t *testing.T) {
+	if err := types.DefaultModel().Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p := types.DefaultParams()
+	p.DefaultModel.Precisions = nil
+	if err := p.Validate(); !errors.Is(err, types.ErrInvalidParams) || !errors.Is(err, types.ErrInvalidPrecision) {
+		t.Fatalf("params with an invalid default model: %v", err)
+	}
 }
 
 func TestStatelessChecks(t *testing.T) {
@@ -54,6 +77,21 @@ func TestStatelessChecks(t *testing.T) {
 		{"hyperparameters unset amounts", (&types.MsgSetHyperparameters{Authority: a}).Validate(ac), types.ErrHyperparameterOutOfBounds},
 		{"params ok", (&types.MsgUpdateParams{Authority: a, Params: types.DefaultParams()}).Validate(ac), nil},
 		{"params invalid", (&types.MsgUpdateParams{Authority: a}).Validate(ac), types.ErrInvalidParams},
+		{"create with model", (&types.MsgCreateSubnet{Owner: a, Name: "x", Model: ptr(model(nil))}).Validate(ac), nil},
+		{"create with bad model", (&types.MsgCreateSubnet{Owner: a, Name: "x", Model: ptr(model(func(m *types.SubnetModel) { m.ContextLength = 0 }))}).Validate(ac), types.ErrInvalidContextLength},
+		{"set model ok", (&types.MsgSetSubnetModel{Owner: a, Netuid: 1, Model: model(nil)}).Validate(ac), nil},
+		{"set model half only", (&types.MsgSetSubnetModel{Owner: a, Netuid: 1, Model: model(func(m *types.SubnetModel) { m.Precisions = []string{"half"} })}).Validate(ac), nil},
+		{"set model bad owner", (&types.MsgSetSubnetModel{Owner: "cosmos1abc", Netuid: 1, Model: model(nil)}).Validate(ac), types.ErrInvalidAddress},
+		{"set model no name", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Name = "" })}).Validate(ac), types.ErrInvalidModelName},
+		{"set model padded name", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Name = " m" })}).Validate(ac), types.ErrInvalidModelName},
+		{"set model 128-char name", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Name = strings.Repeat("n", 128) })}).Validate(ac), nil},
+		{"set model 129-char name", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Name = strings.Repeat("n", 129) })}).Validate(ac), types.ErrInvalidModelName},
+		{"set model digest 0x", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Digest = "0x" + m.Digest[2:] })}).Validate(ac), types.ErrInvalidModelDigest},
+		{"set model digest too long", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Digest += "0" })}).Validate(ac), types.ErrInvalidModelDigest},
+		{"set model float16 spelled out", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Precisions = []string{"float16"} })}).Validate(ac), types.ErrInvalidPrecision},
+		{"set model repeated precision", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.Precisions = []string{"float32", "float32"} })}).Validate(ac), types.ErrInvalidPrecision},
+		{"set model context too long", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.ContextLength = types.MaxModelContextLength + 1 })}).Validate(ac), types.ErrInvalidContextLength},
+		{"set model longest context", (&types.MsgSetSubnetModel{Owner: a, Model: model(func(m *types.SubnetModel) { m.ContextLength = types.MaxModelContextLength })}).Validate(ac), nil},
 	}
 	for _, c := range cases {
 		if c.want == nil && c.err != nil {

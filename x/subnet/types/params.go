@@ -121,6 +121,7 @@ func DefaultParams() Params {
 		DefaultDelegateTake:         DefaultDelegateTake,
 		MinDelegateTake:             DefaultMinDelegateTake,
 		MaxDelegateTake:             DefaultMaxDelegateTake,
+		DefaultModel:                DefaultModel(),
 	}
 }
 
@@ -149,6 +150,9 @@ func (p Params) Validate() error {
 	if p.DefaultDelegateTake < p.MinDelegateTake || p.DefaultDelegateTake > p.MaxDelegateTake {
 		return fmt.Errorf("%w: default_delegate_take %d outside [%d, %d]",
 			ErrInvalidParams, p.DefaultDelegateTake, p.MinDelegateTake, p.MaxDelegateTake)
+	}
+	if err := p.DefaultModel.Validate(); err != nil {
+		return fmt.Errorf("%w: default_model: %w", ErrInvalidParams, err)
 	}
 	return nil
 }

@@ -35,6 +35,8 @@ type GenesisState struct {
 	Stakes        []*Stake         `protobuf:"bytes,5,rep,name=stakes,proto3" json:"stakes,omitempty"`
 	DelegateTakes []*DelegateTake  `protobuf:"bytes,6,rep,name=delegate_takes,json=delegateTakes,proto3" json:"delegate_takes,omitempty"`
 	LockState     *SubnetLockState `protobuf:"bytes,7,opt,name=lock_state,json=lockState,proto3" json:"lock_state,omitempty"`
+	// pending_models are model changes waiting for their subnet's next epoch, by netuid.
+	PendingModels []*PendingSubnetModel `protobuf:"bytes,8,rep,name=pending_models,json=pendingModels,proto3" json:"pending_models,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -118,11 +120,18 @@ func (x *GenesisState) GetLockState() *SubnetLockState {
 	return nil
 }
 
+func (x *GenesisState) GetPendingModels() []*PendingSubnetModel {
+	if x != nil {
+		return x.PendingModels
+	}
+	return nil
+}
+
 var File_mindnet_subnet_v1_genesis_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_genesis_proto_rawDesc = "" +
 	"\n" +
-	"\x1fmindnet/subnet/v1/genesis.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xfa\x03\n" +
+	"\x1fmindnet/subnet/v1/genesis.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xd3\x04\n" +
 	"\fGenesisState\x12<\n" +
 	"\x06params\x18\x01 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params\x12>\n" +
 	"\asubnets\x18\x02 \x03(\v2\x19.mindnet.subnet.v1.SubnetB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\asubnets\x12>\n" +
@@ -131,7 +140,8 @@ const file_mindnet_subnet_v1_genesis_proto_rawDesc = "" +
 	"\x06stakes\x18\x05 \x03(\v2\x18.mindnet.subnet.v1.StakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06stakes\x12Q\n" +
 	"\x0edelegate_takes\x18\x06 \x03(\v2\x1f.mindnet.subnet.v1.DelegateTakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\rdelegateTakes\x12L\n" +
 	"\n" +
-	"lock_state\x18\a \x01(\v2\".mindnet.subnet.v1.SubnetLockStateB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\tlockStateB\xc6\x01\n" +
+	"lock_state\x18\a \x01(\v2\".mindnet.subnet.v1.SubnetLockStateB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\tlockState\x12W\n" +
+	"\x0epending_models\x18\b \x03(\v2%.mindnet.subnet.v1.PendingSubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\rpendingModelsB\xc6\x01\n" +
 	"\x15com.mindnet.subnet.v1B\fGenesisProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -148,14 +158,15 @@ func file_mindnet_subnet_v1_genesis_proto_rawDescGZIP() []byte {
 
 var file_mindnet_subnet_v1_genesis_proto_msgTypes = make([]protoimpl.MessageInfo, 1)
 var file_mindnet_subnet_v1_genesis_proto_goTypes = []any{
-	(*GenesisState)(nil),    // 0: mindnet.subnet.v1.GenesisState
-	(*Params)(nil),          // 1: mindnet.subnet.v1.Params
-	(*Subnet)(nil),          // 2: mindnet.subnet.v1.Subnet
-	(*Neuron)(nil),          // 3: mindnet.subnet.v1.Neuron
-	(*HotkeyOwner)(nil),     // 4: mindnet.subnet.v1.HotkeyOwner
-	(*Stake)(nil),           // 5: mindnet.subnet.v1.Stake
-	(*DelegateTake)(nil),    // 6: mindnet.subnet.v1.DelegateTake
-	(*SubnetLockState)(nil), // 7: mindnet.subnet.v1.SubnetLockState
+	(*GenesisState)(nil),       // 0: mindnet.subnet.v1.GenesisState
+	(*Params)(nil),             // 1: mindnet.subnet.v1.Params
+	(*Subnet)(nil),             // 2: mindnet.subnet.v1.Subnet
+	(*Neuron)(nil),             // 3: mindnet.subnet.v1.Neuron
+	(*HotkeyOwner)(nil),        // 4: mindnet.subnet.v1.HotkeyOwner
+	(*Stake)(nil),              // 5: mindnet.subnet.v1.Stake
+	(*DelegateTake)(nil),       // 6: mindnet.subnet.v1.DelegateTake
+	(*SubnetLockState)(nil),    // 7: mindnet.subnet.v1.SubnetLockState
+	(*PendingSubnetModel)(nil), // 8: mindnet.subnet.v1.PendingSubnetModel
 }
 var file_mindnet_subnet_v1_genesis_proto_depIdxs = []int32{
 	1, // 0: mindnet.subnet.v1.GenesisState.params:type_name -> mindnet.subnet.v1.Params
@@ -165,11 +176,12 @@ var file_mindnet_subnet_v1_genesis_proto_depIdxs = []int32{
 	5, // 4: mindnet.subnet.v1.GenesisState.stakes:type_name -> mindnet.subnet.v1.Stake
 	6, // 5: mindnet.subnet.v1.GenesisState.delegate_takes:type_name -> mindnet.subnet.v1.DelegateTake
 	7, // 6: mindnet.subnet.v1.GenesisState.lock_state:type_name -> mindnet.subnet.v1.SubnetLockState
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	8, // 7: mindnet.subnet.v1.GenesisState.pending_models:type_name -> mindnet.subnet.v1.PendingSubnetModel
+	8, // [8:8] is the sub-list for method output_type
+	8, // [8:8] is the sub-list for method input_type
+	8, // [8:8] is the sub-list for extension type_name
+	8, // [8:8] is the sub-list for extension extendee
+	0, // [0:8] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_genesis_proto_init() }

@@ -47,8 +47,10 @@ type Params struct {
 	MaxDelegateTake     uint32 `protobuf:"varint,9,opt,name=max_delegate_take,json=maxDelegateTake,proto3" json:"max_delegate_take,omitempty"`
 	// subnet_immunity_period is how many blocks a new subnet cannot be replaced when max_subnets is reached.
 	SubnetImmunityPeriod uint64 `protobuf:"varint,10,opt,name=subnet_immunity_period,json=subnetImmunityPeriod,proto3" json:"subnet_immunity_period,omitempty"`
-	unknownFields        protoimpl.UnknownFields
-	sizeCache            protoimpl.SizeCache
+	// default_model is the model a subnet serves when create-subnet names none: the built-in model.
+	DefaultModel  *SubnetModel `protobuf:"bytes,11,opt,name=default_model,json=defaultModel,proto3" json:"default_model,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Params) Reset() {
@@ -151,11 +153,18 @@ func (x *Params) GetSubnetImmunityPeriod() uint64 {
 	return 0
 }
 
+func (x *Params) GetDefaultModel() *SubnetModel {
+	if x != nil {
+		return x.DefaultModel
+	}
+	return nil
+}
+
 var File_mindnet_subnet_v1_params_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_params_proto_rawDesc = "" +
 	"\n" +
-	"\x1emindnet/subnet/v1/params.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xd4\x05\n" +
+	"\x1emindnet/subnet/v1/params.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xa4\x06\n" +
 	"\x06Params\x12\x1f\n" +
 	"\vmax_subnets\x18\x01 \x01(\rR\n" +
 	"maxSubnets\x12X\n" +
@@ -169,7 +178,8 @@ const file_mindnet_subnet_v1_params_proto_rawDesc = "" +
 	"\x11min_delegate_take\x18\b \x01(\rR\x0fminDelegateTake\x12*\n" +
 	"\x11max_delegate_take\x18\t \x01(\rR\x0fmaxDelegateTake\x124\n" +
 	"\x16subnet_immunity_period\x18\n" +
-	" \x01(\x04R\x14subnetImmunityPeriod: \xe8\xa0\x1f\x01\x8a\xe7\xb0*\x17mindnet/x/subnet/ParamsB\xc5\x01\n" +
+	" \x01(\x04R\x14subnetImmunityPeriod\x12N\n" +
+	"\rdefault_model\x18\v \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\fdefaultModel: \xe8\xa0\x1f\x01\x8a\xe7\xb0*\x17mindnet/x/subnet/ParamsB\xc5\x01\n" +
 	"\x15com.mindnet.subnet.v1B\vParamsProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -188,16 +198,18 @@ var file_mindnet_subnet_v1_params_proto_msgTypes = make([]protoimpl.MessageInfo,
 var file_mindnet_subnet_v1_params_proto_goTypes = []any{
 	(*Params)(nil),          // 0: mindnet.subnet.v1.Params
 	(*Hyperparameters)(nil), // 1: mindnet.subnet.v1.Hyperparameters
+	(*SubnetModel)(nil),     // 2: mindnet.subnet.v1.SubnetModel
 }
 var file_mindnet_subnet_v1_params_proto_depIdxs = []int32{
 	1, // 0: mindnet.subnet.v1.Params.default_hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
 	1, // 1: mindnet.subnet.v1.Params.min_hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
 	1, // 2: mindnet.subnet.v1.Params.max_hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	2, // 3: mindnet.subnet.v1.Params.default_model:type_name -> mindnet.subnet.v1.SubnetModel
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_params_proto_init() }

@@ -611,8 +611,10 @@ type QueryMetagraphResponse struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Netuid uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
 	// block is the height the metagraph was read at.
-	Block         int64         `protobuf:"varint,2,opt,name=block,proto3" json:"block,omitempty"`
-	Neurons       []*NeuronInfo `protobuf:"bytes,3,rep,name=neurons,proto3" json:"neurons,omitempty"`
+	Block   int64         `protobuf:"varint,2,opt,name=block,proto3" json:"block,omitempty"`
+	Neurons []*NeuronInfo `protobuf:"bytes,3,rep,name=neurons,proto3" json:"neurons,omitempty"`
+	// model is the model the subnet serves at block.
+	Model         *SubnetModel `protobuf:"bytes,4,opt,name=model,proto3" json:"model,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -664,6 +666,13 @@ func (x *QueryMetagraphResponse) GetBlock() int64 {
 func (x *QueryMetagraphResponse) GetNeurons() []*NeuronInfo {
 	if x != nil {
 		return x.Neurons
+	}
+	return nil
+}
+
+func (x *QueryMetagraphResponse) GetModel() *SubnetModel {
+	if x != nil {
+		return x.Model
 	}
 	return nil
 }
@@ -1238,6 +1247,122 @@ func (x *QuerySubnetCreationCostResponse) GetCost() string {
 	return ""
 }
 
+type QueryModelRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryModelRequest) Reset() {
+	*x = QueryModelRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryModelRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryModelRequest) ProtoMessage() {}
+
+func (x *QueryModelRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryModelRequest.ProtoReflect.Descriptor instead.
+func (*QueryModelRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *QueryModelRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+type QueryModelResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Netuid uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	// model is the model the subnet serves now.
+	Model *SubnetModel `protobuf:"bytes,2,opt,name=model,proto3" json:"model,omitempty"`
+	// pending is the model the owner asked for, or unset when no change waits.
+	Pending *SubnetModel `protobuf:"bytes,3,opt,name=pending,proto3" json:"pending,omitempty"`
+	// effective_block is the epoch block at whose end pending takes effect, as the schedule stands now;
+	// zero when nothing waits.
+	EffectiveBlock int64 `protobuf:"varint,4,opt,name=effective_block,json=effectiveBlock,proto3" json:"effective_block,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *QueryModelResponse) Reset() {
+	*x = QueryModelResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryModelResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryModelResponse) ProtoMessage() {}
+
+func (x *QueryModelResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryModelResponse.ProtoReflect.Descriptor instead.
+func (*QueryModelResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *QueryModelResponse) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *QueryModelResponse) GetModel() *SubnetModel {
+	if x != nil {
+		return x.Model
+	}
+	return nil
+}
+
+func (x *QueryModelResponse) GetPending() *SubnetModel {
+	if x != nil {
+		return x.Pending
+	}
+	return nil
+}
+
+func (x *QueryModelResponse) GetEffectiveBlock() int64 {
+	if x != nil {
+		return x.EffectiveBlock
+	}
+	return 0
+}
+
 var File_mindnet_subnet_v1_query_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
@@ -1288,11 +1413,12 @@ const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\x04axon\x18\x11 \x01(\v2\x1b.mindnet.subnet.v1.AxonInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04axon\x12\x16\n" +
 	"\x06netuid\x18\x12 \x01(\rR\x06netuid\"/\n" +
 	"\x15QueryMetagraphRequest\x12\x16\n" +
-	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"\x8a\x01\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"\xcb\x01\n" +
 	"\x16QueryMetagraphResponse\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x14\n" +
 	"\x05block\x18\x02 \x01(\x03R\x05block\x12B\n" +
-	"\aneurons\x18\x03 \x03(\v2\x1d.mindnet.subnet.v1.NeuronInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\aneurons\">\n" +
+	"\aneurons\x18\x03 \x03(\v2\x1d.mindnet.subnet.v1.NeuronInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\aneurons\x12?\n" +
+	"\x05model\x18\x04 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05model\">\n" +
 	"\x12QueryNeuronRequest\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x10\n" +
 	"\x03uid\x18\x02 \x01(\rR\x03uid\"W\n" +
@@ -1326,7 +1452,14 @@ const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\x1eQuerySubnetCreationCostRequest\"g\n" +
 	"\x1fQuerySubnetCreationCostResponse\x12D\n" +
 	"\x04cost\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
-	"cosmos.Int\xa8\xe7\xb0*\x01R\x04cost2\xee\r\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x04cost\"+\n" +
+	"\x11QueryModelRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"\xd0\x01\n" +
+	"\x12QueryModelResponse\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12?\n" +
+	"\x05model\x18\x02 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05model\x128\n" +
+	"\apending\x18\x03 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelR\apending\x12'\n" +
+	"\x0feffective_block\x18\x04 \x01(\x03R\x0eeffectiveBlock2\xfd\x0e\n" +
 	"\x05Query\x12\x7f\n" +
 	"\x06Params\x12%.mindnet.subnet.v1.QueryParamsRequest\x1a&.mindnet.subnet.v1.QueryParamsResponse\"&\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/mindnet/subnet/v1/params\x12\x83\x01\n" +
 	"\aSubnets\x12&.mindnet.subnet.v1.QuerySubnetsRequest\x1a'.mindnet.subnet.v1.QuerySubnetsResponse\"'\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1c\x12\x1a/mindnet/subnet/v1/subnets\x12\x89\x01\n" +
@@ -1337,7 +1470,8 @@ const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\x0eNeuronByHotkey\x12-.mindnet.subnet.v1.QueryNeuronByHotkeyRequest\x1a..mindnet.subnet.v1.QueryNeuronByHotkeyResponse\"A\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x026\x124/mindnet/subnet/v1/subnets/{netuid}/hotkeys/{hotkey}\x12\x8c\x01\n" +
 	"\x05Stake\x12$.mindnet.subnet.v1.QueryStakeRequest\x1a%.mindnet.subnet.v1.QueryStakeResponse\"6\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02+\x12)/mindnet/subnet/v1/hotkeys/{hotkey}/stake\x12\xad\x01\n" +
 	"\x0fStakesByColdkey\x12..mindnet.subnet.v1.QueryStakesByColdkeyRequest\x1a/.mindnet.subnet.v1.QueryStakesByColdkeyResponse\"9\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02.\x12,/mindnet/subnet/v1/coldkeys/{coldkey}/stakes\x12\xb9\x01\n" +
-	"\x10RegistrationCost\x12/.mindnet.subnet.v1.QueryRegistrationCostRequest\x1a0.mindnet.subnet.v1.QueryRegistrationCostResponse\"B\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x027\x125/mindnet/subnet/v1/subnets/{netuid}/registration_cost\x12\xb1\x01\n" +
+	"\x10RegistrationCost\x12/.mindnet.subnet.v1.QueryRegistrationCostRequest\x1a0.mindnet.subnet.v1.QueryRegistrationCostResponse\"B\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x027\x125/mindnet/subnet/v1/subnets/{netuid}/registration_cost\x12\x8c\x01\n" +
+	"\x05Model\x12$.mindnet.subnet.v1.QueryModelRequest\x1a%.mindnet.subnet.v1.QueryModelResponse\"6\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02+\x12)/mindnet/subnet/v1/subnets/{netuid}/model\x12\xb1\x01\n" +
 	"\x12SubnetCreationCost\x121.mindnet.subnet.v1.QuerySubnetCreationCostRequest\x1a2.mindnet.subnet.v1.QuerySubnetCreationCostResponse\"4\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02)\x12'/mindnet/subnet/v1/subnet_creation_costB\xc4\x01\n" +
 	"\x15com.mindnet.subnet.v1B\n" +
 	"QueryProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
@@ -1354,7 +1488,7 @@ func file_mindnet_subnet_v1_query_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_query_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
+var file_mindnet_subnet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_mindnet_subnet_v1_query_proto_goTypes = []any{
 	(*QueryParamsRequest)(nil),              // 0: mindnet.subnet.v1.QueryParamsRequest
 	(*QueryParamsResponse)(nil),             // 1: mindnet.subnet.v1.QueryParamsResponse
@@ -1379,54 +1513,62 @@ var file_mindnet_subnet_v1_query_proto_goTypes = []any{
 	(*QueryRegistrationCostResponse)(nil),   // 20: mindnet.subnet.v1.QueryRegistrationCostResponse
 	(*QuerySubnetCreationCostRequest)(nil),  // 21: mindnet.subnet.v1.QuerySubnetCreationCostRequest
 	(*QuerySubnetCreationCostResponse)(nil), // 22: mindnet.subnet.v1.QuerySubnetCreationCostResponse
-	(*Params)(nil),                          // 23: mindnet.subnet.v1.Params
-	(*v1beta1.PageRequest)(nil),             // 24: cosmos.base.query.v1beta1.PageRequest
-	(*Subnet)(nil),                          // 25: mindnet.subnet.v1.Subnet
-	(*v1beta1.PageResponse)(nil),            // 26: cosmos.base.query.v1beta1.PageResponse
-	(*Hyperparameters)(nil),                 // 27: mindnet.subnet.v1.Hyperparameters
-	(*AxonInfo)(nil),                        // 28: mindnet.subnet.v1.AxonInfo
-	(*Stake)(nil),                           // 29: mindnet.subnet.v1.Stake
+	(*QueryModelRequest)(nil),               // 23: mindnet.subnet.v1.QueryModelRequest
+	(*QueryModelResponse)(nil),              // 24: mindnet.subnet.v1.QueryModelResponse
+	(*Params)(nil),                          // 25: mindnet.subnet.v1.Params
+	(*v1beta1.PageRequest)(nil),             // 26: cosmos.base.query.v1beta1.PageRequest
+	(*Subnet)(nil),                          // 27: mindnet.subnet.v1.Subnet
+	(*v1beta1.PageResponse)(nil),            // 28: cosmos.base.query.v1beta1.PageResponse
+	(*Hyperparameters)(nil),                 // 29: mindnet.subnet.v1.Hyperparameters
+	(*AxonInfo)(nil),                        // 30: mindnet.subnet.v1.AxonInfo
+	(*SubnetModel)(nil),                     // 31: mindnet.subnet.v1.SubnetModel
+	(*Stake)(nil),                           // 32: mindnet.subnet.v1.Stake
 }
 var file_mindnet_subnet_v1_query_proto_depIdxs = []int32{
-	23, // 0: mindnet.subnet.v1.QueryParamsResponse.params:type_name -> mindnet.subnet.v1.Params
-	24, // 1: mindnet.subnet.v1.QuerySubnetsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
-	25, // 2: mindnet.subnet.v1.QuerySubnetsResponse.subnets:type_name -> mindnet.subnet.v1.Subnet
-	26, // 3: mindnet.subnet.v1.QuerySubnetsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
-	25, // 4: mindnet.subnet.v1.QuerySubnetResponse.subnet:type_name -> mindnet.subnet.v1.Subnet
-	27, // 5: mindnet.subnet.v1.QueryHyperparametersResponse.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
-	28, // 6: mindnet.subnet.v1.NeuronInfo.axon:type_name -> mindnet.subnet.v1.AxonInfo
+	25, // 0: mindnet.subnet.v1.QueryParamsResponse.params:type_name -> mindnet.subnet.v1.Params
+	26, // 1: mindnet.subnet.v1.QuerySubnetsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
+	27, // 2: mindnet.subnet.v1.QuerySubnetsResponse.subnets:type_name -> mindnet.subnet.v1.Subnet
+	28, // 3: mindnet.subnet.v1.QuerySubnetsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
+	27, // 4: mindnet.subnet.v1.QuerySubnetResponse.subnet:type_name -> mindnet.subnet.v1.Subnet
+	29, // 5: mindnet.subnet.v1.QueryHyperparametersResponse.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	30, // 6: mindnet.subnet.v1.NeuronInfo.axon:type_name -> mindnet.subnet.v1.AxonInfo
 	8,  // 7: mindnet.subnet.v1.QueryMetagraphResponse.neurons:type_name -> mindnet.subnet.v1.NeuronInfo
-	8,  // 8: mindnet.subnet.v1.QueryNeuronResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
-	8,  // 9: mindnet.subnet.v1.QueryNeuronByHotkeyResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
-	29, // 10: mindnet.subnet.v1.QueryStakeResponse.nominators:type_name -> mindnet.subnet.v1.Stake
-	29, // 11: mindnet.subnet.v1.QueryStakesByColdkeyResponse.stakes:type_name -> mindnet.subnet.v1.Stake
-	0,  // 12: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
-	2,  // 13: mindnet.subnet.v1.Query.Subnets:input_type -> mindnet.subnet.v1.QuerySubnetsRequest
-	4,  // 14: mindnet.subnet.v1.Query.Subnet:input_type -> mindnet.subnet.v1.QuerySubnetRequest
-	6,  // 15: mindnet.subnet.v1.Query.Hyperparameters:input_type -> mindnet.subnet.v1.QueryHyperparametersRequest
-	9,  // 16: mindnet.subnet.v1.Query.Metagraph:input_type -> mindnet.subnet.v1.QueryMetagraphRequest
-	11, // 17: mindnet.subnet.v1.Query.Neuron:input_type -> mindnet.subnet.v1.QueryNeuronRequest
-	13, // 18: mindnet.subnet.v1.Query.NeuronByHotkey:input_type -> mindnet.subnet.v1.QueryNeuronByHotkeyRequest
-	15, // 19: mindnet.subnet.v1.Query.Stake:input_type -> mindnet.subnet.v1.QueryStakeRequest
-	17, // 20: mindnet.subnet.v1.Query.StakesByColdkey:input_type -> mindnet.subnet.v1.QueryStakesByColdkeyRequest
-	19, // 21: mindnet.subnet.v1.Query.RegistrationCost:input_type -> mindnet.subnet.v1.QueryRegistrationCostRequest
-	21, // 22: mindnet.subnet.v1.Query.SubnetCreationCost:input_type -> mindnet.subnet.v1.QuerySubnetCreationCostRequest
-	1,  // 23: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
-	3,  // 24: mindnet.subnet.v1.Query.Subnets:output_type -> mindnet.subnet.v1.QuerySubnetsResponse
-	5,  // 25: mindnet.subnet.v1.Query.Subnet:output_type -> mindnet.subnet.v1.QuerySubnetResponse
-	7,  // 26: mindnet.subnet.v1.Query.Hyperparameters:output_type -> mindnet.subnet.v1.QueryHyperparametersResponse
-	10, // 27: mindnet.subnet.v1.Query.Metagraph:output_type -> mindnet.subnet.v1.QueryMetagraphResponse
-	12, // 28: mindnet.subnet.v1.Query.Neuron:output_type -> mindnet.subnet.v1.QueryNeuronResponse
-	14, // 29: mindnet.subnet.v1.Query.NeuronByHotkey:output_type -> mindnet.subnet.v1.QueryNeuronByHotkeyResponse
-	16, // 30: mindnet.subnet.v1.Query.Stake:output_type -> mindnet.subnet.v1.QueryStakeResponse
-	18, // 31: mindnet.subnet.v1.Query.StakesByColdkey:output_type -> mindnet.subnet.v1.QueryStakesByColdkeyResponse
-	20, // 32: mindnet.subnet.v1.Query.RegistrationCost:output_type -> mindnet.subnet.v1.QueryRegistrationCostResponse
-	22, // 33: mindnet.subnet.v1.Query.SubnetCreationCost:output_type -> mindnet.subnet.v1.QuerySubnetCreationCostResponse
-	23, // [23:34] is the sub-list for method output_type
-	12, // [12:23] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	31, // 8: mindnet.subnet.v1.QueryMetagraphResponse.model:type_name -> mindnet.subnet.v1.SubnetModel
+	8,  // 9: mindnet.subnet.v1.QueryNeuronResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
+	8,  // 10: mindnet.subnet.v1.QueryNeuronByHotkeyResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
+	32, // 11: mindnet.subnet.v1.QueryStakeResponse.nominators:type_name -> mindnet.subnet.v1.Stake
+	32, // 12: mindnet.subnet.v1.QueryStakesByColdkeyResponse.stakes:type_name -> mindnet.subnet.v1.Stake
+	31, // 13: mindnet.subnet.v1.QueryModelResponse.model:type_name -> mindnet.subnet.v1.SubnetModel
+	31, // 14: mindnet.subnet.v1.QueryModelResponse.pending:type_name -> mindnet.subnet.v1.SubnetModel
+	0,  // 15: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
+	2,  // 16: mindnet.subnet.v1.Query.Subnets:input_type -> mindnet.subnet.v1.QuerySubnetsRequest
+	4,  // 17: mindnet.subnet.v1.Query.Subnet:input_type -> mindnet.subnet.v1.QuerySubnetRequest
+	6,  // 18: mindnet.subnet.v1.Query.Hyperparameters:input_type -> mindnet.subnet.v1.QueryHyperparametersRequest
+	9,  // 19: mindnet.subnet.v1.Query.Metagraph:input_type -> mindnet.subnet.v1.QueryMetagraphRequest
+	11, // 20: mindnet.subnet.v1.Query.Neuron:input_type -> mindnet.subnet.v1.QueryNeuronRequest
+	13, // 21: mindnet.subnet.v1.Query.NeuronByHotkey:input_type -> mindnet.subnet.v1.QueryNeuronByHotkeyRequest
+	15, // 22: mindnet.subnet.v1.Query.Stake:input_type -> mindnet.subnet.v1.QueryStakeRequest
+	17, // 23: mindnet.subnet.v1.Query.StakesByColdkey:input_type -> mindnet.subnet.v1.QueryStakesByColdkeyRequest
+	19, // 24: mindnet.subnet.v1.Query.RegistrationCost:input_type -> mindnet.subnet.v1.QueryRegistrationCostRequest
+	23, // 25: mindnet.subnet.v1.Query.Model:input_type -> mindnet.subnet.v1.QueryModelRequest
+	21, // 26: mindnet.subnet.v1.Query.SubnetCreationCost:input_type -> mindnet.subnet.v1.QuerySubnetCreationCostRequest
+	1,  // 27: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
+	3,  // 28: mindnet.subnet.v1.Query.Subnets:output_type -> mindnet.subnet.v1.QuerySubnetsResponse
+	5,  // 29: mindnet.subnet.v1.Query.Subnet:output_type -> mindnet.subnet.v1.QuerySubnetResponse
+	7,  // 30: mindnet.subnet.v1.Query.Hyperparameters:output_type -> mindnet.subnet.v1.QueryHyperparametersResponse
+	10, // 31: mindnet.subnet.v1.Query.Metagraph:output_type -> mindnet.subnet.v1.QueryMetagraphResponse
+	12, // 32: mindnet.subnet.v1.Query.Neuron:output_type -> mindnet.subnet.v1.QueryNeuronResponse
+	14, // 33: mindnet.subnet.v1.Query.NeuronByHotkey:output_type -> mindnet.subnet.v1.QueryNeuronByHotkeyResponse
+	16, // 34: mindnet.subnet.v1.Query.Stake:output_type -> mindnet.subnet.v1.QueryStakeResponse
+	18, // 35: mindnet.subnet.v1.Query.StakesByColdkey:output_type -> mindnet.subnet.v1.QueryStakesByColdkeyResponse
+	20, // 36: mindnet.subnet.v1.Query.RegistrationCost:output_type -> mindnet.subnet.v1.QueryRegistrationCostResponse
+	24, // 37: mindnet.subnet.v1.Query.Model:output_type -> mindnet.subnet.v1.QueryModelResponse
+	22, // 38: mindnet.subnet.v1.Query.SubnetCreationCost:output_type -> mindnet.subnet.v1.QuerySubnetCreationCostResponse
+	27, // [27:39] is the sub-list for method output_type
+	15, // [15:27] is the sub-list for method input_type
+	15, // [15:15] is the sub-list for extension type_name
+	15, // [15:15] is the sub-list for extension extendee
+	0,  // [0:15] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_query_proto_init() }
@@ -1442,7 +1584,7 @@ func file_mindnet_subnet_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_query_proto_rawDesc), len(file_mindnet_subnet_v1_query_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   23,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

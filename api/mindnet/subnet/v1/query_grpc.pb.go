@@ -29,6 +29,7 @@ const (
 	Query_Stake_FullMethodName              = "/mindnet.subnet.v1.Query/Stake"
 	Query_StakesByColdkey_FullMethodName    = "/mindnet.subnet.v1.Query/StakesByColdkey"
 	Query_RegistrationCost_FullMethodName   = "/mindnet.subnet.v1.Query/RegistrationCost"
+	Query_Model_FullMethodName              = "/mindnet.subnet.v1.Query/Model"
 	Query_SubnetCreationCost_FullMethodName = "/mindnet.subnet.v1.Query/SubnetCreationCost"
 )
 
@@ -59,6 +60,8 @@ type QueryClient interface {
 	StakesByColdkey(ctx context.Context, in *QueryStakesByColdkeyRequest, opts ...grpc.CallOption) (*QueryStakesByColdkeyResponse, error)
 	// RegistrationCost returns what registering on a subnet burns now.
 	RegistrationCost(ctx context.Context, in *QueryRegistrationCostRequest, opts ...grpc.CallOption) (*QueryRegistrationCostResponse, error)
+	// Model returns the model a subnet serves and the change waiting for its next epoch, if any.
+	Model(ctx context.Context, in *QueryModelRequest, opts ...grpc.CallOption) (*QueryModelResponse, error)
 	// SubnetCreationCost returns what creating a subnet locks now.
 	SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error)
 }
@@ -171,6 +174,16 @@ func (c *queryClient) RegistrationCost(ctx context.Context, in *QueryRegistratio
 	return out, nil
 }
 
+func (c *queryClient) Model(ctx context.Context, in *QueryModelRequest, opts ...grpc.CallOption) (*QueryModelResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryModelResponse)
+	err := c.cc.Invoke(ctx, Query_Model_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *queryClient) SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(QuerySubnetCreationCostResponse)
@@ -208,6 +221,8 @@ type QueryServer interface {
 	StakesByColdkey(context.Context, *QueryStakesByColdkeyRequest) (*QueryStakesByColdkeyResponse, error)
 	// RegistrationCost returns what registering on a subnet burns now.
 	RegistrationCost(context.Context, *QueryRegistrationCostRequest) (*QueryRegistrationCostResponse, error)
+	// Model returns the model a subnet serves and the change waiting for its next epoch, if any.
+	Model(context.Context, *QueryModelRequest) (*QueryModelResponse, error)
 	// SubnetCreationCost returns what creating a subnet locks now.
 	SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error)
 	mustEmbedUnimplementedQueryServer()
@@ -249,6 +264,9 @@ func (UnimplementedQueryServer) StakesByColdkey(context.Context, *QueryStakesByC
 }
 func (UnimplementedQueryServer) RegistrationCost(context.Context, *QueryRegistrationCostRequest) (*QueryRegistrationCostResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RegistrationCost not implemented")
+}
+func (UnimplementedQueryServer) Model(context.Context, *QueryModelRequest) (*QueryModelResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Model not implemented")
 }
 func (UnimplementedQueryServer) SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SubnetCreationCost not implemented")
@@ -454,6 +472,24 @@ func _Query_RegistrationCost_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Model_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryModelRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Model(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Model_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Model(ctx, req.(*QueryModelRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Query_SubnetCreationCost_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(QuerySubnetCreationCostRequest)
 	if err := dec(in); err != nil {
@@ -518,6 +554,10 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RegistrationCost",
 			Handler:    _Query_RegistrationCost_Handler,
+		},
+		{
+			MethodName: "Model",
+			Handler:    _Query_Model_Handler,
 		},
 		{
 			MethodName: "SubnetCreationCost",

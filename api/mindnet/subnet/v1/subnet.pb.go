@@ -294,6 +294,8 @@ type Subnet struct {
 	// emission_share is the subnet's share of emission (1/65535ths), written by x/emission from the root
 	// subnet's epoch. When max_subnets is reached the non-immune subnet with the lowest share is replaced.
 	EmissionShare uint32 `protobuf:"varint,13,opt,name=emission_share,json=emissionShare,proto3" json:"emission_share,omitempty"`
+	// model is the model the subnet serves: miners serve it, validators check answers against it.
+	Model         *SubnetModel `protobuf:"bytes,14,opt,name=model,proto3" json:"model,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -419,6 +421,151 @@ func (x *Subnet) GetEmissionShare() uint32 {
 	return 0
 }
 
+func (x *Subnet) GetModel() *SubnetModel {
+	if x != nil {
+		return x.Model
+	}
+	return nil
+}
+
+// SubnetModel names the model a subnet serves. The digest lets miners and validators check that the
+// folder they load is the subnet's (see the module README for how it is computed).
+type SubnetModel struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// name is for people (for example a Hugging Face repository name); the digest is what identifies it.
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// digest is the SHA-256, in 64 lowercase hex digits, of the model folder's canonical file list.
+	Digest string `protobuf:"bytes,2,opt,name=digest,proto3" json:"digest,omitempty"`
+	// precisions are the serving precisions validators accept: "float32", and "half" for float16 or
+	// bfloat16 serving. Each at most once.
+	Precisions []string `protobuf:"bytes,3,rep,name=precisions,proto3" json:"precisions,omitempty"`
+	// context_length is the most tokens, prompt and answer together, a validator's task may use.
+	ContextLength uint32 `protobuf:"varint,4,opt,name=context_length,json=contextLength,proto3" json:"context_length,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubnetModel) Reset() {
+	*x = SubnetModel{}
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubnetModel) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubnetModel) ProtoMessage() {}
+
+func (x *SubnetModel) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubnetModel.ProtoReflect.Descriptor instead.
+func (*SubnetModel) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SubnetModel) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *SubnetModel) GetDigest() string {
+	if x != nil {
+		return x.Digest
+	}
+	return ""
+}
+
+func (x *SubnetModel) GetPrecisions() []string {
+	if x != nil {
+		return x.Precisions
+	}
+	return nil
+}
+
+func (x *SubnetModel) GetContextLength() uint32 {
+	if x != nil {
+		return x.ContextLength
+	}
+	return 0
+}
+
+// PendingSubnetModel is a model change the owner asked for, waiting for the subnet's next epoch.
+type PendingSubnetModel struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Netuid uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Model  *SubnetModel           `protobuf:"bytes,2,opt,name=model,proto3" json:"model,omitempty"`
+	// requested_at is the block the change was asked for; it takes effect at the end of the subnet's first
+	// epoch block after it.
+	RequestedAt   int64 `protobuf:"varint,3,opt,name=requested_at,json=requestedAt,proto3" json:"requested_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PendingSubnetModel) Reset() {
+	*x = PendingSubnetModel{}
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PendingSubnetModel) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PendingSubnetModel) ProtoMessage() {}
+
+func (x *PendingSubnetModel) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PendingSubnetModel.ProtoReflect.Descriptor instead.
+func (*PendingSubnetModel) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *PendingSubnetModel) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *PendingSubnetModel) GetModel() *SubnetModel {
+	if x != nil {
+		return x.Model
+	}
+	return nil
+}
+
+func (x *PendingSubnetModel) GetRequestedAt() int64 {
+	if x != nil {
+		return x.RequestedAt
+	}
+	return 0
+}
+
 // AxonInfo is where a neuron serves.
 type AxonInfo struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
@@ -434,7 +581,7 @@ type AxonInfo struct {
 
 func (x *AxonInfo) Reset() {
 	*x = AxonInfo{}
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[2]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -446,7 +593,7 @@ func (x *AxonInfo) String() string {
 func (*AxonInfo) ProtoMessage() {}
 
 func (x *AxonInfo) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[2]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -459,7 +606,7 @@ func (x *AxonInfo) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AxonInfo.ProtoReflect.Descriptor instead.
 func (*AxonInfo) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{2}
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *AxonInfo) GetIp() string {
@@ -514,7 +661,7 @@ type Neuron struct {
 
 func (x *Neuron) Reset() {
 	*x = Neuron{}
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[3]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -526,7 +673,7 @@ func (x *Neuron) String() string {
 func (*Neuron) ProtoMessage() {}
 
 func (x *Neuron) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[3]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -539,7 +686,7 @@ func (x *Neuron) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Neuron.ProtoReflect.Descriptor instead.
 func (*Neuron) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{3}
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Neuron) GetNetuid() uint32 {
@@ -617,7 +764,7 @@ type NeuronScores struct {
 
 func (x *NeuronScores) Reset() {
 	*x = NeuronScores{}
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[4]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -629,7 +776,7 @@ func (x *NeuronScores) String() string {
 func (*NeuronScores) ProtoMessage() {}
 
 func (x *NeuronScores) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[4]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -642,7 +789,7 @@ func (x *NeuronScores) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NeuronScores.ProtoReflect.Descriptor instead.
 func (*NeuronScores) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{4}
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *NeuronScores) GetRank() uint32 {
@@ -720,7 +867,7 @@ type Stake struct {
 
 func (x *Stake) Reset() {
 	*x = Stake{}
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[5]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -732,7 +879,7 @@ func (x *Stake) String() string {
 func (*Stake) ProtoMessage() {}
 
 func (x *Stake) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[5]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -745,7 +892,7 @@ func (x *Stake) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Stake.ProtoReflect.Descriptor instead.
 func (*Stake) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{5}
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *Stake) GetHotkey() string {
@@ -780,7 +927,7 @@ type HotkeyOwner struct {
 
 func (x *HotkeyOwner) Reset() {
 	*x = HotkeyOwner{}
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[6]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -792,7 +939,7 @@ func (x *HotkeyOwner) String() string {
 func (*HotkeyOwner) ProtoMessage() {}
 
 func (x *HotkeyOwner) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[6]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -805,7 +952,7 @@ func (x *HotkeyOwner) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use HotkeyOwner.ProtoReflect.Descriptor instead.
 func (*HotkeyOwner) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{6}
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *HotkeyOwner) GetHotkey() string {
@@ -833,7 +980,7 @@ type DelegateTake struct {
 
 func (x *DelegateTake) Reset() {
 	*x = DelegateTake{}
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[7]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -845,7 +992,7 @@ func (x *DelegateTake) String() string {
 func (*DelegateTake) ProtoMessage() {}
 
 func (x *DelegateTake) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[7]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -858,7 +1005,7 @@ func (x *DelegateTake) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DelegateTake.ProtoReflect.Descriptor instead.
 func (*DelegateTake) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{7}
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DelegateTake) GetHotkey() string {
@@ -886,7 +1033,7 @@ type SubnetLockState struct {
 
 func (x *SubnetLockState) Reset() {
 	*x = SubnetLockState{}
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[8]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -898,7 +1045,7 @@ func (x *SubnetLockState) String() string {
 func (*SubnetLockState) ProtoMessage() {}
 
 func (x *SubnetLockState) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[8]
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -911,7 +1058,7 @@ func (x *SubnetLockState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubnetLockState.ProtoReflect.Descriptor instead.
 func (*SubnetLockState) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{8}
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SubnetLockState) GetLastLock() string {
@@ -965,7 +1112,7 @@ const file_mindnet_subnet_v1_subnet_proto_rawDesc = "" +
 	"\x13adjustment_interval\x18\x18 \x01(\x04R\x12adjustmentInterval\x12=\n" +
 	"\x1bmax_registrations_per_block\x18\x19 \x01(\rR\x18maxRegistrationsPerBlock\x12`\n" +
 	"\x13min_validator_stake\x18\x1a \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
-	"cosmos.Int\xa8\xe7\xb0*\x01R\x11minValidatorStake:\x04\xe8\xa0\x1f\x01\"\xa4\x05\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x11minValidatorStake:\x04\xe8\xa0\x1f\x01\"\xe5\x05\n" +
 	"\x06Subnet\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12.\n" +
 	"\x05owner\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x05owner\x12\x12\n" +
@@ -982,7 +1129,19 @@ const file_mindnet_subnet_v1_subnet_proto_rawDesc = "" +
 	" \x01(\rR\x19registrationsThisInterval\x126\n" +
 	"\x17last_registration_block\x18\v \x01(\x03R\x15lastRegistrationBlock\x128\n" +
 	"\x18registrations_this_block\x18\f \x01(\rR\x16registrationsThisBlock\x12%\n" +
-	"\x0eemission_share\x18\r \x01(\rR\remissionShare:\x04\xe8\xa0\x1f\x01\"\x80\x01\n" +
+	"\x0eemission_share\x18\r \x01(\rR\remissionShare\x12?\n" +
+	"\x05model\x18\x0e \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05model:\x04\xe8\xa0\x1f\x01\"\x86\x01\n" +
+	"\vSubnetModel\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06digest\x18\x02 \x01(\tR\x06digest\x12\x1e\n" +
+	"\n" +
+	"precisions\x18\x03 \x03(\tR\n" +
+	"precisions\x12%\n" +
+	"\x0econtext_length\x18\x04 \x01(\rR\rcontextLength:\x04\xe8\xa0\x1f\x01\"\x96\x01\n" +
+	"\x12PendingSubnetModel\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12?\n" +
+	"\x05model\x18\x02 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05model\x12!\n" +
+	"\frequested_at\x18\x03 \x01(\x03R\vrequestedAt:\x04\xe8\xa0\x1f\x01\"\x80\x01\n" +
 	"\bAxonInfo\x12\x0e\n" +
 	"\x02ip\x18\x01 \x01(\tR\x02ip\x12\x12\n" +
 	"\x04port\x18\x02 \x01(\rR\x04port\x12\x1a\n" +
@@ -1039,27 +1198,31 @@ func file_mindnet_subnet_v1_subnet_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_subnet_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_subnet_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_mindnet_subnet_v1_subnet_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_mindnet_subnet_v1_subnet_proto_goTypes = []any{
-	(*Hyperparameters)(nil), // 0: mindnet.subnet.v1.Hyperparameters
-	(*Subnet)(nil),          // 1: mindnet.subnet.v1.Subnet
-	(*AxonInfo)(nil),        // 2: mindnet.subnet.v1.AxonInfo
-	(*Neuron)(nil),          // 3: mindnet.subnet.v1.Neuron
-	(*NeuronScores)(nil),    // 4: mindnet.subnet.v1.NeuronScores
-	(*Stake)(nil),           // 5: mindnet.subnet.v1.Stake
-	(*HotkeyOwner)(nil),     // 6: mindnet.subnet.v1.HotkeyOwner
-	(*DelegateTake)(nil),    // 7: mindnet.subnet.v1.DelegateTake
-	(*SubnetLockState)(nil), // 8: mindnet.subnet.v1.SubnetLockState
+	(*Hyperparameters)(nil),    // 0: mindnet.subnet.v1.Hyperparameters
+	(*Subnet)(nil),             // 1: mindnet.subnet.v1.Subnet
+	(*SubnetModel)(nil),        // 2: mindnet.subnet.v1.SubnetModel
+	(*PendingSubnetModel)(nil), // 3: mindnet.subnet.v1.PendingSubnetModel
+	(*AxonInfo)(nil),           // 4: mindnet.subnet.v1.AxonInfo
+	(*Neuron)(nil),             // 5: mindnet.subnet.v1.Neuron
+	(*NeuronScores)(nil),       // 6: mindnet.subnet.v1.NeuronScores
+	(*Stake)(nil),              // 7: mindnet.subnet.v1.Stake
+	(*HotkeyOwner)(nil),        // 8: mindnet.subnet.v1.HotkeyOwner
+	(*DelegateTake)(nil),       // 9: mindnet.subnet.v1.DelegateTake
+	(*SubnetLockState)(nil),    // 10: mindnet.subnet.v1.SubnetLockState
 }
 var file_mindnet_subnet_v1_subnet_proto_depIdxs = []int32{
 	0, // 0: mindnet.subnet.v1.Subnet.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
-	2, // 1: mindnet.subnet.v1.Neuron.axon:type_name -> mindnet.subnet.v1.AxonInfo
-	4, // 2: mindnet.subnet.v1.Neuron.scores:type_name -> mindnet.subnet.v1.NeuronScores
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	2, // 1: mindnet.subnet.v1.Subnet.model:type_name -> mindnet.subnet.v1.SubnetModel
+	2, // 2: mindnet.subnet.v1.PendingSubnetModel.model:type_name -> mindnet.subnet.v1.SubnetModel
+	4, // 3: mindnet.subnet.v1.Neuron.axon:type_name -> mindnet.subnet.v1.AxonInfo
+	6, // 4: mindnet.subnet.v1.Neuron.scores:type_name -> mindnet.subnet.v1.NeuronScores
+	5, // [5:5] is the sub-list for method output_type
+	5, // [5:5] is the sub-list for method input_type
+	5, // [5:5] is the sub-list for extension type_name
+	5, // [5:5] is the sub-list for extension extendee
+	0, // [0:5] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_subnet_proto_init() }
@@ -1073,7 +1236,7 @@ func file_mindnet_subnet_v1_subnet_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_subnet_proto_rawDesc), len(file_mindnet_subnet_v1_subnet_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -119,9 +119,11 @@ func (*MsgUpdateParamsResponse) Descriptor() ([]byte, []int) {
 
 // MsgCreateSubnet opens a subnet owned by owner.
 type MsgCreateSubnet struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Owner         string                 `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
-	Name          string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Owner string                 `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Name  string                 `protobuf:"bytes,2,opt,name=name,proto3" json:"name,omitempty"`
+	// model is the model the subnet will serve; when unset, params.default_model (the built-in model).
+	Model         *SubnetModel `protobuf:"bytes,3,opt,name=model,proto3" json:"model,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -168,6 +170,13 @@ func (x *MsgCreateSubnet) GetName() string {
 		return x.Name
 	}
 	return ""
+}
+
+func (x *MsgCreateSubnet) GetModel() *SubnetModel {
+	if x != nil {
+		return x.Model
+	}
+	return nil
 }
 
 // MsgCreateSubnetResponse names the new subnet and what it locked.
@@ -942,6 +951,114 @@ func (*MsgSetDelegateTakeResponse) Descriptor() ([]byte, []int) {
 	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{17}
 }
 
+// MsgSetSubnetModel asks for netuid to serve model from the end of its next epoch. A second request
+// before then replaces the first.
+type MsgSetSubnetModel struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Owner         string                 `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	Netuid        uint32                 `protobuf:"varint,2,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Model         *SubnetModel           `protobuf:"bytes,3,opt,name=model,proto3" json:"model,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgSetSubnetModel) Reset() {
+	*x = MsgSetSubnetModel{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgSetSubnetModel) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgSetSubnetModel) ProtoMessage() {}
+
+func (x *MsgSetSubnetModel) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgSetSubnetModel.ProtoReflect.Descriptor instead.
+func (*MsgSetSubnetModel) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *MsgSetSubnetModel) GetOwner() string {
+	if x != nil {
+		return x.Owner
+	}
+	return ""
+}
+
+func (x *MsgSetSubnetModel) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgSetSubnetModel) GetModel() *SubnetModel {
+	if x != nil {
+		return x.Model
+	}
+	return nil
+}
+
+// MsgSetSubnetModelResponse says at which block the model is expected to change, as the schedule
+// stands now (a later change of tempo moves it).
+type MsgSetSubnetModelResponse struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	EffectiveBlock int64                  `protobuf:"varint,1,opt,name=effective_block,json=effectiveBlock,proto3" json:"effective_block,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *MsgSetSubnetModelResponse) Reset() {
+	*x = MsgSetSubnetModelResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgSetSubnetModelResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgSetSubnetModelResponse) ProtoMessage() {}
+
+func (x *MsgSetSubnetModelResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgSetSubnetModelResponse.ProtoReflect.Descriptor instead.
+func (*MsgSetSubnetModelResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *MsgSetSubnetModelResponse) GetEffectiveBlock() int64 {
+	if x != nil {
+		return x.EffectiveBlock
+	}
+	return 0
+}
+
 var File_mindnet_subnet_v1_tx_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
@@ -950,10 +1067,11 @@ const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
 	"\x0fMsgUpdateParams\x126\n" +
 	"\tauthority\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\tauthority\x12<\n" +
 	"\x06params\x18\x02 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params:3\x82\xe7\xb0*\tauthority\x8a\xe7\xb0* mindnet/x/subnet/MsgUpdateParams\"\x19\n" +
-	"\x17MsgUpdateParamsResponse\"\x86\x01\n" +
+	"\x17MsgUpdateParamsResponse\"\xbc\x01\n" +
 	"\x0fMsgCreateSubnet\x12.\n" +
 	"\x05owner\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x05owner\x12\x12\n" +
-	"\x04name\x18\x02 \x01(\tR\x04name:/\x82\xe7\xb0*\x05owner\x8a\xe7\xb0* mindnet/x/subnet/MsgCreateSubnet\"w\n" +
+	"\x04name\x18\x02 \x01(\tR\x04name\x124\n" +
+	"\x05model\x18\x03 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelR\x05model:/\x82\xe7\xb0*\x05owner\x8a\xe7\xb0* mindnet/x/subnet/MsgCreateSubnet\"w\n" +
 	"\x17MsgCreateSubnetResponse\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12D\n" +
 	"\x04lock\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
@@ -999,7 +1117,13 @@ const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
 	"\x12MsgSetDelegateTake\x120\n" +
 	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x12\n" +
 	"\x04take\x18\x02 \x01(\rR\x04take:3\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*#mindnet/x/subnet/MsgSetDelegateTake\"\x1c\n" +
-	"\x1aMsgSetDelegateTakeResponse2\x96\a\n" +
+	"\x1aMsgSetDelegateTakeResponse\"\xcf\x01\n" +
+	"\x11MsgSetSubnetModel\x12.\n" +
+	"\x05owner\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x05owner\x12\x16\n" +
+	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x12?\n" +
+	"\x05model\x18\x03 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05model:1\x82\xe7\xb0*\x05owner\x8a\xe7\xb0*\"mindnet/x/subnet/MsgSetSubnetModel\"D\n" +
+	"\x19MsgSetSubnetModelResponse\x12'\n" +
+	"\x0feffective_block\x18\x01 \x01(\x03R\x0eeffectiveBlock2\xfc\a\n" +
 	"\x03Msg\x12^\n" +
 	"\fUpdateParams\x12\".mindnet.subnet.v1.MsgUpdateParams\x1a*.mindnet.subnet.v1.MsgUpdateParamsResponse\x12^\n" +
 	"\fCreateSubnet\x12\".mindnet.subnet.v1.MsgCreateSubnet\x1a*.mindnet.subnet.v1.MsgCreateSubnetResponse\x12\x7f\n" +
@@ -1009,7 +1133,8 @@ const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
 	"\tServeAxon\x12\x1f.mindnet.subnet.v1.MsgServeAxon\x1a'.mindnet.subnet.v1.MsgServeAxonResponse\x12R\n" +
 	"\bAddStake\x12\x1e.mindnet.subnet.v1.MsgAddStake\x1a&.mindnet.subnet.v1.MsgAddStakeResponse\x12[\n" +
 	"\vRemoveStake\x12!.mindnet.subnet.v1.MsgRemoveStake\x1a).mindnet.subnet.v1.MsgRemoveStakeResponse\x12g\n" +
-	"\x0fSetDelegateTake\x12%.mindnet.subnet.v1.MsgSetDelegateTake\x1a-.mindnet.subnet.v1.MsgSetDelegateTakeResponse\x1a\x05\x80\xe7\xb0*\x01B\xc1\x01\n" +
+	"\x0fSetDelegateTake\x12%.mindnet.subnet.v1.MsgSetDelegateTake\x1a-.mindnet.subnet.v1.MsgSetDelegateTakeResponse\x12d\n" +
+	"\x0eSetSubnetModel\x12$.mindnet.subnet.v1.MsgSetSubnetModel\x1a,.mindnet.subnet.v1.MsgSetSubnetModelResponse\x1a\x05\x80\xe7\xb0*\x01B\xc1\x01\n" +
 	"\x15com.mindnet.subnet.v1B\aTxProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -1024,7 +1149,7 @@ func file_mindnet_subnet_v1_tx_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_tx_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_mindnet_subnet_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_mindnet_subnet_v1_tx_proto_goTypes = []any{
 	(*MsgUpdateParams)(nil),                    // 0: mindnet.subnet.v1.MsgUpdateParams
 	(*MsgUpdateParamsResponse)(nil),            // 1: mindnet.subnet.v1.MsgUpdateParamsResponse
@@ -1044,35 +1169,42 @@ var file_mindnet_subnet_v1_tx_proto_goTypes = []any{
 	(*MsgRemoveStakeResponse)(nil),             // 15: mindnet.subnet.v1.MsgRemoveStakeResponse
 	(*MsgSetDelegateTake)(nil),                 // 16: mindnet.subnet.v1.MsgSetDelegateTake
 	(*MsgSetDelegateTakeResponse)(nil),         // 17: mindnet.subnet.v1.MsgSetDelegateTakeResponse
-	(*Params)(nil),                             // 18: mindnet.subnet.v1.Params
-	(*Hyperparameters)(nil),                    // 19: mindnet.subnet.v1.Hyperparameters
+	(*MsgSetSubnetModel)(nil),                  // 18: mindnet.subnet.v1.MsgSetSubnetModel
+	(*MsgSetSubnetModelResponse)(nil),          // 19: mindnet.subnet.v1.MsgSetSubnetModelResponse
+	(*Params)(nil),                             // 20: mindnet.subnet.v1.Params
+	(*SubnetModel)(nil),                        // 21: mindnet.subnet.v1.SubnetModel
+	(*Hyperparameters)(nil),                    // 22: mindnet.subnet.v1.Hyperparameters
 }
 var file_mindnet_subnet_v1_tx_proto_depIdxs = []int32{
-	18, // 0: mindnet.subnet.v1.MsgUpdateParams.params:type_name -> mindnet.subnet.v1.Params
-	19, // 1: mindnet.subnet.v1.MsgSetHyperparameters.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
-	0,  // 2: mindnet.subnet.v1.Msg.UpdateParams:input_type -> mindnet.subnet.v1.MsgUpdateParams
-	2,  // 3: mindnet.subnet.v1.Msg.CreateSubnet:input_type -> mindnet.subnet.v1.MsgCreateSubnet
-	4,  // 4: mindnet.subnet.v1.Msg.TransferSubnetOwnership:input_type -> mindnet.subnet.v1.MsgTransferSubnetOwnership
-	6,  // 5: mindnet.subnet.v1.Msg.SetHyperparameters:input_type -> mindnet.subnet.v1.MsgSetHyperparameters
-	8,  // 6: mindnet.subnet.v1.Msg.RegisterNeuron:input_type -> mindnet.subnet.v1.MsgRegisterNeuron
-	10, // 7: mindnet.subnet.v1.Msg.ServeAxon:input_type -> mindnet.subnet.v1.MsgServeAxon
-	12, // 8: mindnet.subnet.v1.Msg.AddStake:input_type -> mindnet.subnet.v1.MsgAddStake
-	14, // 9: mindnet.subnet.v1.Msg.RemoveStake:input_type -> mindnet.subnet.v1.MsgRemoveStake
-	16, // 10: mindnet.subnet.v1.Msg.SetDelegateTake:input_type -> mindnet.subnet.v1.MsgSetDelegateTake
-	1,  // 11: mindnet.subnet.v1.Msg.UpdateParams:output_type -> mindnet.subnet.v1.MsgUpdateParamsResponse
-	3,  // 12: mindnet.subnet.v1.Msg.CreateSubnet:output_type -> mindnet.subnet.v1.MsgCreateSubnetResponse
-	5,  // 13: mindnet.subnet.v1.Msg.TransferSubnetOwnership:output_type -> mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse
-	7,  // 14: mindnet.subnet.v1.Msg.SetHyperparameters:output_type -> mindnet.subnet.v1.MsgSetHyperparametersResponse
-	9,  // 15: mindnet.subnet.v1.Msg.RegisterNeuron:output_type -> mindnet.subnet.v1.MsgRegisterNeuronResponse
-	11, // 16: mindnet.subnet.v1.Msg.ServeAxon:output_type -> mindnet.subnet.v1.MsgServeAxonResponse
-	13, // 17: mindnet.subnet.v1.Msg.AddStake:output_type -> mindnet.subnet.v1.MsgAddStakeResponse
-	15, // 18: mindnet.subnet.v1.Msg.RemoveStake:output_type -> mindnet.subnet.v1.MsgRemoveStakeResponse
-	17, // 19: mindnet.subnet.v1.Msg.SetDelegateTake:output_type -> mindnet.subnet.v1.MsgSetDelegateTakeResponse
-	11, // [11:20] is the sub-list for method output_type
-	2,  // [2:11] is the sub-list for method input_type
-	2,  // [2:2] is the sub-list for extension type_name
-	2,  // [2:2] is the sub-list for extension extendee
-	0,  // [0:2] is the sub-list for field type_name
+	20, // 0: mindnet.subnet.v1.MsgUpdateParams.params:type_name -> mindnet.subnet.v1.Params
+	21, // 1: mindnet.subnet.v1.MsgCreateSubnet.model:type_name -> mindnet.subnet.v1.SubnetModel
+	22, // 2: mindnet.subnet.v1.MsgSetHyperparameters.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	21, // 3: mindnet.subnet.v1.MsgSetSubnetModel.model:type_name -> mindnet.subnet.v1.SubnetModel
+	0,  // 4: mindnet.subnet.v1.Msg.UpdateParams:input_type -> mindnet.subnet.v1.MsgUpdateParams
+	2,  // 5: mindnet.subnet.v1.Msg.CreateSubnet:input_type -> mindnet.subnet.v1.MsgCreateSubnet
+	4,  // 6: mindnet.subnet.v1.Msg.TransferSubnetOwnership:input_type -> mindnet.subnet.v1.MsgTransferSubnetOwnership
+	6,  // 7: mindnet.subnet.v1.Msg.SetHyperparameters:input_type -> mindnet.subnet.v1.MsgSetHyperparameters
+	8,  // 8: mindnet.subnet.v1.Msg.RegisterNeuron:input_type -> mindnet.subnet.v1.MsgRegisterNeuron
+	10, // 9: mindnet.subnet.v1.Msg.ServeAxon:input_type -> mindnet.subnet.v1.MsgServeAxon
+	12, // 10: mindnet.subnet.v1.Msg.AddStake:input_type -> mindnet.subnet.v1.MsgAddStake
+	14, // 11: mindnet.subnet.v1.Msg.RemoveStake:input_type -> mindnet.subnet.v1.MsgRemoveStake
+	16, // 12: mindnet.subnet.v1.Msg.SetDelegateTake:input_type -> mindnet.subnet.v1.MsgSetDelegateTake
+	18, // 13: mindnet.subnet.v1.Msg.SetSubnetModel:input_type -> mindnet.subnet.v1.MsgSetSubnetModel
+	1,  // 14: mindnet.subnet.v1.Msg.UpdateParams:output_type -> mindnet.subnet.v1.MsgUpdateParamsResponse
+	3,  // 15: mindnet.subnet.v1.Msg.CreateSubnet:output_type -> mindnet.subnet.v1.MsgCreateSubnetResponse
+	5,  // 16: mindnet.subnet.v1.Msg.TransferSubnetOwnership:output_type -> mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse
+	7,  // 17: mindnet.subnet.v1.Msg.SetHyperparameters:output_type -> mindnet.subnet.v1.MsgSetHyperparametersResponse
+	9,  // 18: mindnet.subnet.v1.Msg.RegisterNeuron:output_type -> mindnet.subnet.v1.MsgRegisterNeuronResponse
+	11, // 19: mindnet.subnet.v1.Msg.ServeAxon:output_type -> mindnet.subnet.v1.MsgServeAxonResponse
+	13, // 20: mindnet.subnet.v1.Msg.AddStake:output_type -> mindnet.subnet.v1.MsgAddStakeResponse
+	15, // 21: mindnet.subnet.v1.Msg.RemoveStake:output_type -> mindnet.subnet.v1.MsgRemoveStakeResponse
+	17, // 22: mindnet.subnet.v1.Msg.SetDelegateTake:output_type -> mindnet.subnet.v1.MsgSetDelegateTakeResponse
+	19, // 23: mindnet.subnet.v1.Msg.SetSubnetModel:output_type -> mindnet.subnet.v1.MsgSetSubnetModelResponse
+	14, // [14:24] is the sub-list for method output_type
+	4,  // [4:14] is the sub-list for method input_type
+	4,  // [4:4] is the sub-list for extension type_name
+	4,  // [4:4] is the sub-list for extension extendee
+	0,  // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_tx_proto_init() }
@@ -1088,7 +1220,7 @@ func file_mindnet_subnet_v1_tx_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_tx_proto_rawDesc), len(file_mindnet_subnet_v1_tx_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   18,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -28,6 +28,7 @@ const (
 	Msg_AddStake_FullMethodName                = "/mindnet.subnet.v1.Msg/AddStake"
 	Msg_RemoveStake_FullMethodName             = "/mindnet.subnet.v1.Msg/RemoveStake"
 	Msg_SetDelegateTake_FullMethodName         = "/mindnet.subnet.v1.Msg/SetDelegateTake"
+	Msg_SetSubnetModel_FullMethodName          = "/mindnet.subnet.v1.Msg/SetSubnetModel"
 )
 
 // MsgClient is the client API for Msg service.
@@ -55,6 +56,9 @@ type MsgClient interface {
 	RemoveStake(ctx context.Context, in *MsgRemoveStake, opts ...grpc.CallOption) (*MsgRemoveStakeResponse, error)
 	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
 	SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake, opts ...grpc.CallOption) (*MsgSetDelegateTakeResponse, error)
+	// SetSubnetModel changes the model a subnet serves, from the end of its next epoch. Only the owner
+	// may send it.
+	SetSubnetModel(ctx context.Context, in *MsgSetSubnetModel, opts ...grpc.CallOption) (*MsgSetSubnetModelResponse, error)
 }
 
 type msgClient struct {
@@ -155,6 +159,16 @@ func (c *msgClient) SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake,
 	return out, nil
 }
 
+func (c *msgClient) SetSubnetModel(ctx context.Context, in *MsgSetSubnetModel, opts ...grpc.CallOption) (*MsgSetSubnetModelResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgSetSubnetModelResponse)
+	err := c.cc.Invoke(ctx, Msg_SetSubnetModel_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 // All implementations must embed UnimplementedMsgServer
 // for forward compatibility.
@@ -180,6 +194,9 @@ type MsgServer interface {
 	RemoveStake(context.Context, *MsgRemoveStake) (*MsgRemoveStakeResponse, error)
 	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
 	SetDelegateTake(context.Context, *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error)
+	// SetSubnetModel changes the model a subnet serves, from the end of its next epoch. Only the owner
+	// may send it.
+	SetSubnetModel(context.Context, *MsgSetSubnetModel) (*MsgSetSubnetModelResponse, error)
 	mustEmbedUnimplementedMsgServer()
 }
 
@@ -216,6 +233,9 @@ func (UnimplementedMsgServer) RemoveStake(context.Context, *MsgRemoveStake) (*Ms
 }
 func (UnimplementedMsgServer) SetDelegateTake(context.Context, *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetDelegateTake not implemented")
+}
+func (UnimplementedMsgServer) SetSubnetModel(context.Context, *MsgSetSubnetModel) (*MsgSetSubnetModelResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method SetSubnetModel not implemented")
 }
 func (UnimplementedMsgServer) mustEmbedUnimplementedMsgServer() {}
 func (UnimplementedMsgServer) testEmbeddedByValue()             {}
@@ -400,6 +420,24 @@ func _Msg_SetDelegateTake_Handler(srv interface{}, ctx context.Context, dec func
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_SetSubnetModel_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSetSubnetModel)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SetSubnetModel(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_SetSubnetModel_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SetSubnetModel(ctx, req.(*MsgSetSubnetModel))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Msg_ServiceDesc is the grpc.ServiceDesc for Msg service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -442,6 +480,10 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SetDelegateTake",
 			Handler:    _Msg_SetDelegateTake_Handler,
+		},
+		{
+			MethodName: "SetSubnetModel",
+			Handler:    _Msg_SetSubnetModel_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
