@@ -102,6 +102,7 @@ func (p *Prefix) Score(ctx context.Context, rest, continuation []int) ([]inferen
 	} else {
 		s = m.getState()
 		defer m.putState(s)
+		s.reserve(m.cfg, len(p.tokens))
 		kv := len(p.tokens) * m.cfg.kvDim()
 		for li := range s.kCache {
 			copy(s.kCache[li][:kv], p.s.kCache[li][:kv])
