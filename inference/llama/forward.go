@@ -306,7 +306,6 @@ func (m *Model) attention(s *state, li, lo, hi, pos int) {
 	}
 }
 
-
 // dot sums in four lanes, like a vectorised BLAS kernel, for speed and for
 // rounding errors of the same size as PyTorch's. The fixed-size subslices
 // let the compiler drop the bounds checks.
