@@ -1,0 +1,111 @@
+package tokenizer
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestGoldenKinds: for each kind of tokenizer.json (Llama 3 and Qwen2
+// byte-level BPE with their split patterns, Llama 2 and Mistral
+// SentencePiece-style BPE), Encode gives the ids that
+// scripts/model/hftok.py, written apart from this package and running the
+// files' own regular expressions through Python's `regex`, gives for the
+// same texts (scripts/model/tokgolden.py writes both).
+func TestGoldenKinds(t *testing.T) {
+	for _, kind := range []struct {
+		name string
+		bos  []string // what the post-processor puts first
+		// roundTrip: Decode(Encode(s)) == s for this text, which NFC
+		// (Qwen2), a Metaspace that adds no second ▁ (Mistral) and the
+		// legacy normalizer's ▁ after each added token (Llama 2, as
+		// transformers' legacy mode) do not keep for every text.
+		roundTrip func(string) bool
+	}{
+		{"llama3", []string{"<|begin_of_text|>"}, func(string) bool { return true }},
+		{"qwen2", nil, func(string) bool { return false }},
+		{"llama2", []string{"<s>"}, func(s string) bool { return !strings.Contains(s, "</s>") }},
+		{"mistral", []string{"<s>"}, func(string) bool { return false }},
+	} {
+		t.Run(kind.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", kind.name+".tokenizer.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, err := Parse(data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bos, ok := tok.BOS()
+			var want []int
+			for _, s := range kind.bos {
+				id, _ := tok.SpecialID(s)
+				want = append(want, id)
+			}
+			if !ok || !slices.Equal(bos, want) {
+				t.Errorf("BOS %v %v, want %v", bos, ok, want)
+			}
+			data, err = os.ReadFile(filepath.Join("testdata", kind.name+".golden.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g struct {
+				Cases []struct {
+					Text string `json:"text"`
+					IDs  []int  `json:"ids"`
+				} `json:"cases"`
+			}
+			if err := json.Unmarshal(data, &g); err != nil || len(g.Cases) < 10 {
+				t.Fatalf("%d cases, %v", len(g.Cases), err)
+			}
+			for _, c := range g.Cases {
+				ids := tok.Encode(c.Text)
+				if !slices.Equal(ids, c.IDs) && len(ids)+len(c.IDs) > 0 {
+					t.Errorf("%q:\n Go     %v\n Python %v", c.Text, ids, c.IDs)
+				}
+				back, err := tok.Decode(ids)
+				if err != nil {
+					t.Errorf("%q: %v", c.Text, err)
+				}
+				if kind.roundTrip(c.Text) && back != c.Text {
+					t.Errorf("%q decodes to %q", c.Text, back)
+				}
+			}
+		})
+	}
+}
+
+// TestSentencePieceSteps pins the steps of the SentencePiece-style path
+// that the golden texts rely on, on the Llama 2-style file.
+func TestSentencePieceSteps(t *testing.T) {
+	data, err := os.ReadFile("testdata/llama2.tokenizer.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An emoji has no piece: its four bytes come out as <0xXX> tokens, and
+	// decode back to it.
+	ids := tok.Encode("🙂")
+	var pieces []string
+	for _, id := range ids {
+		b, _ := tok.TokenBytes(id)
+		pieces = append(pieces, string(b))
+	}
+	if len(ids) != 5 || pieces[0] != " " || strings.Join(pieces[1:], "") != "🙂" {
+		t.Errorf("🙂 -> %v %q", ids, pieces)
+	}
+	// The legacy normalizer puts ▁ before each part between added tokens.
+	a := tok.Encode("x</s>x")
+	if len(a) != 3 || a[0] != a[2] {
+		t.Errorf("x</s>x -> %v", a)
+	}
+	if s, _ := tok.Decode(tok.Encode("a b")); s != "a b" {
+		t.Errorf("a b round-trips to %q", s)
+	}
+}
