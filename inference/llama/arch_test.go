@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/mindnet/mindnet/inference"
 )
 
 // archGolden is what scripts/model/archs.py writes for each folder under
@@ -183,4 +185,58 @@ func TestShardIndexRefusals(t *testing.T) {
 	if _, err := Load(none, ".", "bad"); !errors.Is(err, ErrWeights) || !strings.Contains(err.Error(), "model.safetensors.index.json") {
 		t.Errorf("no weights: %v", err)
 	}
+}
+
+// TestPromptStartFromTokenizer: the tokens before a prompt come from the
+// tokenizer's post-processor, so a Qwen2-style tokenizer (no BOS) gets
+// none, and an empty prompt with nothing before it is refused.
+func TestPromptStartFromTokenizer(t *testing.T) {
+	dir := "testdata/arch/qwen2"
+	files := fstest.MapFS{}
+	for _, name := range []string{"config.json", "model.safetensors"} {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[name] = &fstest.MapFile{Data: data}
+	}
+	tokData, err := os.ReadFile(filepath.Join(dir, "tokenizer.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(tokData, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["post_processor"] = map[string]any{"type": "ByteLevel", "add_prefix_space": false, "trim_offsets": false, "use_regex": false}
+	files["tokenizer.json"] = &fstest.MapFile{Data: mustMarshal(t, doc)}
+	m, err := Load(files, ".", "qwen2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := m.EncodePrompt("ab"); !slices.Equal(ids, []int{2 + 'a', 2 + 'b'}) {
+		t.Errorf("no-BOS prompt: %v", ids)
+	}
+	if _, err := m.Generate(context.Background(), inference.Request{Prompt: "", MaxTokens: 1}); !errors.Is(err, inference.ErrBadRequest) {
+		t.Errorf("empty prompt without BOS: %v", err)
+	}
+	if res, err := m.Generate(context.Background(), inference.Request{Prompt: "ab", MaxTokens: 2}); err != nil || len(res.Tokens) != 2 {
+		t.Errorf("%v %v", res, err)
+	}
+	// The same folder with its template keeps the BOS.
+	m, err = LoadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids := m.EncodePrompt("ab"); !slices.Equal(ids, []int{0, 2 + 'a', 2 + 'b'}) {
+		t.Errorf("template prompt: %v", ids)
+	}
+}
+
+func mustMarshal(t *testing.T, v any) []byte {
+	data, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }

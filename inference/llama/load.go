@@ -37,6 +37,7 @@ type Model struct {
 	tokenText   []string // id -> its bytes, so results need no per-token decode
 	maxTokenLen int      // longest tokenText, to size a request's text once
 	eos         []bool
+	bos         []int // what EncodePrompt puts before a prompt
 	states      statePool
 }
 
@@ -84,6 +85,11 @@ func Load(fsys fs.FS, dir, name string) (*Model, error) {
 	}
 	m.name = name
 	m.tok = tok
+	if bos, ok := tok.BOS(); ok {
+		m.bos = bos
+	} else {
+		m.bos = []int{cfg.BOSTokenID[0]}
+	}
 	m.tokenText = make([]string, cfg.VocabSize)
 	for id := range m.tokenText {
 		if b, err := tok.TokenBytes(id); err == nil {
