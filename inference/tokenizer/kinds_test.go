@@ -109,3 +109,33 @@ func TestSentencePieceSteps(t *testing.T) {
 		t.Errorf("a b round-trips to %q", s)
 	}
 }
+
+// FuzzKinds: no text makes any kind of tokenizer panic or produce an id it
+// cannot decode, and the Llama 3 one round-trips every text.
+func FuzzKinds(f *testing.F) {
+	var toks []*Tokenizer
+	for _, name := range []string{"llama3", "qwen2", "llama2", "mistral"} {
+		data, err := os.ReadFile(filepath.Join("testdata", name+".tokenizer.json"))
+		if err != nil {
+			f.Fatal(err)
+		}
+		tok, err := Parse(data)
+		if err != nil {
+			f.Fatal(err)
+		}
+		toks = append(toks, tok)
+	}
+	f.Add("it's 1234 <s>x</s>\r\n\n  ▁ \xff\xfe🙂<|eot_id|>")
+	f.Add("'S'ſ\u0301e\u0301 ٣٤٥٦ !!a")
+	f.Fuzz(func(t *testing.T, s string) {
+		for i, tok := range toks {
+			back, err := tok.Decode(tok.Encode(s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 && back != s {
+				t.Fatalf("llama3: %q -> %q", s, back)
+			}
+		}
+	})
+}

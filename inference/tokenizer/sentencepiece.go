@@ -31,6 +31,7 @@ type sentencePiece struct {
 	split    bool             // Metaspace split: each ▁ starts a new word
 	symbolID map[string]int32 // a character's token
 	byteID   [256]int32       // <0xXX> tokens, -1 where absent
+	fallback bool             // byte_fallback: unknown characters become their bytes
 	unk      int32            // unk_token's id, -1 for none
 	strip    int              // leading blanks the decoder strips
 }
@@ -121,7 +122,7 @@ func (t *Tokenizer) parseSentencePiece(f *fileFormat) error {
 		}
 		sp.unk = int32(id)
 	}
-	if f.Model.ByteFallback {
+	if sp.fallback = f.Model.ByteFallback; sp.fallback {
 		for b, id := range sp.byteID {
 			if id < 0 {
 				return fmt.Errorf("%w: byte_fallback without the token <0x%02X>", ErrFormat, b)
@@ -188,7 +189,7 @@ func (w *wordState) symbols(t *Tokenizer, word string, out []int) []int {
 			w.ids = append(w.ids, id)
 			continue
 		}
-		if t.sp.byteID[0] >= 0 {
+		if t.sp.fallback {
 			for _, b := range []byte(char) {
 				w.ids = append(w.ids, t.sp.byteID[b])
 			}

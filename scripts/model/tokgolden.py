@@ -44,7 +44,7 @@ TEXTS = [
     "   leading  and trailing spaces   ",
     "\n\n\n\t\t\tdeep\r\n\r\nwindows \r\n  \n x",
     "Ünïcödé wörds ١٢٣ ²³ ½ Ⅻ 𝔘𝔫𝔦 🙂🙂 e\u0301 n\u0303o",
-    "\u3000ideographic\u00a0nbsp\u2028line\u0085nel\x0bvt",
+    "\u3000ideographic\u00a0nbsp\u2028line\u0085nel\x0bvt\x1cfs\x1f",
     "numbers 1234567 3.14159 0x1F_ff 1_000_000 12 123 1234",
     "!abc .Get()? ;;x ,y ...z a!b (\"q\")\n\n",
     "'s'S'll'LL'd 'm 've're't 'ſ don't",
