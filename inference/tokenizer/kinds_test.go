@@ -9,8 +9,8 @@ import (
 	"testing"
 )
 
-// TestGoldenKinds: for each kind of tokenizer.json (Llama 3 and Qwen2
-// byte-level BPE with their split patterns, Llama 2 and Mistral
+// TestGoldenKinds: for each kind of tokenizer.json (Llama 3, Qwen2 and
+// SmolLM2 byte-level BPE with their splits, Llama 2 and Mistral
 // SentencePiece-style BPE), Encode gives the ids that
 // scripts/model/hftok.py, written apart from this package and running the
 // files' own regular expressions through Python's `regex`, gives for the
@@ -27,6 +27,7 @@ func TestGoldenKinds(t *testing.T) {
 	}{
 		{"llama3", []string{"<|begin_of_text|>"}, func(string) bool { return true }},
 		{"qwen2", nil, func(string) bool { return false }},
+		{"smollm2", nil, func(string) bool { return true }},
 		{"llama2", []string{"<s>"}, func(s string) bool { return !strings.Contains(s, "</s>") }},
 		{"mistral", []string{"<s>"}, func(string) bool { return false }},
 	} {
@@ -114,7 +115,7 @@ func TestSentencePieceSteps(t *testing.T) {
 // cannot decode, and the Llama 3 one round-trips every text.
 func FuzzKinds(f *testing.F) {
 	var toks []*Tokenizer
-	for _, name := range []string{"llama3", "qwen2", "llama2", "mistral"} {
+	for _, name := range []string{"llama3", "qwen2", "llama2", "mistral", "smollm2"} {
 		data, err := os.ReadFile(filepath.Join("testdata", name+".tokenizer.json"))
 		if err != nil {
 			f.Fatal(err)

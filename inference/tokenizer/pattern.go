@@ -154,3 +154,27 @@ func contractionFold(s string, i int) int {
 	}
 	return 0
 }
+
+// splitDigits is the Digits pre-tokenizer followed by GPT-2's split: ASCII
+// digits are cut out (each alone when individual, else in runs) and the
+// text between them is split by the GPT-2 pattern.
+func splitDigits(dst []string, s string, individual bool) []string {
+	isDigit := func(b byte) bool { return b >= '0' && b <= '9' }
+	for i := 0; i < len(s); {
+		j := i
+		if isDigit(s[i]) {
+			j++
+			for !individual && j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			dst = append(dst, s[i:j])
+		} else {
+			for j < len(s) && !isDigit(s[j]) {
+				j++
+			}
+			dst = splitWords(dst, s[i:j])
+		}
+		i = j
+	}
+	return dst
+}

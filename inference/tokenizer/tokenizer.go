@@ -99,6 +99,8 @@ type component struct {
 	Split         *bool  `json:"split"`
 	Start         int    `json:"start"`
 	Stop          int    `json:"stop"`
+	// Digits pre-tokenizer.
+	IndividualDigits bool `json:"individual_digits"`
 }
 
 // members flattens a Sequence into its parts; any other component is a
@@ -224,6 +226,13 @@ func (t *Tokenizer) parseByteLevel(f *fileFormat) error {
 	switch {
 	case len(pre) == 1 && pre[0].Type == "ByteLevel" && (pre[0].UseRegex == nil || *pre[0].UseRegex):
 		t.split = splitWords
+	case len(pre) == 2 && pre[0].Type == "Digits" && pre[1].Type == "ByteLevel" &&
+		(pre[1].UseRegex == nil || *pre[1].UseRegex):
+		// SmolLM2's: ASCII digits apart (each alone, or in runs), then
+		// GPT-2's split of each piece.
+		individual := pre[0].IndividualDigits
+		t.split = func(dst []string, s string) []string { return splitDigits(dst, s, individual) }
+		pre = pre[1:]
 	case len(pre) == 2 && pre[0].Type == "Split" && pre[1].Type == "ByteLevel" &&
 		pre[1].UseRegex != nil && !*pre[1].UseRegex:
 		sp := pre[0]

@@ -56,6 +56,10 @@ class HFTokenizer:
             c["type"] in ("Metaspace", "Prepend") for c in norm + pre)
         self.nfc = any(c["type"] == "NFC" for c in norm)
         self.pattern = regex.compile(GPT2_PATTERN)
+        self.digits = None
+        for c in pre:
+            if c["type"] == "Digits":  # ASCII digits cut out first
+                self.digits = regex.compile("([0-9])" if c.get("individual_digits") else "([0-9]+)")
         for c in pre:
             if c["type"] == "Split":
                 self.pattern = regex.compile(c["pattern"]["Regex"])
@@ -89,7 +93,9 @@ class HFTokenizer:
         if self.nfc:
             part = unicodedata.normalize("NFC", part)
         out = []
-        for word in self.pattern.findall(part):
+        pieces = [p for p in self.digits.split(part) if p] if self.digits else [part]
+        words = [w for p in pieces for w in self.pattern.findall(p)]
+        for word in words:
             mapped = "".join(bpe.BYTE_TO_CHAR[b] for b in word.encode("utf-8"))
             if self.ignore_merges and mapped in self.vocab:
                 out.append(self.vocab[mapped])

@@ -14,6 +14,7 @@ does around the merges:
            and one added token that is not special; BOS by template
   qwen2    NFC normalizer, Split by Qwen2's pattern; Qwen2's special
            tokens; no BOS (post-processor ByteLevel)
+  smollm2  Digits (individual) then ByteLevel with GPT-2's split; no BOS
   llama2   normalizer Prepend(U+2581) + Replace(" ", U+2581), byte
            fallback, decoder Replace/ByteFallback/Fuse/Strip; <s> by template
   mistral  pre_tokenizer Metaspace (prepend_scheme first, no split),
@@ -45,7 +46,7 @@ TEXTS = [
     "\n\n\n\t\t\tdeep\r\n\r\nwindows \r\n  \n x",
     "Ünïcödé wörds ١٢٣ ²³ ½ Ⅻ 𝔘𝔫𝔦 🙂🙂 e\u0301 n\u0303o",
     "\u3000ideographic\u00a0nbsp\u2028line\u0085nel\x0bvt\x1cfs\x1f",
-    "numbers 1234567 3.14159 0x1F_ff 1_000_000 12 123 1234",
+    "numbers 1234567 3.14159 0x1F_ff 1_000_000 12 123 1234 ١٢٣٤ a1b22c",
     "!abc .Get()? ;;x ,y ...z a!b (\"q\")\n\n",
     "'s'S'll'LL'd 'm 've're't 'ſ don't",
     " xyzzy xyzzy! plugh",
@@ -58,7 +59,7 @@ TEXTS = [
 ]
 
 
-def byte_level(base, pattern, added, ignore_merges, extra_words, nfc, bos):
+def byte_level(base, pattern, added, ignore_merges, extra_words, nfc, bos, digits=False):
     doc = json.loads(json.dumps(base))
     vocab = doc["model"]["vocab"]
     for w in extra_words:
@@ -74,6 +75,10 @@ def byte_level(base, pattern, added, ignore_merges, extra_words, nfc, bos):
     doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
         {"type": "Split", "pattern": {"Regex": pattern}, "behavior": "Isolated", "invert": False},
         {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": False}]}
+    if digits:  # SmolLM2's: digits apart, then ByteLevel's own GPT-2 split
+        doc["pre_tokenizer"] = {"type": "Sequence", "pretokenizers": [
+            {"type": "Digits", "individual_digits": True},
+            {"type": "ByteLevel", "add_prefix_space": False, "trim_offsets": True, "use_regex": True}]}
     doc["decoder"] = {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True,
                       "use_regex": True}
     doc["model"]["ignore_merges"] = ignore_merges
@@ -164,6 +169,7 @@ def main():
         "llama3": byte_level(base, LLAMA3_PATTERN, llama3_added, True, [" xyzzy"], False,
                              "<|begin_of_text|>"),
         "qwen2": byte_level(base, QWEN2_PATTERN, qwen2_added, False, [], True, None),
+        "smollm2": byte_level(base, None, qwen2_added, False, [], False, None, digits=True),
         "llama2": sentence_piece(base, False),
         "mistral": sentence_piece(base, True),
     }
