@@ -279,3 +279,29 @@ func TestPrefixScoresPastItsCache(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCacheGrowthKeepsNumbers: a state whose cache grows while a long
+// prompt runs through it gives the logits of one sized for the whole
+// context from the start, bit for bit.
+func TestCacheGrowthKeepsNumbers(t *testing.T) {
+	shape := llamatest.Shape{Vocab: 270, Hidden: 16, Intermediate: 16, Layers: 2, Heads: 2, KVHeads: 1, MaxPos: initialPositions + 300}
+	m := randomModel(t, shape, 24)
+	ctx := context.Background()
+	ids := seq(initialPositions+250, 7)
+	grown, sized := m.getState(), m.getState()
+	sized.reserve(m.cfg, shape.MaxPos)
+	if grown.positions != initialPositions || sized.positions != shape.MaxPos {
+		t.Fatalf("caches of %d and %d positions", grown.positions, sized.positions)
+	}
+	for _, s := range []*state{grown, sized} {
+		if err := m.prefill(ctx, s, ids); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if grown.positions <= initialPositions {
+		t.Fatalf("the cache did not grow: %d positions", grown.positions)
+	}
+	if !slices.Equal(grown.logits[:shape.Vocab], sized.logits[:shape.Vocab]) {
+		t.Error("logits differ after the cache grew")
+	}
+}
