@@ -100,13 +100,14 @@ func (t *tokenIDs) UnmarshalJSON(b []byte) error {
 }
 
 // limits keep a hostile config from asking for absurd allocations before the
-// weights are even checked against it. Positions may reach Llama 3.1's
-// 131072: the key/value cache grows with what a request uses, not with the
-// config's maximum.
+// weights are even checked against it. Positions may reach twice Llama
+// 3.1's 131072: the key/value cache grows with what a request uses, not
+// with the config's maximum, and the rotary tables (positions × head_dim
+// floats) stay within a few hundred megabytes.
 const (
 	maxDim   = 1 << 16
 	maxVocab = 1 << 20
-	maxPos   = 1 << 20
+	maxPos   = 1 << 18
 )
 
 // ParseConfig reads and checks config.json.
