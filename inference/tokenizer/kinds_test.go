@@ -140,3 +140,52 @@ func FuzzKinds(f *testing.F) {
 		}
 	})
 }
+
+// TestKindRefusals: variants of the kinds that this package does not
+// implement are refused, naming what is wrong, rather than encoded wrongly.
+func TestKindRefusals(t *testing.T) {
+	read := func(name string) map[string]any {
+		data, err := os.ReadFile(filepath.Join("testdata", name+".tokenizer.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc map[string]any
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	for _, c := range []struct {
+		kind, want string
+		edit       func(doc map[string]any)
+	}{
+		{"mistral", `prepend_scheme "sometimes"`, func(d map[string]any) {
+			d["pre_tokenizer"].(map[string]any)["prepend_scheme"] = "sometimes"
+		}},
+		{"mistral", "neither byte_fallback nor unk_token", func(d map[string]any) {
+			m := d["model"].(map[string]any)
+			m["byte_fallback"], m["unk_token"] = false, nil
+		}},
+		{"mistral", `decoder "WordPiece"`, func(d map[string]any) { d["decoder"] = map[string]any{"type": "WordPiece"} }},
+		{"llama2", "normalizer Prepend+Lowercase", func(d map[string]any) {
+			n := d["normalizer"].(map[string]any)["normalizers"].([]any)
+			n[1] = map[string]any{"type": "Lowercase"}
+		}},
+		{"llama2", "byte_fallback without the token <0x41>", func(d map[string]any) {
+			delete(d["model"].(map[string]any)["vocab"].(map[string]any), "<0x41>")
+		}},
+		{"llama3", `Split pattern "\\w+"`, func(d map[string]any) {
+			d["pre_tokenizer"].(map[string]any)["pretokenizers"].([]any)[0].(map[string]any)["pattern"] = map[string]any{"Regex": `\w+`}
+		}},
+		{"qwen2", `normalizer "NFKC"`, func(d map[string]any) { d["normalizer"] = map[string]any{"type": "NFKC"} }},
+		{"qwen2", `decoder "Metaspace"`, func(d map[string]any) { d["decoder"] = map[string]any{"type": "Metaspace"} }},
+	} {
+		doc := read(c.kind)
+		c.edit(doc)
+		data, _ := json.Marshal(doc)
+		_, err := Parse(data)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v (want an error naming %s)", c.kind, err, c.want)
+		}
+	}
+}
