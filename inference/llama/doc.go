@@ -1,11 +1,16 @@
-// Package llama runs Llama-architecture decoder models on the CPU in pure Go:
+// Package llama runs Llama-family decoder models on the CPU in pure Go:
 // RMSNorm, rotary position embeddings (rotate-half convention, rope_theta
-// from the config), grouped-query attention with a key/value cache, a SwiGLU
-// MLP, and tied or untied output embeddings, exactly as Hugging Face's
-// LlamaForCausalLM computes them, in float32.
+// and rope_scaling "linear" or "llama3" from the config), grouped-query
+// attention with a key/value cache, a SwiGLU MLP, and tied or untied output
+// embeddings, exactly as Hugging Face's LlamaForCausalLM computes them, in
+// float32; with Qwen2ForCausalLM's q/k/v biases and MistralForCausalLM's
+// sliding window as well. docs/models.md lists what loads and what is
+// refused.
 //
 // Load reads a model folder in the Hugging Face layout (config.json,
-// model.safetensors, tokenizer.json) from any fs.FS, so a model embedded in
+// model.safetensors or shards named by model.safetensors.index.json, in
+// float32, bfloat16 or float16, widened to float32 at load; tokenizer.json)
+// from any fs.FS, so a model embedded in
 // the binary loads the same way as one on disk. The resulting Model is an
 // inference.Engine: greedy decoding and seeded sampling are deterministic
 // for a given model and request, whatever the number of cores, because each

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/mindnet/mindnet/inference"
 )
@@ -21,10 +22,12 @@ func (m *Model) Info() inference.Info {
 	return inference.Info{Model: m.name, Backend: "builtin-cpu", VocabSize: m.cfg.VocabSize, EOSID: m.cfg.EOSTokenID[0]}
 }
 
-// EncodePrompt is the token sequence the engine feeds for a prompt: BOS, then
-// the prompt's tokens.
+// EncodePrompt is the token sequence the engine feeds for a prompt: what
+// the tokenizer's post-processor puts first (BOS for Llama and Mistral,
+// nothing for Qwen2; the config's bos_token_id when tokenizer.json has no
+// post-processor), then the prompt's tokens.
 func (m *Model) EncodePrompt(prompt string) []int {
-	return append([]int{m.cfg.BOSTokenID[0]}, m.tok.Encode(prompt)...)
+	return append(slices.Clone(m.bos), m.tok.Encode(prompt)...)
 }
 
 // Generate continues req.Prompt.
@@ -45,7 +48,7 @@ func (m *Model) GenerateTokensStream(ctx context.Context, prompt []int, req infe
 		return inference.Result{}, err
 	}
 	if len(prompt) == 0 {
-		return inference.Result{}, fmt.Errorf("%w: empty prompt", inference.ErrBadRequest)
+		return inference.Result{}, fmt.Errorf("%w: empty prompt and the model has no BOS token", inference.ErrBadRequest)
 	}
 	if _, err := m.checkTokens(nil, prompt); err != nil {
 		return inference.Result{}, err

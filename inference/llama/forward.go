@@ -34,6 +34,7 @@ func (m *Model) forward(s *state, tokens []int, pos, logitsFrom int) {
 	busy.Add(1)
 	defer busy.Add(-1)
 	n := len(tokens)
+	s.reserve(m.cfg, pos+n)
 	logitsFrom = min(logitsFrom, n)
 	s.fw = forwardJob{m: m, s: s, tokens: tokens, pos: pos, n: n, logitsFrom: logitsFrom, bounds: s.fw.bounds}
 	j := &s.fw
@@ -151,12 +152,20 @@ func (m *Model) startLayer(s *state, li, lo, hi, qFrom, pos int) {
 	rows := hi - lo
 	m.rmsNorm(s.xn[lo*d:], s.x[lo*d:], l.attnNorm, rows)
 	k := s.kCache[li][(pos+lo)*kv : (pos+hi)*kv]
+	v := s.vCache[li][(pos+lo)*kv : (pos+hi)*kv]
 	mulRows(k, s.xn[lo*d:], l.wk, rows)
-	mulRows(s.vCache[li][(pos+lo)*kv:(pos+hi)*kv], s.xn[lo*d:], l.wv, rows)
+	mulRows(v, s.xn[lo*d:], l.wv, rows)
+	if l.bk != nil { // Qwen2: biases join before the rotation, as in nn.Linear
+		addRows(k, l.bk)
+		addRows(v, l.bv)
+	}
 	m.rope(k, rows, c.NumKeyValueHeads, pos+lo)
 	if qFrom < hi {
 		q := s.q[qFrom*qd : hi*qd]
 		mulRows(q, s.xn[qFrom*d:], l.wq, hi-qFrom)
+		if l.bq != nil {
+			addRows(q, l.bq)
+		}
 		m.rope(q, hi-qFrom, c.NumAttentionHeads, pos+qFrom)
 	}
 }
@@ -235,6 +244,13 @@ func (m *Model) rope(x []float32, rows, heads, pos int) {
 	}
 }
 
+// addRows adds bias to each row of x, rows of len(bias).
+func addRows(x, bias []float32) {
+	for r := 0; r+len(bias) <= len(x); r += len(bias) {
+		addInto(x[r:r+len(bias)], bias)
+	}
+}
+
 func addInto(dst, src []float32) {
 	src = src[:len(dst)]
 	for i := range dst {
@@ -259,10 +275,16 @@ func (m *Model) attention(s *state, li, lo, hi, pos int) {
 	hd, kv, qd := c.HeadDim, c.kvDim(), c.qDim()
 	group := c.NumAttentionHeads / c.NumKeyValueHeads
 	scale := float32(1 / math.Sqrt(float64(hd)))
-	keys, vals := s.kCache[li], s.vCache[li]
-	stride := scoreStride(c)
+	stride := s.stride
 	for t := lo; t < hi; t++ {
 		n := pos + t + 1 // causal: this token sees itself and earlier ones
+		keys, vals := s.kCache[li], s.vCache[li]
+		if w := c.window; w > 0 && n > w {
+			// Sliding window (Mistral): the last w positions, this one
+			// included, as transformers' mask keeps kv > q - w.
+			keys, vals = keys[(n-w)*kv:], vals[(n-w)*kv:]
+			n = w
+		}
 		row := s.scores[t*stride : (t+1)*stride]
 		sc := row[:n]
 		// The exponentials run eight at a time; the lanes past n hold -Inf,
@@ -283,10 +305,6 @@ func (m *Model) attention(s *state, li, lo, hi, pos int) {
 		}
 	}
 }
-
-// scoreStride is the length of a row of attention scores: the context,
-// rounded up to whole vectors of eight.
-func scoreStride(c Config) int { return (c.MaxPositionEmbeddings + 7) &^ 7 }
 
 // dot sums in four lanes, like a vectorised BLAS kernel, for speed and for
 // rounding errors of the same size as PyTorch's. The fixed-size subslices

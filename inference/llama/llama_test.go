@@ -224,19 +224,65 @@ func TestLoadRejectsMismatchedWeights(t *testing.T) {
 func TestConfigValidation(t *testing.T) {
 	good := `{"model_type":"llama","vocab_size":10,"hidden_size":8,"intermediate_size":8,"num_hidden_layers":1,"num_attention_heads":2,"num_key_value_heads":1,"max_position_embeddings":8,"rms_norm_eps":1e-5,"bos_token_id":0,"eos_token_id":[1,2]}`
 	c, err := ParseConfig([]byte(good))
-	if err != nil || c.HeadDim != 4 || c.RopeTheta != 10000 || len(c.EOSTokenID) != 2 {
+	if err != nil || c.HeadDim != 4 || c.RopeTheta != 10000 || len(c.EOSTokenID) != 2 || c.Window() != 0 || c.QKVBias() {
 		t.Fatalf("%+v %v", c, err)
 	}
-	for _, bad := range []string{
-		strings.Replace(good, `"llama"`, `"mistral"`, 1),
-		strings.Replace(good, `"num_key_value_heads":1`, `"num_key_value_heads":3`, 1),
-		strings.Replace(good, `"eos_token_id":[1,2]`, `"eos_token_id":99`, 1),
-		strings.Replace(good, `"vocab_size":10`, `"vocab_size":-1`, 1),
-		strings.Replace(good, `"model_type"`, `"rope_scaling":{"type":"linear"},"model_type"`, 1),
-		`[]`,
+	with := func(old, new string) string {
+		if !strings.Contains(good, old) {
+			t.Fatalf("%q not in the good config", old)
+		}
+		return strings.Replace(good, old, new, 1)
+	}
+	field := func(extra string) string { return with(`"model_type"`, extra+`,"model_type"`) }
+	// Each refusal names the field and the value it cannot run.
+	for _, bad := range []struct{ config, want string }{
+		{with(`"llama"`, `"gpt2"`), `model_type "gpt2"`},
+		{field(`"architectures":["MistralForCausalLM"]`), `architectures ["MistralForCausalLM"]`},
+		{with(`"num_key_value_heads":1`, `"num_key_value_heads":3`), "num_key_value_heads 3"},
+		{with(`"eos_token_id":[1,2]`, `"eos_token_id":99`), "special token id 99"},
+		{with(`"vocab_size":10`, `"vocab_size":-1`), "vocab_size -1"},
+		{with(`"hidden_size":8`, `"hidden_size":0`), "hidden_size 0"},
+		{with(`"intermediate_size":8`, `"intermediate_size":0`), "intermediate_size 0"},
+		{with(`"num_hidden_layers":1`, `"num_hidden_layers":0`), "num_hidden_layers 0"},
+		{with(`"max_position_embeddings":8`, `"max_position_embeddings":1`), "max_position_embeddings 1"},
+		{with(`"rms_norm_eps":1e-5`, `"rms_norm_eps":0`), "rms_norm_eps 0"},
+		{with(`"bos_token_id":0`, `"bos_token_id":[0,1]`), "bos_token_id [0 1]"},
+		{field(`"head_dim":3`), "head_dim 3"},
+		{field(`"rope_theta":-1`), "rope_theta -1"},
+		{field(`"hidden_act":"gelu"`), `hidden_act "gelu"`},
+		{field(`"attention_bias":true`), "attention_bias true"},
+		{field(`"mlp_bias":true`), "mlp_bias true"},
+		{field(`"pretraining_tp":2`), "pretraining_tp 2"},
+		{field(`"rope_scaling":{"type":"linear"}`), "rope_scaling factor 0"},
+		{field(`"rope_scaling":{"rope_type":"yarn","factor":4}`), `rope_scaling type "yarn"`},
+		{field(`"rope_scaling":{"rope_type":"llama3","factor":8,"low_freq_factor":4,"high_freq_factor":1,"original_max_position_embeddings":8192}`), "low_freq_factor 4"},
+		{field(`"rope_scaling":{"rope_type":"llama3","factor":8,"low_freq_factor":1,"high_freq_factor":4}`), "original_max_position_embeddings 0"},
+		{field(`"rope_scaling":[1]`), "rope_scaling [1]"},
+		{strings.Replace(field(`"sliding_window":0`), `"llama"`, `"mistral"`, 1), "sliding_window 0"},
+		{strings.Replace(field(`"use_sliding_window":true,"sliding_window":4`), `"llama"`, `"qwen2"`, 1), "use_sliding_window true"},
+		{`[]`, "cannot unmarshal"},
 	} {
-		if _, err := ParseConfig([]byte(bad)); !errors.Is(err, ErrConfig) {
-			t.Errorf("%s: %v", bad, err)
+		_, err := ParseConfig([]byte(bad.config))
+		if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%s: %v (want an error naming %s)", bad.config, err, bad.want)
+		}
+	}
+	// What the three architectures need to run is accepted and derived.
+	for _, ok := range []struct {
+		config       string
+		window       int
+		bias         bool
+		architecture string
+	}{
+		{strings.Replace(field(`"sliding_window":4,"architectures":["MistralForCausalLM"]`), `"llama"`, `"mistral"`, 1), 4, false, "MistralForCausalLM"},
+		{strings.Replace(field(`"sliding_window":null,"head_dim":null`), `"llama"`, `"mistral"`, 1), 0, false, ""},
+		{strings.Replace(field(`"use_sliding_window":false,"sliding_window":4`), `"llama"`, `"qwen2"`, 1), 0, true, ""},
+		{field(`"rope_scaling":{"rope_type":"llama3","factor":8,"low_freq_factor":1,"high_freq_factor":4,"original_max_position_embeddings":8192},"max_position_embeddings":131072,"head_dim":6`), 0, false, ""},
+		{field(`"rope_scaling":{"type":"default"}`), 0, false, ""},
+	} {
+		c, err := ParseConfig([]byte(ok.config))
+		if err != nil || c.Window() != ok.window || c.QKVBias() != ok.bias {
+			t.Errorf("%s: window %d bias %v, %v", ok.config, c.Window(), c.QKVBias(), err)
 		}
 	}
 }

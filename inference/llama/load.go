@@ -9,7 +9,6 @@ import (
 	"path"
 	"slices"
 
-	"github.com/mindnet/mindnet/inference/safetensors"
 	"github.com/mindnet/mindnet/inference/tokenizer"
 )
 
@@ -19,6 +18,7 @@ var ErrWeights = errors.New("llama: weights do not match the config")
 type layer struct {
 	attnNorm, mlpNorm []float32
 	wq, wk, wv, wo    packed
+	bq, bk, bv        []float32 // Qwen2's projection biases; nil without
 	wgate, wup, wdown packed
 }
 
@@ -37,6 +37,7 @@ type Model struct {
 	tokenText   []string // id -> its bytes, so results need no per-token decode
 	maxTokenLen int      // longest tokenText, to size a request's text once
 	eos         []bool
+	bos         []int // what EncodePrompt puts before a prompt
 	states      statePool
 }
 
@@ -74,11 +75,7 @@ func Load(fsys fs.FS, dir, name string) (*Model, error) {
 	if tok.VocabSize() > cfg.VocabSize {
 		return nil, fmt.Errorf("load model %s: %w: tokenizer has %d ids, model %d", name, ErrWeights, tok.VocabSize(), cfg.VocabSize)
 	}
-	weights, err := read("model.safetensors")
-	if err != nil {
-		return nil, err
-	}
-	st, err := safetensors.Parse(weights)
+	st, err := readWeights(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("load model %s: %w", name, err)
 	}
@@ -88,6 +85,11 @@ func Load(fsys fs.FS, dir, name string) (*Model, error) {
 	}
 	m.name = name
 	m.tok = tok
+	if bos, ok := tok.BOS(); ok {
+		m.bos = bos
+	} else {
+		m.bos = []int{cfg.BOSTokenID[0]}
+	}
 	m.tokenText = make([]string, cfg.VocabSize)
 	for id := range m.tokenText {
 		if b, err := tok.TokenBytes(id); err == nil {
@@ -101,7 +103,7 @@ func Load(fsys fs.FS, dir, name string) (*Model, error) {
 // build checks every tensor's shape against the config and widens it to
 // float32. Tensors the model does not use are an error too: a checkpoint with
 // extra layers or biases would be computed wrongly if silently ignored.
-func build(cfg Config, st *safetensors.File) (*Model, error) {
+func build(cfg Config, st tensorSet) (*Model, error) {
 	used := map[string]bool{}
 	get := func(name string, shape ...int) ([]float32, error) {
 		t, err := st.Tensor(name)
@@ -167,6 +169,17 @@ func build(cfg Config, st *safetensors.File) (*Model, error) {
 			}
 			*w.dst = pack(v, w.out, w.in)
 		}
+		if cfg.qkvBias {
+			if l.bq, err = get(p+"self_attn.q_proj.bias", q); err != nil {
+				return nil, err
+			}
+			if l.bk, err = get(p+"self_attn.k_proj.bias", kv); err != nil {
+				return nil, err
+			}
+			if l.bv, err = get(p+"self_attn.v_proj.bias", kv); err != nil {
+				return nil, err
+			}
+		}
 	}
 	for _, name := range st.Names() {
 		// A tied checkpoint may still carry a copy of lm_head.weight.
@@ -183,8 +196,8 @@ func build(cfg Config, st *safetensors.File) (*Model, error) {
 }
 
 // ropeTables precomputes cos and sin of position * inv_freq the way
-// transformers does: inv_freq = 1 / theta^(2i/d) and the angle formed in
-// float32.
+// transformers does: inv_freq = 1 / theta^(2i/d), rescaled as rope_scaling
+// says, and the angle formed in float32.
 func ropeTables(cfg Config) ([]float32, []float32) {
 	half := cfg.HeadDim / 2
 	n := cfg.MaxPositionEmbeddings
@@ -192,7 +205,7 @@ func ropeTables(cfg Config) ([]float32, []float32) {
 	sin := make([]float32, n*half)
 	for i := 0; i < half; i++ {
 		exp := float32(2*i) / float32(cfg.HeadDim)
-		inv := float32(1 / math.Pow(cfg.RopeTheta, float64(exp)))
+		inv := cfg.rope.scale(float32(1 / math.Pow(cfg.RopeTheta, float64(exp))))
 		for p := 0; p < n; p++ {
 			angle := float64(float32(p) * inv)
 			cos[p*half+i] = float32(math.Cos(angle))
@@ -200,6 +213,34 @@ func ropeTables(cfg Config) ([]float32, []float32) {
 		}
 	}
 	return cos, sin
+}
+
+// scale rescales one rotary frequency as transformers' rope_init_functions
+// do, step by step in float32 like its tensors. Llama 3 keeps the high
+// frequencies (wavelengths shorter than the original context over
+// high_freq_factor), divides the low ones by factor, and blends the band
+// between them.
+func (r ropeScaling) scale(inv float32) float32 {
+	switch r.kind() {
+	case "linear":
+		return inv / float32(r.Factor)
+	case "llama3":
+		factor := float32(r.Factor)
+		old := r.OriginalMaxPositionEmbeddings
+		lowWavelen := old / r.LowFreqFactor
+		highWavelen := old / r.HighFreqFactor
+		wavelen := float32(2*math.Pi) / inv
+		scaled := inv
+		if wavelen > float32(lowWavelen) {
+			scaled = inv / factor
+		}
+		if !(wavelen < float32(highWavelen)) && !(wavelen > float32(lowWavelen)) {
+			smooth := (float32(old)/wavelen - float32(r.LowFreqFactor)) / float32(r.HighFreqFactor-r.LowFreqFactor)
+			scaled = (1-smooth)*scaled/factor + smooth*scaled
+		}
+		return scaled
+	}
+	return inv
 }
 
 // Config returns the model's configuration.

@@ -20,9 +20,10 @@ var ErrPrefixReleased = errors.New("llama: prefix already released")
 // tokens before it, never on how the sequence was cut into forward passes.
 //
 // The prefix's positions are never written after NewPrefix. One Score at a
-// time works in the prefix's own state, past its positions; a Score that
-// finds it busy copies the prefix's cache into a state of its own, so a
-// Prefix is safe for concurrent use.
+// time works in the prefix's own state, past its positions, when they fit
+// its cache; a Score that finds it busy, or needs more positions, copies the
+// prefix's cache into a state of its own, so a Prefix is safe for
+// concurrent use.
 type Prefix struct {
 	m      *Model
 	tokens []int
@@ -97,11 +98,20 @@ func (p *Prefix) Score(ctx context.Context, rest, continuation []int) ([]inferen
 		return nil, err
 	}
 	s := p.s
-	if p.own.TryLock() {
+	// The prefix's own state serves one Score at a time, and only one
+	// that fits its cache: growing it would move the prefix's keys and
+	// values under a concurrent Score copying them.
+	owned := p.own.TryLock()
+	if owned && len(all) > s.positions {
+		p.own.Unlock()
+		owned = false
+	}
+	if owned {
 		defer p.own.Unlock()
 	} else {
 		s = m.getState()
 		defer m.putState(s)
+		s.reserve(m.cfg, len(p.tokens))
 		kv := len(p.tokens) * m.cfg.kvDim()
 		for li := range s.kCache {
 			copy(s.kCache[li][:kv], p.s.kCache[li][:kv])

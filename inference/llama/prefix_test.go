@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/mindnet/mindnet/inference"
+	"github.com/mindnet/mindnet/inference/llama/llamatest"
 )
 
 // prefixSnapshot copies what a Prefix must never change: its positions of
@@ -226,5 +227,81 @@ func TestPrefixScoreAllocationsDoNotGrowWithLength(t *testing.T) {
 	short, long := count(4), count(60)
 	if long > short {
 		t.Fatalf("%v allocations for 4 tokens, %v for 60", short, long)
+	}
+}
+
+// TestPrefixScoresPastItsCache: Scores whose sequences outgrow the cache a
+// state starts with (initialPositions) run beside ones that fit, and all
+// give the one-pass numbers; under the race detector this also shows that
+// no Score moves the prefix's cache while another copies it.
+func TestPrefixScoresPastItsCache(t *testing.T) {
+	shape := llamatest.Shape{Vocab: 270, Hidden: 16, Intermediate: 16, Layers: 1, Heads: 2, KVHeads: 1, MaxPos: initialPositions + 400}
+	m := randomModel(t, shape, 23)
+	ctx := context.Background()
+	prefix := seq(8, 3)
+	p, err := m.NewPrefix(ctx, prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Release()
+	var wg sync.WaitGroup
+	errs := make(chan error, 6)
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n := 5
+			if i%2 == 0 {
+				n = initialPositions + 100 // past a new state's cache
+			}
+			cont := seq(n, 10+i)
+			want, err := m.ScoreTokens(ctx, prefix, cont)
+			if err != nil {
+				errs <- err
+				return
+			}
+			for range 2 {
+				got, err := p.Score(ctx, nil, cont)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if !slices.Equal(got, want) {
+					errs <- errors.New("prefix score past the cache differs from one pass")
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+// TestCacheGrowthKeepsNumbers: a state whose cache grows while a long
+// prompt runs through it gives the logits of one sized for the whole
+// context from the start, bit for bit.
+func TestCacheGrowthKeepsNumbers(t *testing.T) {
+	shape := llamatest.Shape{Vocab: 270, Hidden: 16, Intermediate: 16, Layers: 2, Heads: 2, KVHeads: 1, MaxPos: initialPositions + 300}
+	m := randomModel(t, shape, 24)
+	ctx := context.Background()
+	ids := seq(initialPositions+250, 7)
+	grown, sized := m.getState(), m.getState()
+	sized.reserve(m.cfg, shape.MaxPos)
+	if grown.positions != initialPositions || sized.positions != shape.MaxPos {
+		t.Fatalf("caches of %d and %d positions", grown.positions, sized.positions)
+	}
+	for _, s := range []*state{grown, sized} {
+		if err := m.prefill(ctx, s, ids); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if grown.positions <= initialPositions {
+		t.Fatalf("the cache did not grow: %d positions", grown.positions)
+	}
+	if !slices.Equal(grown.logits[:shape.Vocab], sized.logits[:shape.Vocab]) {
+		t.Error("logits differ after the cache grew")
 	}
 }

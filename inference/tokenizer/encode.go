@@ -1,28 +1,49 @@
 package tokenizer
 
-import "strings"
+import (
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 // Encode returns the token ids of text without adding any BOS token.
-// Occurrences of added tokens in text become those tokens, as in `tokenizers`.
+// Occurrences of added tokens in text become those tokens, as in `tokenizers`:
+// they are cut out first, and the parts between them are normalized,
+// pre-tokenized and merged each on its own.
 func (t *Tokenizer) Encode(text string) []int {
 	var ids []int
 	var words []string
 	var w wordState
+	first := true
 	for len(text) > 0 {
 		at, special := t.nextSpecial(text)
 		part := text[:at]
-		if t.addPrefixSpace && len(part) > 0 && part[0] != ' ' {
-			part = " " + part
-		}
-		words = splitWords(words[:0], part)
-		for _, word := range words {
-			ids = w.bpe(t, word, ids)
+		switch {
+		case part == "":
+		case t.sp.on:
+			ids = t.encodeSentencePiece(&w, part, first, ids)
+		default:
+			if t.nfc {
+				part = norm.NFC.String(part)
+			}
+			if t.addPrefixSpace && part[0] != ' ' {
+				part = " " + part
+			}
+			words = t.split(words[:0], part)
+			for _, word := range words {
+				if id, ok := t.wordID[word]; ok { // ignore_merges
+					ids = append(ids, int(id))
+					continue
+				}
+				ids = w.bpe(t, word, ids)
+			}
 		}
 		if special == "" {
 			break
 		}
 		ids = append(ids, t.special[special])
 		text = text[at+len(special):]
+		first = false
 	}
 	return ids
 }
@@ -61,14 +82,22 @@ func (c candidate) less(d candidate) bool {
 	return c.rank < d.rank || (c.rank == d.rank && c.pos < d.pos)
 }
 
+// bpe merges a byte-level word, starting from its bytes' tokens.
 func (w *wordState) bpe(t *Tokenizer, word string, out []int) []int {
-	n := len(word)
 	w.ids = w.ids[:0]
+	for i := 0; i < len(word); i++ {
+		w.ids = append(w.ids, t.byteID[word[i]])
+	}
+	return w.merge(t, out)
+}
+
+// merge applies the merges to the symbols in w.ids and appends the result.
+func (w *wordState) merge(t *Tokenizer, out []int) []int {
+	n := len(w.ids)
 	w.prev = w.prev[:0]
 	w.next = w.next[:0]
 	w.heap = w.heap[:0]
 	for i := 0; i < n; i++ {
-		w.ids = append(w.ids, t.byteID[word[i]])
 		w.prev = append(w.prev, int32(i-1))
 		w.next = append(w.next, int32(i+1))
 	}
