@@ -147,6 +147,12 @@ func TestQueryAPIConformance(t *testing.T) {
 			{"unknown netuid", "/mindnet/subnet/v1/subnets/9999/hyperparameters", &subnetv1.QueryHyperparametersRequest{Netuid: 9999}, codes.NotFound},
 			{"malformed netuid", "/mindnet/subnet/v1/subnets/-1/hyperparameters", nil, codes.InvalidArgument},
 		},
+		"/mindnet.subnet.v1.Query/Model": {
+			{"model", "/mindnet/subnet/v1/subnets/1/model", &subnetv1.QueryModelRequest{Netuid: 1}, codes.OK},
+			{"unknown netuid", "/mindnet/subnet/v1/subnets/9999/model", &subnetv1.QueryModelRequest{Netuid: 9999}, codes.NotFound},
+			{"malformed netuid", "/mindnet/subnet/v1/subnets/-1/model", nil, codes.InvalidArgument},
+			{"netuid out of range", "/mindnet/subnet/v1/subnets/" + outOfRange + "/model", nil, codes.InvalidArgument},
+		},
 		"/mindnet.subnet.v1.Query/Metagraph": {
 			{"metagraph", "/mindnet/subnet/v1/subnets/1/metagraph", &subnetv1.QueryMetagraphRequest{Netuid: 1}, codes.OK},
 			{"unknown netuid", "/mindnet/subnet/v1/subnets/9999/metagraph", &subnetv1.QueryMetagraphRequest{Netuid: 9999}, codes.NotFound},
