@@ -60,8 +60,10 @@ func (m *Miner) CheckEngine(ctx context.Context) error {
 		}
 		ref = model
 	}
+	// The server's precision may be half where the subnet allows it: validators then use the
+	// half-precision tolerance, and so does this check.
 	tol := verify.DefaultTolerance
-	if m.cfg.Engine.Precision == "half" {
+	if m.cfg.Engine.Precision == "half" || m.subnet.AllowsHalf() {
 		tol = verify.HalfPrecisionTolerance
 	}
 	return Probe(ctx, client, ProbeConfig{

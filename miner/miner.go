@@ -27,6 +27,7 @@ import (
 	"github.com/mindnet/mindnet/metagraph"
 	"github.com/mindnet/mindnet/miner/config"
 	"github.com/mindnet/mindnet/miner/server"
+	"github.com/mindnet/mindnet/modelwatch"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
@@ -41,6 +42,8 @@ type Miner struct {
 	signer  *axonauth.Signer
 	engine  inference.Engine
 	model   *folder.Folder
+	watch   *modelwatch.Watch
+	subnet  modelwatch.Model // the subnet's model record, once CheckModel has read it
 	version string
 }
 
@@ -77,6 +80,18 @@ func New(cfg config.Config, log *slog.Logger, version string) (*Miner, error) {
 		return nil, err
 	}
 	return &Miner{cfg: cfg, log: log.With("netuid", cfg.Netuid, "hotkey", signer.Address()), chain: chain, signer: signer, engine: engine, model: model, version: version}, nil
+}
+
+// CheckModel compares model.dir with the model the subnet records on chain and refuses a mismatch,
+// printing both digests; Run then keeps comparing.
+func (m *Miner) CheckModel(ctx context.Context) error {
+	w, rec, err := modelwatch.Check(ctx, modelwatch.GRPCSource(m.chain.Conn), uint32(m.cfg.Netuid), m.model, m.log)
+	if err != nil {
+		return err
+	}
+	m.watch, m.subnet = w, rec
+	m.log.Info("serving the subnet's model", "model", rec.Name, "digest", rec.Digest, "precisions", strings.Join(rec.Precisions, ","), "model_dir", m.model.Describe())
+	return nil
 }
 
 // Hotkey returns the miner's hotkey address.
@@ -158,6 +173,9 @@ func (m *Miner) Run(ctx context.Context) error {
 		QueueDepth: m.cfg.Axon.QueueDepth, RateLimit: m.cfg.Callers.RateLimit, RateBurst: m.cfg.Callers.RateBurst,
 		Hardware: fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()), Version: m.version,
 	}
+	if m.watch != nil {
+		scfg.Serving = m.watch.Err
+	}
 	var srv *server.Server
 	cache := metagraph.New(metagraph.Config{
 		Netuid: uint32(m.cfg.Netuid), RefreshInterval: m.cfg.Metagraph.Refresh, MinBackoff: time.Second,
@@ -196,6 +214,9 @@ func (m *Miner) Run(ctx context.Context) error {
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return cache.Run(ctx) })
+	if m.watch != nil {
+		g.Go(func() error { return m.watch.Run(ctx, m.cfg.Metagraph.Refresh) })
+	}
 	g.Go(func() error {
 		m.log.Info("axon serving", "grpc", lis.Addr().String(), "http", m.cfg.Axon.HTTPListen, "ops", m.cfg.Ops.Listen, "engine", m.engine.Info().Backend, "model", m.engine.Info().Model)
 		return grpcServer.Serve(lis)

@@ -136,6 +136,9 @@ func startCmd(configPath *string) *cobra.Command {
 				return err
 			}
 			defer m.Close()
+			if err := m.CheckModel(ctx); err != nil {
+				return err
+			}
 			if err := m.CheckEngine(ctx); err != nil {
 				return err
 			}

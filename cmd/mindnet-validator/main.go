@@ -123,6 +123,9 @@ func startCmd(configPath *string) *cobra.Command {
 				return err
 			}
 			defer v.Close()
+			if err := v.CheckModel(ctx); err != nil {
+				return err
+			}
 			neuron, err := v.CheckRegistration(ctx)
 			if err != nil {
 				return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mindnet/mindnet/inference/builtin"
 	"github.com/mindnet/mindnet/inference/llama"
+	"github.com/mindnet/mindnet/inference/modelid"
 	"github.com/mindnet/mindnet/inference/tokenizer"
 	"github.com/mindnet/mindnet/models"
 )
@@ -96,4 +97,17 @@ func (f *Folder) Load() (*llama.Model, error) {
 		return builtin.Load()
 	}
 	return llama.Load(f.FS, f.Dir, f.Name)
+}
+
+// Digest is the folder's model digest as subnets record it (package modelid).
+func (f *Folder) Digest() (string, error) {
+	return modelid.Digest(f.FS, f.Dir)
+}
+
+// Describe names the folder for people: its path, or the built-in model.
+func (f *Folder) Describe() string {
+	if f.Builtin() {
+		return "the built-in model (" + f.Name + ")"
+	}
+	return f.Path
 }

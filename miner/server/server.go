@@ -30,6 +30,9 @@ type Config struct {
 	RateBurst      float64
 	Hardware       string // shown by Info
 	Version        string
+	// Serving, when set, says why the miner may not serve now (the subnet's model changed under it);
+	// requests then get FailedPrecondition with that reason.
+	Serving func() error
 }
 
 // DefaultConfig returns the miner defaults for netuid.
@@ -158,6 +161,11 @@ func (s *Server) inferenceRequest(r *axonv1.GenerateRequest) (inference.Request,
 
 // admit waits for an inference slot under the request timeout.
 func (s *Server) admit(ctx context.Context, c caller) (context.Context, context.CancelFunc, func(), error) {
+	if s.cfg.Serving != nil {
+		if err := s.cfg.Serving(); err != nil {
+			return nil, nil, nil, status.Errorf(codes.FailedPrecondition, "not serving: %v", err)
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.RequestTimeout)
 	release, err := s.admission.Acquire(ctx, c.stake)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -325,5 +326,30 @@ func TestConcurrentRequestsFromOneValidator(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Fatalf("concurrent request refused: %v", err)
 		}
+	}
+}
+
+// A miner whose model is no longer the subnet's refuses with FailedPrecondition, and serves again once
+// it is.
+func TestNotServingWhileTheModelDiffers(t *testing.T) {
+	var reason atomic.Pointer[error]
+	f := newFixture(t, func(c *Config) {
+		c.Serving = func() error {
+			if p := reason.Load(); p != nil {
+				return *p
+			}
+			return nil
+		}
+	})
+	c := axonclient.New(f.validator, 1, nil)
+	changed := errors.New("the subnet's model changed")
+	reason.Store(&changed)
+	_, err := c.Generate(t.Context(), f.conn, f.miner.Address(), genReq())
+	if st := status.Convert(err); st.Code() != codes.FailedPrecondition || !strings.Contains(st.Message(), "model changed") {
+		t.Fatalf("while the model differs: %v", err)
+	}
+	reason.Store(nil)
+	if _, err := c.Generate(t.Context(), f.conn, f.miner.Address(), genReq()); err != nil {
+		t.Fatalf("after: %v", err)
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/mindnet/mindnet/inference/openai"
 	"github.com/mindnet/mindnet/inference/verify"
 	"github.com/mindnet/mindnet/metagraph"
+	"github.com/mindnet/mindnet/modelwatch"
 	"github.com/mindnet/mindnet/validator/config"
 	"github.com/mindnet/mindnet/validator/round"
 	"github.com/mindnet/mindnet/validator/scoreboard"
@@ -41,15 +42,18 @@ var ErrNotRegistered = errors.New("hotkey is not registered on the subnet")
 
 // Service is a configured validator, connected to its chain node.
 type Service struct {
-	cfg     config.Config
-	log     *slog.Logger
-	chain   *chainclient.Client
-	signer  *axonauth.Signer
-	engine  inference.Engine
-	scorer  *scoring.Scorer
-	gen     *tasks.Generator
-	store   *state.Store
-	metrics *Metrics
+	cfg      config.Config
+	log      *slog.Logger
+	chain    *chainclient.Client
+	signer   *axonauth.Signer
+	engine   inference.Engine
+	verifier verify.Verifier
+	model    *folder.Folder
+	watch    *modelwatch.Watch
+	scorer   *scoring.Scorer
+	gen      *tasks.Generator
+	store    *state.Store
+	metrics  *Metrics
 
 	boardMu sync.Mutex
 	board   *scoreboard.Board
@@ -75,7 +79,7 @@ func New(cfg config.Config, log *slog.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, verifier, err := NewReference(cfg)
+	engine, verifier, model, err := newReference(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +110,7 @@ func New(cfg config.Config, log *slog.Logger) (*Service, error) {
 	}
 	s := &Service{
 		cfg: cfg, log: log.With("netuid", cfg.Netuid, "hotkey", hotkey), chain: chain, signer: signer,
-		engine: engine, scorer: scorer, gen: gen, store: store, metrics: NewMetrics(), board: board,
+		engine: engine, verifier: verifier, model: model, scorer: scorer, gen: gen, store: store, metrics: NewMetrics(), board: board,
 	}
 	s.metrics.SetScores(board.Entries())
 	s.metrics.Pending.Set(float64(len(saved.Pending)))
@@ -120,9 +124,14 @@ func New(cfg config.Config, log *slog.Logger) (*Service, error) {
 // running the subnet's model folder (model.dir, the built-in model by default), or an OpenAI-compatible
 // server serving that model, for which the folder supplies the tokenizer and special tokens.
 func NewReference(cfg config.Config) (inference.Engine, verify.Verifier, error) {
+	engine, v, _, err := newReference(cfg)
+	return engine, v, err
+}
+
+func newReference(cfg config.Config) (inference.Engine, verify.Verifier, *folder.Folder, error) {
 	model, err := folder.Open(cfg.Model.Dir)
 	if err != nil {
-		return nil, verify.Verifier{}, err
+		return nil, verify.Verifier{}, nil, err
 	}
 	tol := verify.DefaultTolerance
 	if cfg.Engine.Precision == "half" {
@@ -139,9 +148,29 @@ func NewReference(cfg config.Config) (inference.Engine, verify.Verifier, error) 
 		engine, err = model.Load()
 	}
 	if err != nil {
-		return nil, verify.Verifier{}, err
+		return nil, verify.Verifier{}, nil, err
 	}
-	return engine, verify.Verifier{Reference: engine, Tokenizer: model.Tokenizer, Tolerance: tol}, nil
+	return engine, verify.Verifier{Reference: engine, Tokenizer: model.Tokenizer, Tolerance: tol}, model, nil
+}
+
+// CheckModel compares model.dir with the model the subnet records on chain and refuses a mismatch,
+// printing both digests; Run then keeps comparing and skips rounds while they differ. Where the subnet
+// accepts half-precision serving, answers are verified with the half-precision tolerance.
+func (s *Service) CheckModel(ctx context.Context) error {
+	w, rec, err := modelwatch.Check(ctx, modelwatch.GRPCSource(s.chain.Conn), uint32(s.cfg.Netuid), s.model, s.log)
+	if err != nil {
+		return err
+	}
+	s.watch = w
+	if rec.AllowsHalf() && s.verifier.Tolerance != verify.HalfPrecisionTolerance {
+		s.verifier.Tolerance = verify.HalfPrecisionTolerance
+		if s.scorer, err = scoring.New(s.verifier, scoring.DefaultConfig()); err != nil {
+			return err
+		}
+	}
+	s.log.Info("verifying the subnet's model", "model", rec.Name, "digest", rec.Digest, "precisions", strings.Join(rec.Precisions, ","),
+		"model_dir", s.model.Describe(), "tolerance_nats", s.verifier.Tolerance.LogprobTolerance)
+	return nil
 }
 
 // Hotkey returns the validator's hotkey address.
@@ -209,6 +238,9 @@ func (s *Service) Run(ctx context.Context) error {
 
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return cache.Run(ctx) })
+	if s.watch != nil {
+		g.Go(func() error { return s.watch.Run(ctx, s.cfg.Metagraph.Refresh) })
+	}
 	g.Go(func() error { return s.roundLoop(ctx, cache, runner, pool) })
 	g.Go(func() error { return s.submitLoop(ctx, cache, submitter) })
 	g.Go(func() error {
@@ -253,7 +285,9 @@ func (s *Service) roundLoop(ctx context.Context, cache *metagraph.Cache, runner 
 	ticker := time.NewTicker(s.cfg.Round.Interval)
 	defer ticker.Stop()
 	for {
-		if snap, err := cache.View(); err != nil {
+		if s.watch != nil && s.watch.Err() != nil {
+			s.log.Warn("round skipped: the subnet's model is not the loaded one", "err", s.watch.Err())
+		} else if snap, err := cache.View(); err != nil {
 			s.log.Debug("no metagraph yet; round skipped", "err", err)
 		} else if err := s.runRound(ctx, snap, runner, pool); err != nil && ctx.Err() == nil {
 			s.log.Error("round failed", "err", err)
