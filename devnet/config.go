@@ -21,6 +21,10 @@ type Config struct {
 	HonestMiners, OddMiners int
 	// OddModelDir is a Llama model folder other than the subnet's (relative to Root unless absolute).
 	OddModelDir string
+	// SubnetModelDir, when set, is the model folder the subnet is created for (relative to Root unless
+	// absolute); every honest miner, mindnet-serve and the validator then run with --model.dir on it.
+	// Empty means the built-in model.
+	SubnetModelDir string
 	// OpenAIMiners serve the subnet's model through one mindnet-serve (an OpenAI-compatible server, as
 	// GPU miners put vLLM in front of theirs), on ServePort. Odd-numbered ones read token names as text
 	// (vLLM's default), even-numbered ones ask for token ids.
@@ -83,6 +87,22 @@ func (c Config) validate() error {
 	}
 	if c.Root == "" || c.Bin == "" || c.Dir == "" {
 		return fmt.Errorf("devnet: Root, Bin and Dir must be set")
+	}
+	return nil
+}
+
+// subnetModelDir is SubnetModelDir made absolute, or "".
+func (c Config) subnetModelDir() string {
+	if c.SubnetModelDir == "" || filepath.IsAbs(c.SubnetModelDir) {
+		return c.SubnetModelDir
+	}
+	return filepath.Join(c.Root, c.SubnetModelDir)
+}
+
+// modelArgs is --model.dir for the subnet's model, when it is not the built-in one.
+func (c Config) modelArgs() []string {
+	if dir := c.subnetModelDir(); dir != "" {
+		return []string{"--model.dir", dir}
 	}
 	return nil
 }

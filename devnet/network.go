@@ -126,7 +126,7 @@ func (n *Network) start(ctx context.Context) error {
 		}
 	}
 	for i, name := range names[1:] {
-		engine := []string{"--engine.kind", "builtin"}
+		engine := append([]string{"--engine.kind", "builtin"}, cfg.modelArgs()...)
 		switch {
 		case strings.HasPrefix(name, "odd-"):
 			dir := cfg.OddModelDir
@@ -164,7 +164,15 @@ func (n *Network) localnet(ctx context.Context, args ...string) (string, error) 
 // createSubnet opens the devnet's subnet. Its hyperparameters are the genesis defaults that
 // shortenTempo wrote.
 func (n *Network) createSubnet(ctx context.Context) error {
-	if err := n.cli.tx(ctx, "alice", "tx", "subnet", "create-subnet", "mindnet-demo"); err != nil {
+	args := []string{"tx", "subnet", "create-subnet", "mindnet-demo"}
+	if dir := n.Config.subnetModelDir(); dir != "" {
+		model, err := modelRecord(dir)
+		if err != nil {
+			return err
+		}
+		args = append(args, "--model", model)
+	}
+	if err := n.cli.tx(ctx, "alice", args...); err != nil {
 		return fmt.Errorf("create subnet: %w", err)
 	}
 	var subnets struct {
@@ -265,6 +273,7 @@ func (n *Network) startValidator(ctx context.Context) (*Process, error) {
 		"--ops.listen", fmt.Sprintf("127.0.0.1:%d", cfg.OpsPortBase+100),
 		"--round.interval", "4s",
 	}
+	args = append(args, cfg.modelArgs()...)
 	if cfg.ValidatorOpenAI {
 		cfg.logf("starting the subnet validator (verifies with mindnet-serve as its OpenAI reference)")
 		args = append(args, "--engine.kind", "openai", "--engine.openai_url", n.validatorServeURL(), "--engine.model", ServedModel)

@@ -2,12 +2,17 @@ package devnet
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mindnet/mindnet/inference/modelid"
 )
 
 // ServedModel is the name mindnet-serve serves the built-in model under, as the docs' examples use it.
@@ -25,8 +30,9 @@ func (n *Network) validatorServeURL() string {
 func (n *Network) startServe(ctx context.Context, name string, port int) (*Process, error) {
 	cfg := n.Config
 	cfg.logf("starting %s (OpenAI-compatible server, built-in model) on 127.0.0.1:%d", name, port)
+	args := []string{"--listen", "127.0.0.1:" + strconv.Itoa(port), "--model.name", ServedModel, "--limits.concurrency", "2"}
 	p, err := startProcess(name, filepath.Join(cfg.Bin, "mindnet-serve"), filepath.Join(cfg.Dir, "logs", name+".log"), nil,
-		"--listen", "127.0.0.1:"+strconv.Itoa(port), "--model.name", ServedModel, "--limits.concurrency", "2")
+		append(args, cfg.modelArgs()...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -52,9 +58,42 @@ func (n *Network) startServe(ctx context.Context, name string, port int) (*Proce
 // openAIEngine is the engine flags of an OpenAI miner, exactly as docs/mining.md gives them; even-numbered
 // miners add engine.token_ids.
 func (n *Network) openAIEngine(name string) []string {
-	args := []string{"--engine.kind", "openai", "--engine.openai_url", n.serveURL(), "--engine.model", ServedModel}
+	args := append([]string{"--engine.kind", "openai", "--engine.openai_url", n.serveURL(), "--engine.model", ServedModel}, n.Config.modelArgs()...)
 	if i, err := strconv.Atoi(strings.TrimPrefix(name, "openai-")); err == nil && i%2 == 0 {
 		args = append(args, "--engine.token_ids")
 	}
 	return args
+}
+
+// modelRecord is create-subnet's --model for a model folder: its name, digest and context length, in
+// float32.
+func modelRecord(dir string) (string, error) {
+	fsys := os.DirFS(dir)
+	digest, err := modelid.Digest(fsys, ".")
+	if err != nil {
+		return "", fmt.Errorf("subnet model %s: %w", dir, err)
+	}
+	ctxLen, err := modelid.ContextLength(fsys, ".")
+	if err != nil {
+		return "", fmt.Errorf("subnet model %s: %w", dir, err)
+	}
+	rec, err := json.Marshal(map[string]any{"name": filepath.Base(dir), "digest": digest, "precisions": []string{"float32"}, "context_length": ctxLen})
+	return string(rec), err
+}
+
+// TryMiner runs `mindnet-miner start` for a new hotkey with the network's chain flags and extra flags,
+// for up to timeout, and returns what it printed: for checking that a miner refuses to start.
+func (n *Network) TryMiner(ctx context.Context, name string, timeout time.Duration, extra ...string) (string, error) {
+	if _, err := n.cli.keyAddress(ctx, name); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	args := append([]string{"start", "--netuid", u32(n.Netuid), "--chain.grpc", NodeGRPC, "--chain.chain_id", ChainID,
+		"--chain.keyring_dir", n.cli.home, "--chain.keyring_backend", "test", "--chain.hotkey", name,
+		"--axon.listen", "127.0.0.1:0", "--axon.http_listen", "127.0.0.1:0", "--ops.listen", "127.0.0.1:0"}, extra...)
+	cmd := exec.CommandContext(ctx, filepath.Join(n.Config.Bin, "mindnet-miner"), args...)
+	cmd.Env = append(os.Environ(), "HOME="+n.Config.Dir)
+	out, err := cmd.CombinedOutput()
+	return string(out), err
 }

@@ -48,6 +48,7 @@ func rootCmd() *cobra.Command {
 	f.Uint64Var(&cfg.Tempo, "tempo", cfg.Tempo, "subnet tempo in blocks (a block a second)")
 	f.IntVar(&cfg.HonestMiners, "miners", cfg.HonestMiners, "miners serving the subnet's model")
 	f.IntVar(&cfg.OddMiners, "odd-miners", cfg.OddMiners, "miners serving a different model")
+	f.StringVar(&cfg.SubnetModelDir, "subnet-model", cfg.SubnetModelDir, "model folder the subnet is created for (default: the built-in model)")
 	f.IntVar(&cfg.OpenAIMiners, "openai-miners", cfg.OpenAIMiners, "miners in front of one mindnet-serve (an OpenAI-compatible server)")
 	f.IntVar(&cfg.ServePort, "serve-port", cfg.ServePort, "mindnet-serve's port")
 	f.BoolVar(&cfg.ValidatorOpenAI, "validator-openai", cfg.ValidatorOpenAI, "the subnet validator verifies through a mindnet-serve of its own on serve-port+1 (engine.kind openai)")
