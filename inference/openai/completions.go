@@ -3,6 +3,7 @@ package openai
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -20,13 +21,28 @@ func (c *Client) completionRequest(req inference.Request, stream bool) Completio
 	}
 }
 
-// Generate continues req.Prompt with /v1/completions.
+// Generate continues req.Prompt with /v1/completions. When token names given as text cannot be
+// mapped back (the model wrote bytes that are no UTF-8, which servers write as U+FFFD), the request is
+// sent once more asking for token ids: its seed makes the answer the same, and vLLM and mindnet-serve
+// name tokens by id on request.
 func (c *Client) Generate(ctx context.Context, req inference.Request) (inference.Result, error) {
 	if err := req.Validate(); err != nil {
 		return inference.Result{}, err
 	}
+	body := c.completionRequest(req, false)
+	res, err := c.generate(ctx, body, req.TopK)
+	if err != nil && !body.TokenIDs && errors.Is(err, ErrUnmappableToken) {
+		body.TokenIDs = true
+		if again, err2 := c.generate(ctx, body, req.TopK); err2 == nil {
+			return again, nil
+		}
+	}
+	return res, err
+}
+
+func (c *Client) generate(ctx context.Context, body CompletionRequest, k int) (inference.Result, error) {
 	var res inference.Result
-	err := c.call(ctx, "/completions", c.completionRequest(req, false), func(body io.Reader) error {
+	err := c.call(ctx, "/completions", body, func(body io.Reader) error {
 		var resp CompletionResponse
 		if err := json.NewDecoder(body).Decode(&resp); err != nil {
 			return fmt.Errorf("%w: %v", ErrMalformedResponse, err)
@@ -35,7 +51,7 @@ func (c *Client) Generate(ctx context.Context, req inference.Request) (inference
 		if err != nil {
 			return err
 		}
-		res, err = c.completionResult(choice, req.TopK)
+		res, err = c.completionResult(choice, k)
 		return err
 	}, nil)
 	return res, err

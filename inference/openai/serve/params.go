@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strconv"
 
 	"github.com/mindnet/mindnet/inference"
 )
@@ -13,7 +14,7 @@ type sampling struct {
 	MaxTokens   *int            `json:"max_tokens"`
 	Temperature *float64        `json:"temperature"`
 	TopP        *float64        `json:"top_p"`
-	Seed        *int64          `json:"seed"`
+	Seed        json.RawMessage `json:"seed"`
 	Stop        json.RawMessage `json:"stop"`
 	Stream      bool            `json:"stream"`
 	N           *int            `json:"n"`
@@ -53,9 +54,12 @@ func (s *Server) request(p sampling, topK int, zeroOK bool, dflt int) (inference
 		}
 		req.TopP = *tp
 	}
-	if p.Seed != nil {
-		req.Seed = uint64(*p.Seed)
-	} else {
+	switch seed, ok, err := parseSeed(p.Seed); {
+	case err != nil:
+		return inference.Request{}, 0, err
+	case ok:
+		req.Seed = seed
+	default:
 		req.Seed = rand.Uint64() // off chain: an unseeded request may differ each time, as with vLLM
 	}
 	stop, err := parseStop(p.Stop)
@@ -88,4 +92,20 @@ func parseStop(raw json.RawMessage) ([]string, *apiError) {
 		}
 	}
 	return many, nil
+}
+
+// parseSeed reads seed as any integer that fits 64 bits, signed or not (Python's int has no width, and
+// clients send full 64-bit seeds); negative seeds are taken modulo 2^64.
+func parseSeed(raw json.RawMessage) (uint64, bool, *apiError) {
+	s := string(raw)
+	if s == "" || s == "null" {
+		return 0, false, nil
+	}
+	if u, err := strconv.ParseUint(s, 10, 64); err == nil {
+		return u, true, nil
+	}
+	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
+		return uint64(i), true, nil
+	}
+	return 0, false, badRequest("seed", "seed must be an integer of at most 64 bits, got %s", s)
 }
