@@ -16,31 +16,8 @@ import (
 	"github.com/mindnet/mindnet/inference/openai"
 	"github.com/mindnet/mindnet/inference/openai/serve"
 	"github.com/mindnet/mindnet/inference/verify"
+	"github.com/mindnet/mindnet/testutil/openaitest"
 )
-
-// serveFolder starts mindnet-serve's server for a model folder under a name.
-func serveFolder(t *testing.T, dir, name string, wrap func(http.Handler) http.Handler) string {
-	t.Helper()
-	f, err := folder.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := f.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := serve.New(m, name, serve.Limits{Concurrency: 2, QueueDepth: 8, MaxBodyBytes: 1 << 20, MaxTokens: 256}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/v1"
-}
 
 func probe(t *testing.T, url, model string, tokenIDs bool) error {
 	t.Helper()
@@ -61,7 +38,7 @@ func probe(t *testing.T, url, model string, tokenIDs bool) error {
 }
 
 func TestProbeAcceptsTheSubnetModel(t *testing.T) {
-	url := serveFolder(t, "", "gocode-tiny", nil)
+	url := openaitest.URL(t, "", "gocode-tiny", nil)
 	for _, ids := range []bool{false, true} {
 		if err := probe(t, url, "gocode-tiny", ids); err != nil {
 			t.Fatalf("token ids %v: %v", ids, err)
@@ -71,7 +48,7 @@ func TestProbeAcceptsTheSubnetModel(t *testing.T) {
 
 // A server that serves another model under the subnet model's name is refused, with what to do.
 func TestProbeRefusesAnotherModel(t *testing.T) {
-	url := serveFolder(t, "../inference/llama/testdata/gocode-alt", "gocode-tiny", nil)
+	url := openaitest.URL(t, "../inference/llama/testdata/gocode-alt", "gocode-tiny", nil)
 	err := probe(t, url, "gocode-tiny", false)
 	if !errors.Is(err, ErrEngineCheck) || !strings.Contains(err.Error(), "does not compute the subnet's model") {
 		t.Fatalf("another model: %v", err)
@@ -80,7 +57,7 @@ func TestProbeRefusesAnotherModel(t *testing.T) {
 }
 
 func TestProbeRefusesAnotherModelName(t *testing.T) {
-	url := serveFolder(t, "", "some-other-name", nil)
+	url := openaitest.URL(t, "", "some-other-name", nil)
 	err := probe(t, url, "gocode-tiny", false)
 	if !errors.Is(err, ErrEngineCheck) || !strings.Contains(err.Error(), `serves "some-other-name"`) {
 		t.Fatalf("other name: %v", err)
@@ -106,7 +83,7 @@ func TestProbeRefusesNoLogprobs(t *testing.T) {
 			io.WriteString(w, body[:i]+`"logprobs":null`+body[j:])
 		})
 	}
-	url := serveFolder(t, "", "gocode-tiny", strip)
+	url := openaitest.URL(t, "", "gocode-tiny", strip)
 	err := probe(t, url, "gocode-tiny", false)
 	if !errors.Is(err, ErrEngineCheck) || !strings.Contains(err.Error(), "log-probabilities") || calls != 1 {
 		t.Fatalf("no logprobs (%d calls): %v", calls, err)

@@ -5,9 +5,6 @@ package e2e
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,28 +14,9 @@ import (
 
 	"github.com/mindnet/mindnet/devnet"
 	"github.com/mindnet/mindnet/inference/folder"
-	"github.com/mindnet/mindnet/inference/openai/serve"
 	"github.com/mindnet/mindnet/testutil/liars"
+	"github.com/mindnet/mindnet/testutil/openaitest"
 )
-
-// honestServer is mindnet-serve's server over a model folder, in this process.
-func honestServer(t *testing.T, dir string) http.Handler {
-	t.Helper()
-	f, err := folder.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := f.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := serve.New(m, devnet.ServedModel, serve.Limits{Concurrency: 2, QueueDepth: 32, MaxBodyBytes: 1 << 20, MaxTokens: 256},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.Handler()
-}
 
 // TestOpenAIMinersEarnLikeBuiltinAndLiarsDoNot runs, on one devnet, a miner on the built-in engine, two
 // miners in front of mindnet-serve with docs/mining.md's flags (tokens as text, as vLLM names them by
@@ -53,8 +31,8 @@ func TestOpenAIMinersEarnLikeBuiltinAndLiarsDoNot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	honest := honestServer(t, "")
-	other := honestServer(t, filepath.Join(root, "inference", "llama", "testdata", "gocode-alt"))
+	honest := openaitest.Handler(t, "", devnet.ServedModel)
+	other := openaitest.Handler(t, filepath.Join(root, "inference", "llama", "testdata", "gocode-alt"), devnet.ServedModel)
 	cfg := devnet.DefaultConfig(root)
 	cfg.Bin = buildBinaries(t, root)
 	// Logs outlive a failed run for a look afterwards.

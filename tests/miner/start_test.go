@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -15,10 +14,9 @@ import (
 	"time"
 
 	"github.com/mindnet/mindnet/chainclient"
-	"github.com/mindnet/mindnet/inference/folder"
 	"github.com/mindnet/mindnet/inference/modelid"
-	"github.com/mindnet/mindnet/inference/openai/serve"
 	"github.com/mindnet/mindnet/testutil/network"
+	"github.com/mindnet/mindnet/testutil/openaitest"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
@@ -31,31 +29,6 @@ func buildMiner(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// serveModel runs mindnet-serve's server over a model folder under a served name; wrap may change its
-// answers.
-func serveModel(t *testing.T, dir, name string, wrap func(http.Handler) http.Handler) string {
-	t.Helper()
-	f, err := folder.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := f.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := serve.New(m, name, serve.Limits{Concurrency: 2, QueueDepth: 8, MaxBodyBytes: 1 << 20, MaxTokens: 256}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv.URL + "/v1"
 }
 
 // withoutLogprobs answers completions with "logprobs": null, as servers that do not support them do.
@@ -102,16 +75,16 @@ func TestMinerRefusesToStartInFrontOfAWrongServer(t *testing.T) {
 		t.Fatal(err)
 	}
 	keys := val.ClientCtx.KeyringDir
-	subnetServer := serveModel(t, "", "gocode-tiny", nil)
+	subnetServer := openaitest.URL(t, "", "gocode-tiny", nil)
 
 	cases := []struct {
 		name, url, model, want string
 		args                   []string
 	}{
 		{"another model folder than the subnet's", subnetServer, "gocode-tiny", "is not the subnet's model", []string{"--model.dir", "../../inference/llama/testdata/gocode-alt"}},
-		{"another model served", serveModel(t, "../../inference/llama/testdata/gocode-alt", "gocode-tiny", nil), "gocode-tiny", "does not compute the subnet's model", nil},
-		{"another model's name", serveModel(t, "", "llama-3-8b", nil), "gocode-tiny", `serves "llama-3-8b"`, nil},
-		{"no logprobs", serveModel(t, "", "gocode-tiny", withoutLogprobs), "gocode-tiny", "log-probabilities", nil},
+		{"another model served", openaitest.URL(t, "../../inference/llama/testdata/gocode-alt", "gocode-tiny", nil), "gocode-tiny", "does not compute the subnet's model", nil},
+		{"another model's name", openaitest.URL(t, "", "llama-3-8b", nil), "gocode-tiny", `serves "llama-3-8b"`, nil},
+		{"no logprobs", openaitest.URL(t, "", "gocode-tiny", withoutLogprobs), "gocode-tiny", "log-probabilities", nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -2,9 +2,6 @@ package liars
 
 import (
 	"context"
-	"io"
-	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -12,34 +9,17 @@ import (
 	"github.com/mindnet/mindnet/inference"
 	"github.com/mindnet/mindnet/inference/folder"
 	"github.com/mindnet/mindnet/inference/openai"
-	"github.com/mindnet/mindnet/inference/openai/serve"
 	"github.com/mindnet/mindnet/inference/verify"
+	"github.com/mindnet/mindnet/testutil/openaitest"
 )
-
-func server(t *testing.T, dir string) http.Handler {
-	t.Helper()
-	f, err := folder.Open(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := f.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := serve.New(m, "gocode-tiny", serve.Limits{Concurrency: 2, QueueDepth: 8, MaxBodyBytes: 1 << 20, MaxTokens: 256}, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s.Handler()
-}
 
 // Every lie, after its honest first answer, either fails the client or fails verification by the
 // subnet's model: the lies are real lies, and a verifier catches each.
 func TestEveryLieIsCaught(t *testing.T) {
 	tiny, _ := folder.Open("")
 	ref, _ := tiny.Load()
-	honest := server(t, "")
-	other := server(t, "../../inference/llama/testdata/gocode-alt")
+	honest := openaitest.Handler(t, "", "gocode-tiny")
+	other := openaitest.Handler(t, "../../inference/llama/testdata/gocode-alt", "gocode-tiny")
 	v := verify.Verifier{Reference: ref, Tokenizer: tiny.Tokenizer, Tolerance: verify.DefaultTolerance}
 	req := inference.Request{Prompt: "func (b *Buffer) Len() int {\n", MaxTokens: 24, Seed: 5}
 	for _, kind := range Kinds {

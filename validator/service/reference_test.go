@@ -2,16 +2,13 @@ package service
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"math/rand/v2"
-	"net/http/httptest"
 	"reflect"
 	"testing"
 
 	"github.com/mindnet/mindnet/inference"
 	"github.com/mindnet/mindnet/inference/folder"
-	"github.com/mindnet/mindnet/inference/openai/serve"
+	"github.com/mindnet/mindnet/testutil/openaitest"
 	"github.com/mindnet/mindnet/validator/config"
 	"github.com/mindnet/mindnet/validator/tasks"
 )
@@ -25,13 +22,7 @@ func TestOpenAIReferenceAgreesWithBuiltin(t *testing.T) {
 		t.Fatal(err)
 	}
 	model, _ := tiny.Load()
-	s, err := serve.New(model, "gocode-tiny", serve.Limits{Concurrency: 2, QueueDepth: 16, MaxBodyBytes: 1 << 20, MaxTokens: 256},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s.Handler())
-	defer srv.Close()
+	url := openaitest.URL(t, "", "gocode-tiny", nil)
 	altFolder, _ := folder.Open("../../inference/llama/testdata/gocode-alt")
 	alt, err := altFolder.Load()
 	if err != nil {
@@ -76,7 +67,7 @@ func TestOpenAIReferenceAgreesWithBuiltin(t *testing.T) {
 	passed := 0
 	for _, ids := range []bool{false, true} {
 		var cfg config.Config
-		cfg.Engine.Kind, cfg.Engine.Precision, cfg.Engine.Model, cfg.Engine.OpenAIURL, cfg.Engine.TokenIDs = "openai", "float32", "gocode-tiny", srv.URL+"/v1", ids
+		cfg.Engine.Kind, cfg.Engine.Precision, cfg.Engine.Model, cfg.Engine.OpenAIURL, cfg.Engine.TokenIDs = "openai", "float32", "gocode-tiny", url, ids
 		_, openaiV, err := NewReference(cfg)
 		if err != nil {
 			t.Fatal(err)
