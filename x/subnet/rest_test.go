@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -109,5 +110,87 @@ func TestMetagraphOverREST(t *testing.T) {
 	}
 	if code := get("/mindnet/subnet/v1/subnets/9/metagraph", &mg); code == http.StatusOK {
 		t.Fatal("metagraph of an unknown subnet answered 200")
+	}
+}
+
+// TestModelChangesAtTheEpochThroughTheApp sends MsgSetSubnetModel through the whole app and follows
+// it over REST: pending until the subnet's epoch block, applied by the end-blocker of that block (with
+// its event), then current.
+func TestModelChangesAtTheEpochThroughTheApp(t *testing.T) {
+	c := apptest.New(t, 2)
+	owner := c.Accounts[0]
+	c.NextBlock(t, c.SignedTx(t, 0, &types.MsgCreateSubnet{Owner: owner.String(), Name: "llm"}))
+	next := types.SubnetModel{Name: "org/next", Digest: strings.Repeat("9a", 32), Precisions: []string{"half"}, ContextLength: 1024}
+	c.NextBlock(t, c.SignedTx(t, 0, &types.MsgSetSubnetModel{Owner: owner.String(), Netuid: 1, Model: next}))
+
+	mux := app.NewGatewayV2Mux()
+	if err := (subnet.AppModule{}).RegisterGatewayV2Routes(t.Context(), mux, abciConn{c}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	type model struct {
+		Name          string   `json:"name"`
+		Digest        string   `json:"digest"`
+		Precisions    []string `json:"precisions"`
+		ContextLength int      `json:"context_length"`
+	}
+	var got struct {
+		Netuid         int    `json:"netuid"`
+		Model          model  `json:"model"`
+		Pending        *model `json:"pending"`
+		EffectiveBlock string `json:"effective_block"`
+	}
+	read := func() {
+		t.Helper()
+		got.Pending = nil
+		res, err := http.Get(srv.URL + "/mindnet/subnet/v1/subnets/1/model")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("model: HTTP %d: %s", res.StatusCode, body)
+		}
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("model: %v: %s", err, body)
+		}
+	}
+	read()
+	def := types.DefaultModel()
+	// netuid 1 with the default tempo of 360 runs its epochs at blocks b with (b + 2) % 361 == 0.
+	if got.Model.Digest != def.Digest || got.Pending == nil || got.Pending.Name != next.Name || got.EffectiveBlock != "359" {
+		t.Fatalf("before the epoch: %+v", got)
+	}
+	for c.App.LastBlockHeight() < 358 {
+		c.NextBlock(t)
+	}
+	read()
+	if got.Model.Digest != def.Digest || got.Pending == nil {
+		t.Fatalf("model changed before the epoch block: %+v", got)
+	}
+	res := c.NextBlockResults(t)
+	changed := false
+	for _, ev := range res.Events {
+		if ev.Type == types.EventTypeSubnetModelChanged {
+			changed = true
+		}
+	}
+	if !changed {
+		t.Fatalf("block %d emitted no %s event", c.App.LastBlockHeight(), types.EventTypeSubnetModelChanged)
+	}
+	read()
+	if got.Model.Name != next.Name || got.Model.Digest != next.Digest || got.Model.ContextLength != 1024 ||
+		len(got.Model.Precisions) != 1 || got.Model.Precisions[0] != "half" || got.Pending != nil || got.EffectiveBlock != "0" {
+		t.Fatalf("after the epoch block: %+v", got)
+	}
+	r, err := http.Get(srv.URL + "/mindnet/subnet/v1/subnets/9/model")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode == http.StatusOK {
+		t.Fatal("model of an unknown subnet answered 200")
 	}
 }

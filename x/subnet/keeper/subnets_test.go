@@ -135,6 +135,10 @@ func TestMaxSubnetsReplacesLowestEmissionShareAndRefundsLock(t *testing.T) {
 	one, ownerOne := f.createSubnet("one")
 	f.at(5)
 	two, _ := f.createSubnet("two")
+	// A model change waiting on the subnet that will be replaced must not carry over to its successor.
+	if _, err := f.msgs.SetSubnetModel(f.ctx, &types.MsgSetSubnetModel{Owner: f.str(ownerOne), Netuid: one, Model: otherModel()}); err != nil {
+		t.Fatal(err)
+	}
 	balanceOne := f.bank.balance(ownerOne)
 	lockOne, _ := f.k.GetSubnet(f.ctx, one)
 	cold := f.account("cold", 1_000_000_000)
@@ -168,8 +172,11 @@ func TestMaxSubnetsReplacesLowestEmissionShareAndRefundsLock(t *testing.T) {
 		t.Fatalf("new subnet took netuid %d, want %d (lowest emission share)", res.Netuid, one)
 	}
 	s, _ := f.k.GetSubnet(f.ctx, one)
-	if s.Name != "three" || s.NeuronCount != 0 || s.EmissionShare != 0 {
+	if s.Name != "three" || s.NeuronCount != 0 || s.EmissionShare != 0 || !sameModel(s.Model, types.DefaultModel()) {
 		t.Fatalf("replacement subnet = %+v", s)
+	}
+	if _, pending, _ := f.k.PendingModel(f.ctx, one); pending {
+		t.Fatal("the dissolved subnet's pending model change survived it")
 	}
 	if got := f.bank.balance(ownerOne); !got.Equal(balanceOne.Add(lockOne.Lock)) {
 		t.Fatalf("old owner balance %s, want its lock %s back on top of %s", got, lockOne.Lock, balanceOne)
