@@ -99,6 +99,14 @@ func (c Config) subnetModelDir() string {
 	return filepath.Join(c.Root, c.SubnetModelDir)
 }
 
+// modelName says which model the network runs, for progress lines.
+func (c Config) modelName() string {
+	if dir := c.subnetModelDir(); dir != "" {
+		return "model " + filepath.Base(dir)
+	}
+	return "the built-in model"
+}
+
 // modelArgs is --model.dir for the subnet's model, when it is not the built-in one.
 func (c Config) modelArgs() []string {
 	if dir := c.subnetModelDir(); dir != "" {

@@ -275,10 +275,10 @@ func (n *Network) startValidator(ctx context.Context) (*Process, error) {
 	}
 	args = append(args, cfg.modelArgs()...)
 	if cfg.ValidatorOpenAI {
-		cfg.logf("starting the subnet validator (verifies with mindnet-serve as its OpenAI reference)")
+		cfg.logf("starting the subnet validator (verifies %s through a mindnet-serve of its own)", cfg.modelName())
 		args = append(args, "--engine.kind", "openai", "--engine.openai_url", n.validatorServeURL(), "--engine.model", ServedModel)
 	} else {
-		cfg.logf("starting the subnet validator (verifies with the built-in model)")
+		cfg.logf("starting the subnet validator (verifies %s with the built-in engine)", cfg.modelName())
 	}
 	return startProcess("validator", bin, filepath.Join(cfg.Dir, "logs", "validator.log"), nil, args...)
 }

@@ -29,7 +29,7 @@ func (n *Network) validatorServeURL() string {
 // startServe starts mindnet-serve on the built-in model on port and waits until it answers.
 func (n *Network) startServe(ctx context.Context, name string, port int) (*Process, error) {
 	cfg := n.Config
-	cfg.logf("starting %s (OpenAI-compatible server, built-in model) on 127.0.0.1:%d", name, port)
+	cfg.logf("starting %s (OpenAI-compatible server, %s) on 127.0.0.1:%d", name, cfg.modelName(), port)
 	args := []string{"--listen", "127.0.0.1:" + strconv.Itoa(port), "--model.name", ServedModel, "--limits.concurrency", "2"}
 	p, err := startProcess(name, filepath.Join(cfg.Bin, "mindnet-serve"), filepath.Join(cfg.Dir, "logs", name+".log"), nil,
 		append(args, cfg.modelArgs()...)...)
