@@ -14,8 +14,8 @@ import (
 	"time"
 
 	bankv1beta1 "cosmossdk.io/api/cosmos/bank/v1beta1"
-	basev1beta1 "cosmossdk.io/api/cosmos/base/v1beta1"
 	queryv1beta1 "cosmossdk.io/api/cosmos/base/query/v1beta1"
+	basev1beta1 "cosmossdk.io/api/cosmos/base/v1beta1"
 	govv1 "cosmossdk.io/api/cosmos/gov/v1"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"

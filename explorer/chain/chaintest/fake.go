@@ -29,7 +29,7 @@ type Fake struct {
 	GraphAt func(netuid uint32, height int64) (*metagraph.Snapshot, error)
 	Rows    map[uint32][]*weightsv1.WeightRow
 	Stakes  map[string]*subnetv1.QueryStakeResponse // by hotkey
-	Cold    map[string][]*subnetv1.Stake           // by coldkey
+	Cold    map[string][]*subnetv1.Stake            // by coldkey
 	Iss     *emissionv1.QueryIssuanceResponse
 	Share   []*emissionv1.SubnetShare
 	Pend    map[uint32]*emissionv1.QueryPendingEmissionResponse
