@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -202,28 +203,36 @@ func (s *Store) Rows(netuid uint32, height int64) ([]Neuron, error) {
 	return out, it.Error()
 }
 
-// History returns, for each of uids, its rows at the given epochs (heights from Epochs), oldest first.
-// A UID absent at an epoch (not yet registered, or pruned state) has no point there.
+// History returns, for each of uids, its rows at the given epochs (ascending heights from Epochs),
+// oldest first. A UID absent at an epoch (not yet registered, or pruned state) has no point there.
+// One iterator serves every lookup: a seek on an open iterator costs far less than a Get.
 func (s *Store) History(netuid uint32, uids []uint32, heights []int64) (map[uint32][]Point, error) {
 	out := make(map[uint32][]Point, len(uids))
+	if len(heights) == 0 || len(uids) == 0 {
+		return out, nil
+	}
+	it, err := s.db.NewIter(&pebble.IterOptions{
+		LowerBound: epochKey(prefixNeuron, netuid, heights[0]),
+		UpperBound: epochKey(prefixNeuron, netuid, heights[len(heights)-1]+1),
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
 	for _, h := range heights {
 		for _, uid := range uids {
-			v, closer, err := s.db.Get(neuronKey(netuid, h, uid))
-			if errors.Is(err, pebble.ErrNotFound) {
+			key := neuronKey(netuid, h, uid)
+			if !it.SeekGE(key) || !bytes.Equal(it.Key(), key) {
 				continue
 			}
-			if err != nil {
-				return nil, err
-			}
-			n, err := decodeNeuron(v)
-			closer.Close()
+			n, err := decodeNeuron(it.Value())
 			if err != nil {
 				return nil, err
 			}
 			out[uid] = append(out[uid], Point{Height: h, Neuron: n})
 		}
 	}
-	return out, nil
+	return out, it.Error()
 }
 
 // DiskUsage is the database's size on disk in bytes.
