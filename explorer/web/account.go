@@ -2,9 +2,9 @@ package web
 
 import (
 	"cmp"
-	"slices"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 
 	basev1beta1 "cosmossdk.io/api/cosmos/base/v1beta1"
@@ -21,7 +21,7 @@ type accountBody struct {
 	Address  string
 	Label    string
 	Balances []*basev1beta1.Coin
-	Stakes   []*subnetv1.Stake          // positions this address holds as a coldkey
+	Stakes   []*subnetv1.Stake            // positions this address holds as a coldkey
 	AsHotkey *subnetv1.QueryStakeResponse // set when the address is a registered hotkey
 	Owned    []placement                  // neurons whose coldkey is this address
 	Held     []placement                  // neurons whose hotkey is this address

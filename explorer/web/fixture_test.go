@@ -88,7 +88,7 @@ func newFixture(t testing.TB) *fixture {
 			{Netuid: 2, Name: xssName, Owner: addr(t, 41), NeuronCount: 1, Burn: "1000000", Hyperparameters: hyper(10, 256)},
 		},
 		Graphs: map[uint32]*metagraph.Snapshot{1: snap, 2: hostile, 0: metagraph.NewSnapshot(0, 100, nil, time.Time{})},
-		Rows: map[uint32][]*weightsv1.WeightRow{1: {{Netuid: 1, Uid: 0, Uids: []uint32{1, 2, 3, 4}, Weights: []uint32{65535, 65535, 65535, 0}, SetAt: 95}}},
+		Rows:   map[uint32][]*weightsv1.WeightRow{1: {{Netuid: 1, Uid: 0, Uids: []uint32{1, 2, 3, 4}, Weights: []uint32{65535, 65535, 65535, 0}, SetAt: 95}}},
 		Stakes: map[string]*subnetv1.QueryStakeResponse{
 			f.hot[0]: {Hotkey: f.hot[0], Owner: f.owner, Total: "10000000000", Take: 1800, Nominators: []*subnetv1.Stake{{Hotkey: f.hot[0], Coldkey: addr(t, 3), Amount: "10000000000"}}},
 		},
@@ -105,7 +105,7 @@ func newFixture(t testing.TB) *fixture {
 				Tally: &govv1.TallyResult{YesCount: "7000000", NoCount: "1", AbstainCount: "0", NoWithVetoCount: "0"}},
 		},
 		VoteMap: map[uint64][]*govv1.Vote{2: {{ProposalId: 2, Voter: f.owner, Options: []*govv1.WeightedVoteOption{{Option: govv1.VoteOption_VOTE_OPTION_YES, Weight: "1"}}}}},
-		Events: map[int64][]chain.Event{80: {{Type: "emission_epoch", Attributes: []chain.Attribute{{Key: "netuid", Value: "1"}, {Key: "paid", Value: "820"}}}}},
+		Events:  map[int64][]chain.Event{80: {{Type: "emission_epoch", Attributes: []chain.Attribute{{Key: "netuid", Value: "1"}, {Key: "paid", Value: "820"}}}}},
 	}
 	var err error
 	f.db, err = store.Open(t.TempDir(), 100)

@@ -18,17 +18,17 @@ import (
 func TestEveryPageRendersItsContent(t *testing.T) {
 	f := newFixture(t)
 	cases := map[string][]string{
-		"/":                          {"mindnet-local-1", "Subnets", `href="/subnets/1"`, "mindnet-demo", "100.00%", "4 MIND", "123.456789 MIND", "about block 9,000,000"},
-		"/subnets/1":                 {`id="metagraph-table"`, "miner-1", "odd-1", `id="chart-incentive-data"`, `"x":[78,89,100]`, `<rect `, "commit_reveal_enabled", "Latest epochs", "0.82 MIND"},
-		"/subnets/1/neurons/1":       {"UID 1 · miner-1", f.hot[1], `id="chart-scores-data"`, `id="history-table"`, `id="weights-received"`},
-		"/subnets/1/neurons/0":       {"validator (holds a permit)", "take 1800 basis points", addr(t, 3), `id="weights-given"`},
-		"/accounts/" + f.owner:       {"1.5 MIND", `id="owned-table"`, "miner-2"},
-		"/accounts/" + f.hot[0]:      {"As a hotkey", "10,000 MIND"},
-		"/proposals":                 {"#2 ·", "voting period", "passed", "/mindnet.subnet.v1.MsgUpdateParams", "Running tally", "Final tally", "yes"},
-		"/blocks/80":                 {"Block 80", "emission_epoch", "paid=820"},
-		"/search?q=" + f.hot[1]:      nil, // redirects
-		"/static/uplot/LICENSE":      {"MIT"},
-		"/static/explorer.js":        {"EventSource"},
+		"/":                           {"mindnet-local-1", "Subnets", `href="/subnets/1"`, "mindnet-demo", "100.00%", "4 MIND", "123.456789 MIND", "about block 9,000,000"},
+		"/subnets/1":                  {`id="metagraph-table"`, "miner-1", "odd-1", `id="chart-incentive-data"`, `"x":[78,89,100]`, `<rect `, "commit_reveal_enabled", "Latest epochs", "0.82 MIND"},
+		"/subnets/1/neurons/1":        {"UID 1 · miner-1", f.hot[1], `id="chart-scores-data"`, `id="history-table"`, `id="weights-received"`},
+		"/subnets/1/neurons/0":        {"validator (holds a permit)", "take 1800 basis points", addr(t, 3), `id="weights-given"`},
+		"/accounts/" + f.owner:        {"1.5 MIND", `id="owned-table"`, "miner-2"},
+		"/accounts/" + f.hot[0]:       {"As a hotkey", "10,000 MIND"},
+		"/proposals":                  {"#2 ·", "voting period", "passed", "/mindnet.subnet.v1.MsgUpdateParams", "Running tally", "Final tally", "yes"},
+		"/blocks/80":                  {"Block 80", "emission_epoch", "paid=820"},
+		"/search?q=" + f.hot[1]:       nil, // redirects
+		"/static/uplot/LICENSE":       {"MIT"},
+		"/static/explorer.js":         {"EventSource"},
 		"/static/uplot/uPlot.min.css": {".uplot"},
 	}
 	for path, wants := range cases {

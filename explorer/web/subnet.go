@@ -362,4 +362,3 @@ func (c chart) Rows() [][]string {
 	}
 	return out
 }
-
