@@ -48,6 +48,7 @@ func rootCmd() *cobra.Command {
 	f.Uint64Var(&cfg.Tempo, "tempo", cfg.Tempo, "subnet tempo in blocks (a block a second)")
 	f.IntVar(&cfg.HonestMiners, "miners", cfg.HonestMiners, "miners serving the subnet's model")
 	f.IntVar(&cfg.OddMiners, "odd-miners", cfg.OddMiners, "miners serving a different model")
+	f.StringVar(&cfg.ExplorerListen, "explorer", "127.0.0.1:8080", "where mindnet-explorer serves (empty: no explorer)")
 	return cmd
 }
 
@@ -101,6 +102,9 @@ func run(ctx context.Context, cfg devnet.Config) error {
 			}
 		}
 		fmt.Printf("\nREST %s   gRPC %s   logs %s\n", devnet.NodeREST, devnet.NodeGRPC, filepath.Join(cfg.Dir, "logs"))
+		if url := net.ExplorerURL(); url != "" {
+			fmt.Printf("Explorer %s/subnets/%d\n", url, net.Netuid)
+		}
 		select {
 		case <-ctx.Done():
 			return nil

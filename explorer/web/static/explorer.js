@@ -115,6 +115,9 @@
         if (msg) msg.textContent = d.err || "";
       }
     });
+    // Close the stream when leaving, or pages kept in the back/forward cache hold connections open
+    // until the browser runs out of them.
+    window.addEventListener("pagehide", function () { es.close(); });
     es.addEventListener("up", function () {
       // The page may have been rendered without the node: load it again now that it answers.
       location.reload();
