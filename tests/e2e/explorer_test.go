@@ -135,15 +135,19 @@ func TestExplorerAgainstADevnet(t *testing.T) {
 	}
 
 	t.Run("metagraph rows match gRPC at the page's height", func(t *testing.T) {
-		var rows []map[string]string
-		var readAt string
+		// One evaluation reads the rows and the height together, so a live refresh cannot come between.
+		var got struct {
+			Rows   []map[string]string `json:"rows"`
+			ReadAt string              `json:"readAt"`
+		}
 		if err := b.Run(wait, chromedp.Navigate(base+subnetPath), chromedp.WaitReady("#metagraph-table"),
-			chromedp.Evaluate(`[...document.querySelectorAll('#metagraph-table tbody tr')].map(r => ({uid: r.dataset.uid,
+			chromedp.Evaluate(`({rows: [...document.querySelectorAll('#metagraph-table tbody tr')].map(r => ({uid: r.dataset.uid,
 				hotkey: r.cells[2].querySelector('a').title, coldkey: r.cells[3].querySelector('a').title,
-				incentive: r.cells[8].textContent, dividends: r.cells[9].textContent}))`, &rows),
-			chromedp.Evaluate(`document.body.innerHTML.match(/Metagraph read at<\/dt><dd>block ([0-9,]+)/)[1].replaceAll(',', '')`, &readAt)); err != nil {
+				incentive: r.cells[8].textContent, dividends: r.cells[9].textContent})),
+				readAt: document.body.innerHTML.match(/Metagraph read at<\/dt><dd>block ([0-9,]+)/)[1].replaceAll(',', '')})`, &got)); err != nil {
 			t.Fatal(err)
 		}
+		rows, readAt := got.Rows, got.ReadAt
 		hctx := metadata.AppendToOutgoingContext(context.Background(), "x-cosmos-block-height", readAt)
 		at, err := q.Metagraph(hctx, &subnetv1.QueryMetagraphRequest{Netuid: net.Netuid})
 		if err != nil {
