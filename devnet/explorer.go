@@ -71,6 +71,8 @@ func (n *Network) ExplorerURL() string {
 func (n *Network) proposeWelcome(ctx context.Context) error {
 	proposal, _ := json.Marshal(map[string]any{
 		"messages": []any{},
+		// x/gov refuses a proposal with neither messages nor metadata.
+		"metadata": "mindnet-devnet welcome proposal",
 		"deposit":  "10000000umind",
 		"title":    "Welcome to the Mindnet devnet",
 		"summary":  "A text proposal that the devnet submits so that the explorer's /proposals page has one to show. The chain validator votes yes; it passes when the 30 s voting period ends.",

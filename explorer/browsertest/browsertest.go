@@ -124,7 +124,8 @@ func (b *Browser) Run(timeout time.Duration, actions ...chromedp.Action) error {
 // Screenshot writes a PNG of the whole page to path.
 func (b *Browser) Screenshot(path string) error {
 	var png []byte
-	if err := b.Run(30*time.Second, chromedp.FullScreenshot(&png, 90)); err != nil {
+	// Quality 100 makes chromedp ask for a PNG; anything lower is a JPEG.
+	if err := b.Run(30*time.Second, chromedp.FullScreenshot(&png, 100)); err != nil {
 		return err
 	}
 	return os.WriteFile(path, png, 0o644)
