@@ -51,7 +51,9 @@
       var opts = {
         width: Math.max(260, box.clientWidth || fig.clientWidth - 16),
         height: 220,
-        scales: { x: { time: false } },
+        // Shares (incentive, dividends, trust) live in [0, 1]; a fixed axis keeps a flat zero line at
+        // the bottom instead of centring it.
+        scales: c.unit === "share" ? { x: { time: false }, y: { range: [0, 1] } } : { x: { time: false } },
         axes: [Object.assign({}, axis), Object.assign({ size: 60 }, axis)],
         series: series,
         legend: { live: true }
