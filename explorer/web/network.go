@@ -51,7 +51,7 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) error {
 		g.Go(func() error {
 			b, err := s.cfg.Node.Block(gctx, st.Height-blockTimeWindow)
 			if err == nil && !b.Time.IsZero() && !st.Time.IsZero() {
-				body.BlockTime = st.Time.Sub(b.Time) / blockTimeWindow
+				body.BlockTime = (st.Time.Sub(b.Time) / blockTimeWindow).Round(time.Millisecond)
 			}
 			return nil // the block time is a nicety; the page stands without it
 		})
