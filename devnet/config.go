@@ -41,6 +41,8 @@ type Config struct {
 	// MinerPortBase is the first miner's gRPC port; miner i uses MinerPortBase+2i (gRPC) and +2i+1
 	// (HTTP/JSON), and OpsPortBase+i for metrics. The subnet validator's metrics use OpsPortBase+100.
 	MinerPortBase, OpsPortBase int
+	// ExplorerListen, when set, starts mindnet-explorer there (devnet/explorer.go).
+	ExplorerListen string
 	// Log receives progress lines (one per step); nil discards them.
 	Log func(format string, args ...any)
 }

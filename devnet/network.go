@@ -24,6 +24,7 @@ type Network struct {
 	// Miners and Validator are the off-chain processes, in start order.
 	Miners    []*Process
 	Validator *Process
+	Explorer  *Process // nil unless Config.ExplorerListen is set
 
 	cli cli
 }
@@ -150,6 +151,11 @@ func (n *Network) start(ctx context.Context) error {
 		return err
 	}
 	n.Validator = p
+	if cfg.ExplorerListen != "" {
+		if n.Explorer, err = n.startExplorer(ctx); err != nil {
+			return err
+		}
+	}
 	cfg.logf("network up: subnet %d, %d miners, logs in %s", n.Netuid, len(n.Miners), filepath.Join(cfg.Dir, "logs"))
 	return nil
 }
@@ -220,6 +226,9 @@ func (n *Network) startMiner(ctx context.Context, name string, i int, engine []s
 
 // Stop stops every process the network started, then the chain. It is safe to call more than once.
 func (n *Network) Stop() {
+	if n.Explorer != nil {
+		n.Explorer.Stop(10 * time.Second)
+	}
 	if n.Validator != nil {
 		n.Validator.Stop(10 * time.Second)
 	}
@@ -252,6 +261,9 @@ func (n *Network) Logs() []string {
 	}
 	if n.Validator != nil {
 		logs = append(logs, n.Validator.Log)
+	}
+	if n.Explorer != nil {
+		logs = append(logs, n.Explorer.Log)
 	}
 	return logs
 }

@@ -49,7 +49,9 @@ func (s *GRPCSource) Fetch(ctx context.Context, netuid uint32) (*Snapshot, error
 			ValidatorPermit: n.GetValidatorPermit(), Active: n.GetActive(),
 			Incentive: float64(n.GetIncentive()) / u16, Dividends: float64(n.GetDividends()) / u16,
 			Trust: float64(n.GetTrust()) / u16, Consensus: float64(n.GetConsensus()) / u16,
-			Emission: emission, LastUpdate: n.GetLastUpdate(), RegisteredAt: n.GetRegisteredAt(),
+			Rank: float64(n.GetRank()) / u16, ValidatorTrust: float64(n.GetValidatorTrust()) / u16,
+			PruningScore: float64(n.GetPruningScore()) / u16,
+			Emission:     emission, LastUpdate: n.GetLastUpdate(), RegisteredAt: n.GetRegisteredAt(),
 		}
 		if a := n.GetAxon(); a != nil && a.GetPort() != 0 {
 			neuron.Axon = &Axon{IP: a.GetIp(), Port: a.GetPort(), Protocol: a.GetProtocol(), Version: a.GetVersion()}

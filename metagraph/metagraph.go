@@ -29,6 +29,9 @@ type Neuron struct {
 	Dividends       float64
 	Trust           float64
 	Consensus       float64
+	Rank            float64
+	ValidatorTrust  float64
+	PruningScore    float64
 	Emission        uint64
 	LastUpdate      int64
 	RegisteredAt    int64

@@ -52,6 +52,7 @@ func rootCmd() *cobra.Command {
 	f.IntVar(&cfg.OpenAIMiners, "openai-miners", cfg.OpenAIMiners, "miners in front of one mindnet-serve (an OpenAI-compatible server)")
 	f.IntVar(&cfg.ServePort, "serve-port", cfg.ServePort, "mindnet-serve's port")
 	f.BoolVar(&cfg.ValidatorOpenAI, "validator-openai", cfg.ValidatorOpenAI, "the subnet validator verifies through a mindnet-serve of its own on serve-port+1 (engine.kind openai)")
+	f.StringVar(&cfg.ExplorerListen, "explorer", "127.0.0.1:8080", "where mindnet-explorer serves (empty: no explorer)")
 	return cmd
 }
 
@@ -110,6 +111,9 @@ func run(ctx context.Context, cfg devnet.Config) error {
 		fmt.Printf("\nREST %s   gRPC %s   logs %s\n", devnet.NodeREST, devnet.NodeGRPC, filepath.Join(cfg.Dir, "logs"))
 		if net.Serve != nil {
 			fmt.Printf("mindnet-serve (OpenAI API) http://127.0.0.1:%d/v1: the openai-N miners answer through it\n", cfg.ServePort)
+		}
+		if url := net.ExplorerURL(); url != "" {
+			fmt.Printf("Explorer %s/subnets/%d\n", url, net.Netuid)
 		}
 		select {
 		case <-ctx.Done():
