@@ -84,7 +84,8 @@ func newFixture(t testing.TB) *fixture {
 		Head: chain.Status{ChainID: "mindnet-local-1", Height: 100, Time: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), EarliestHeight: 1},
 		Subnet: []*subnetv1.Subnet{
 			{Netuid: 0, Name: "root", Owner: f.owner, Hyperparameters: hyper(100, 64)},
-			{Netuid: 1, Name: "mindnet-demo", Owner: f.owner, NeuronCount: 5, Burn: "1000000", RegisteredAt: 3, Hyperparameters: hyper(10, 256)},
+			{Netuid: 1, Name: "mindnet-demo", Owner: f.owner, NeuronCount: 5, Burn: "1000000", RegisteredAt: 3, Hyperparameters: hyper(10, 256),
+				Model: &subnetv1.SubnetModel{Name: "gocode-tiny", Digest: "510dc52f2ee0c3f8c00f7dcc19d0738431196bd0501677b607cb1a9524e5734e", Precisions: []string{"float32", "half"}, ContextLength: 256}},
 			{Netuid: 2, Name: xssName, Owner: addr(t, 41), NeuronCount: 1, Burn: "1000000", Hyperparameters: hyper(10, 256)},
 		},
 		Graphs: map[uint32]*metagraph.Snapshot{1: snap, 2: hostile, 0: metagraph.NewSnapshot(0, 100, nil, time.Time{})},
