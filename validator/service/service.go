@@ -162,6 +162,18 @@ func (s *Service) CheckModel(ctx context.Context) error {
 		return err
 	}
 	s.watch = w
+	if rec.ContextLength > 0 {
+		tcfg := tasks.DefaultConfig()
+		tcfg.ContextLength = int(rec.ContextLength)
+		tcfg.CountTokens = func(p string) int { return 1 + len(s.model.Tokenizer.Encode(p)) } // BOS, at most one
+		set, err := tasks.Load(s.cfg.Tasks.Prompts)
+		if err != nil {
+			return err
+		}
+		if s.gen, err = tasks.NewGenerator(set, tcfg); err != nil {
+			return err
+		}
+	}
 	if rec.AllowsHalf() && s.verifier.Tolerance != verify.HalfPrecisionTolerance {
 		s.verifier.Tolerance = verify.HalfPrecisionTolerance
 		if s.scorer, err = scoring.New(s.verifier, scoring.DefaultConfig()); err != nil {

@@ -31,6 +31,12 @@ type Config struct {
 	// counted by the validator from sending the request to receiving the whole answer.
 	BaseDeadline     time.Duration
 	DeadlinePerToken time.Duration
+	// ContextLength, when above 0, bounds prompt and answer together in tokens (the subnet's model
+	// record says how much context its validators' tasks may use); CountTokens counts a prompt's
+	// tokens as the subnet's model does, BOS included. A task whose prompt leaves less room asks
+	// for fewer tokens.
+	ContextLength int
+	CountTokens   func(prompt string) int
 }
 
 // DefaultConfig suits the built-in model: answers of 32 or 48 tokens fit its 256-token context
@@ -159,6 +165,11 @@ func (g *Generator) Task(roundSeed uint64, index uint32, miner string) Task {
 	}
 	id := hex.EncodeToString(own[:8])
 	req.Prompt = withNonce(p.render(rng), id)
+	if g.cfg.ContextLength > 0 && g.cfg.CountTokens != nil {
+		if room := g.cfg.ContextLength - g.cfg.CountTokens(req.Prompt); room < req.MaxTokens {
+			req.MaxTokens = max(1, room)
+		}
+	}
 	return Task{
 		ID:       id,
 		Group:    hex.EncodeToString(group[:8]),

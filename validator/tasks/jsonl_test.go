@@ -53,3 +53,24 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("missing: %v", err)
 	}
 }
+
+// A subnet's context length bounds prompt and answer together.
+func TestContextLengthBoundsTheAnswer(t *testing.T) {
+	set, _ := Default()
+	cfg := DefaultConfig()
+	cfg.MaxTokens = []int{48}
+	cfg.ContextLength = 40
+	cfg.CountTokens = func(p string) int { return 30 }
+	gen, err := NewGenerator(set, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if task := gen.Task(1, 0, "m"); task.Request.MaxTokens != 10 || task.Deadline != cfg.BaseDeadline+10*cfg.DeadlinePerToken {
+		t.Fatalf("max tokens %d, deadline %v", task.Request.MaxTokens, task.Deadline)
+	}
+	cfg.ContextLength = 4096
+	gen, _ = NewGenerator(set, cfg)
+	if task := gen.Task(1, 0, "m"); task.Request.MaxTokens != 48 {
+		t.Fatalf("room to spare: %d", task.Request.MaxTokens)
+	}
+}
