@@ -71,8 +71,17 @@ func (f *Folder) describe() string {
 // Builtin reports whether the folder is the built-in model.
 func (f *Folder) Builtin() bool { return f.Path == "" }
 
-// BOSID is the token the model's tokenizer puts before a prompt.
-func (f *Folder) BOSID() int { return f.Config.BOSTokenID[0] }
+// BOSID is the token the model's tokenizer puts before a prompt, as the built-in engine does: the one
+// its post-processor names (-1 when it names none, as Qwen2's does), else the config's bos_token_id.
+func (f *Folder) BOSID() int {
+	if bos, ok := f.Tokenizer.BOS(); ok {
+		if len(bos) == 0 {
+			return -1
+		}
+		return bos[0]
+	}
+	return f.Config.BOSTokenID[0]
+}
 
 // EOSID is the model's (first) end-of-sequence token.
 func (f *Folder) EOSID() int { return f.Config.EOSTokenID[0] }

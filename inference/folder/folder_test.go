@@ -38,3 +38,26 @@ func TestOpenRefusesWhatIsNoModel(t *testing.T) {
 		t.Fatalf("missing: %v", err)
 	}
 }
+
+// The token before a prompt is the one the engine puts there: none for Qwen2, whose tokenizer's
+// post-processor adds none although its config names a bos_token_id.
+func TestBOSFollowsTheEngine(t *testing.T) {
+	for _, dir := range []string{"", "../llama/testdata/arch/llama3", "../llama/testdata/arch/qwen2"} {
+		f, err := Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := f.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := m.EncodePrompt("x")
+		want := -1
+		if len(ids) > len(f.Tokenizer.Encode("x")) {
+			want = ids[0]
+		}
+		if f.BOSID() != want {
+			t.Fatalf("%q: BOSID %d, the engine puts %v first", dir, f.BOSID(), ids)
+		}
+	}
+}
