@@ -2,16 +2,17 @@ package openai
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"time"
-
-	"errors"
-	"github.com/mindnet/mindnet/inference"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/mindnet/mindnet/inference"
 )
 
 // LossyText replaces maximal subparts as Python's errors="replace" does
@@ -100,11 +101,17 @@ func TestResolveSettlesLossyNames(t *testing.T) {
 }
 
 // A failure that asking again cannot change (tokens of another vocabulary) is not retried; only what
-// load or the network may have caused is.
+// load or the network may have caused is. The one further call allowed is the ask for token ids that
+// Generate makes when names given as text cannot be mapped back; a server that serves another model
+// fails that too, and it is not retried either.
 func TestPermanentFailuresAreNotRetried(t *testing.T) {
 	calls := 0
+	var askedIDs []bool
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls++
+		var req CompletionRequest
+		_ = json.NewDecoder(r.Body).Decode(&req)
+		askedIDs = append(askedIDs, req.TokenIDs)
 		io.WriteString(w, `{"choices":[{"text":"x","logprobs":{"tokens":["no such token, surely"],"token_logprobs":[-0.1],"top_logprobs":[{}]},"finish_reason":"length"}]}`)
 	}))
 	defer srv.Close()
@@ -112,8 +119,11 @@ func TestPermanentFailuresAreNotRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Generate(context.Background(), inference.Request{Prompt: "x", MaxTokens: 1}); !errors.Is(err, ErrUnmappableToken) || calls != 1 {
+	if _, err := c.Generate(context.Background(), inference.Request{Prompt: "x", MaxTokens: 1}); !errors.Is(err, ErrUnmappableToken) || calls != 2 {
 		t.Fatalf("%d calls: %v", calls, err)
+	}
+	if askedIDs[0] || !askedIDs[1] {
+		t.Fatalf("asked for token ids: %v; want the text attempt, then one ask for ids", askedIDs)
 	}
 	if Transient(err) {
 		t.Fatal("an unmappable token counted as transient")
