@@ -69,6 +69,7 @@ func beginBlockerOrder() []string {
 	// x/distribution then allocates in the same block. distribution before slashing so that fees are
 	// allocated before a validator can be jailed, as the SDK's own app does; evidence after slashing.
 	return []string{
+		subnettypes.ModuleName, // pools' price averages, before x/emission reads them
 		emissiontypes.ModuleName,
 		distrtypes.ModuleName,
 		slashingtypes.ModuleName,

@@ -30,8 +30,9 @@ import (
 )
 
 // ConsensusVersion is the version of x/subnet's state layout; bump it with a migration. Version 2
-// records each subnet's model (keeper.Migrator.Migrate1to2).
-const ConsensusVersion = 2
+// records each subnet's model (keeper.Migrator.Migrate1to2); version 3 adds the subnets' pools and
+// alpha stake (Migrate2to3).
+const ConsensusVersion = 3
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -40,6 +41,7 @@ var (
 	_ module.HasConsensusVersion = AppModule{}
 	_ appmodule.AppModule        = AppModule{}
 	_ appmodule.HasEndBlocker    = AppModule{}
+	_ appmodule.HasBeginBlocker  = AppModule{}
 
 	_ module.AppModuleSimulation   = AppModule{}
 	_ simsx.HasWeightedOperationsX = AppModule{}
@@ -101,6 +103,17 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return migrate.Migrate1to2(ctx) }); err != nil {
 		panic(fmt.Errorf("register %s migration 1 to 2: %w", types.ModuleName, err))
 	}
+	if err := cfg.RegisterMigration(types.ModuleName, 2, func(ctx sdk.Context) error { return migrate.Migrate2to3(ctx) }); err != nil {
+		panic(fmt.Errorf("register %s migration 2 to 3: %w", types.ModuleName, err))
+	}
+}
+
+// BeginBlock moves every pool's price average one block toward its price, before the block's swaps.
+func (am AppModule) BeginBlock(ctx context.Context) error {
+	if err := am.keeper.UpdatePriceEMAs(ctx); err != nil {
+		return fmt.Errorf("update pool price averages: %w", err)
+	}
+	return nil
 }
 
 // EndBlock applies the model changes due at this block: those of subnets whose epoch block it is.

@@ -190,7 +190,8 @@ func (k *Keeper) neuronInputs(ctx context.Context, netuid uint32) ([]epochNeuron
 		if err != nil {
 			return true, err
 		}
-		stake, err := k.subnets.TotalStakeOf(ctx, hotkey)
+		// A hotkey's voice: its alpha on the subnet plus root_weight of its root stake.
+		stake, err := k.subnets.VoiceOf(ctx, netuid, hotkey)
 		if err != nil {
 			return true, err
 		}

@@ -69,6 +69,14 @@ func (b *fakeBank) SendCoinsFromModuleToAccount(_ context.Context, module string
 	return b.move(authtypes.NewModuleAddress(module), to, amt)
 }
 
+func (b *fakeBank) SendCoinsFromModuleToModule(_ context.Context, from, to string, amt sdk.Coins) error {
+	return b.move(authtypes.NewModuleAddress(from), authtypes.NewModuleAddress(to), amt)
+}
+
+func (b *fakeBank) GetBalance(_ context.Context, addr sdk.AccAddress, d string) sdk.Coin {
+	return sdk.NewCoin(d, b.balance(addr))
+}
+
 func (b *fakeBank) BurnCoins(_ context.Context, module string, amt sdk.Coins) error {
 	if module != types.ModuleName {
 		return fmt.Errorf("module %s has no burner permission", module)

@@ -82,6 +82,36 @@ func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error 
 			return err
 		}
 	}
+	return k.initMarket(ctx, gs)
+}
+
+// initMarket writes the pools and alpha positions; a subnet listed without a pool (a genesis written
+// before subnet markets) gets one seeded from its lock, as create-subnet would have.
+func (k *Keeper) initMarket(ctx context.Context, gs *types.GenesisState) error {
+	for _, p := range gs.Pools {
+		if err := k.setPool(ctx, p); err != nil {
+			return err
+		}
+	}
+	for _, s := range gs.Subnets {
+		if s.Netuid == types.RootNetuid {
+			continue
+		}
+		if has, err := k.Pools.Has(ctx, s.Netuid); err != nil {
+			return err
+		} else if !has {
+			if err := k.setPool(ctx, types.NewPool(s.Netuid, s.Lock)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, a := range gs.AlphaStakes {
+		hotkey, _ := k.addressCodec.StringToBytes(a.Hotkey)
+		coldkey, _ := k.addressCodec.StringToBytes(a.Coldkey)
+		if err := k.changeAlpha(ctx, a.Netuid, hotkey, coldkey, a.Amount); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -117,6 +147,16 @@ func (k *Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error)
 	}
 	if gs.Stakes, err = k.walkStakes(ctx, nil); err != nil {
 		return nil, fmt.Errorf("export stakes: %w", err)
+	}
+	if gs.Pools, err = values(ctx, k.Pools); err != nil {
+		return nil, fmt.Errorf("export pools: %w", err)
+	}
+	err = k.AlphaStakes.Walk(ctx, nil, func(key collections.Triple[uint32, sdk.AccAddress, sdk.AccAddress], amount math.Int) (bool, error) {
+		gs.AlphaStakes = append(gs.AlphaStakes, types.AlphaStake{Netuid: key.K1(), Hotkey: k.addrString(key.K2()), Coldkey: k.addrString(key.K3()), Amount: amount})
+		return false, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export alpha stakes: %w", err)
 	}
 	err = k.DelegateTakes.Walk(ctx, nil, func(hotkey sdk.AccAddress, take uint32) (bool, error) {
 		gs.DelegateTakes = append(gs.DelegateTakes, types.DelegateTake{Hotkey: k.addrString(hotkey), Take: take})

@@ -54,6 +54,14 @@ type Keeper struct {
 	// PendingModels holds, by netuid, the model change an owner asked for, until the subnet's next
 	// epoch applies it.
 	PendingModels collections.Map[uint32, types.PendingSubnetModel]
+	// Pools by netuid: every subnet but root has one.
+	Pools collections.Map[uint32, types.Pool]
+	// AlphaStakes by (netuid, hotkey, coldkey): the alpha a coldkey holds behind a hotkey on a subnet.
+	AlphaStakes collections.Map[collections.Triple[uint32, sdk.AccAddress, sdk.AccAddress], math.Int]
+	// AlphaTotals is the sum of AlphaStakes per (netuid, hotkey).
+	AlphaTotals collections.Map[collections.Pair[uint32, sdk.AccAddress], math.Int]
+	// AlphaByColdkey indexes AlphaStakes by (coldkey, netuid, hotkey).
+	AlphaByColdkey collections.KeySet[collections.Triple[sdk.AccAddress, uint32, sdk.AccAddress]]
 }
 
 // NewKeeper declares the module's collections over storeService. denom is the chain's staking token.
@@ -94,6 +102,13 @@ func NewKeeper(
 			collections.QuadKeyCodec(collections.Uint32Key, collections.Uint32Key, collections.Uint64Key, collections.Uint32Key)),
 		PendingModels: collections.NewMap(sb, types.PendingModelsKey, "pending_models", collections.Uint32Key,
 			codec.CollValue[types.PendingSubnetModel](cdc)),
+		Pools: collections.NewMap(sb, types.PoolsKey, "pools", collections.Uint32Key, codec.CollValue[types.Pool](cdc)),
+		AlphaStakes: collections.NewMap(sb, types.AlphaStakesKey, "alpha_stakes",
+			collections.TripleKeyCodec(collections.Uint32Key, sdk.AccAddressKey, sdk.AccAddressKey), sdk.IntValue),
+		AlphaTotals: collections.NewMap(sb, types.AlphaTotalsKey, "alpha_totals",
+			collections.PairKeyCodec(collections.Uint32Key, sdk.AccAddressKey), sdk.IntValue),
+		AlphaByColdkey: collections.NewKeySet(sb, types.AlphaByColdkeyKey, "alpha_by_coldkey",
+			collections.TripleKeyCodec(sdk.AccAddressKey, collections.Uint32Key, sdk.AccAddressKey)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -113,10 +113,11 @@ func (m msgServer) AddStake(ctx context.Context, msg *types.MsgAddStake) (*types
 	if err != nil {
 		return nil, abciError(err)
 	}
-	if err := m.k.AddStake(ctx, coldkey, hotkey, msg.Amount); err != nil {
+	staked, err := m.k.StakeInto(ctx, coldkey, hotkey, msg.Netuid, msg.Amount, msg.LimitPrice)
+	if err != nil {
 		return nil, abciError(err)
 	}
-	return &types.MsgAddStakeResponse{}, nil
+	return &types.MsgAddStakeResponse{Staked: staked}, nil
 }
 
 // RemoveStake returns stake to the coldkey.
@@ -132,10 +133,35 @@ func (m msgServer) RemoveStake(ctx context.Context, msg *types.MsgRemoveStake) (
 	if err != nil {
 		return nil, abciError(err)
 	}
-	if err := m.k.RemoveStake(ctx, coldkey, hotkey, msg.Amount); err != nil {
+	returned, err := m.k.UnstakeFrom(ctx, coldkey, hotkey, msg.Netuid, msg.Amount, msg.LimitPrice)
+	if err != nil {
 		return nil, abciError(err)
 	}
-	return &types.MsgRemoveStakeResponse{}, nil
+	return &types.MsgRemoveStakeResponse{Returned: returned}, nil
+}
+
+// MoveStake moves stake between hotkeys or subnets.
+func (m msgServer) MoveStake(ctx context.Context, msg *types.MsgMoveStake) (*types.MsgMoveStakeResponse, error) {
+	if err := msg.Validate(m.k.addressCodec); err != nil {
+		return nil, abciError(err)
+	}
+	coldkey, err := m.k.addr("coldkey", msg.Coldkey)
+	if err != nil {
+		return nil, abciError(err)
+	}
+	origin, err := m.k.addr("origin_hotkey", msg.OriginHotkey)
+	if err != nil {
+		return nil, abciError(err)
+	}
+	dest, err := m.k.addr("destination_hotkey", msg.DestinationHotkey)
+	if err != nil {
+		return nil, abciError(err)
+	}
+	moved, err := m.k.MoveStake(ctx, coldkey, origin, msg.OriginNetuid, dest, msg.DestinationNetuid, msg.Amount, msg.LimitPrice)
+	if err != nil {
+		return nil, abciError(err)
+	}
+	return &types.MsgMoveStakeResponse{Moved: moved}, nil
 }
 
 // SetDelegateTake sets a hotkey's take.

@@ -16,6 +16,12 @@ var QueryCodes = []querystatus.Rule{
 	{Err: types.ErrHotkeyNotRegistered, Code: codes.NotFound},
 	{Err: types.ErrUnknownHotkey, Code: codes.NotFound},
 	{Err: types.ErrInvalidAddress, Code: codes.InvalidArgument},
+	{Err: types.ErrInvalidAmount, Code: codes.InvalidArgument},
+	{Err: types.ErrInvalidSwapSide, Code: codes.InvalidArgument},
+	{Err: types.ErrSwapTooSmall, Code: codes.InvalidArgument},
+	// Root holds plain umind stake and has no pool; an empty pool has nothing to quote against.
+	{Err: types.ErrNoPool, Code: codes.FailedPrecondition},
+	{Err: types.ErrPoolEmpty, Code: codes.FailedPrecondition},
 	// No burn buys a seat on the root subnet, so it has no registration cost to ask for.
 	{Err: types.ErrRootSubnet, Code: codes.FailedPrecondition},
 }

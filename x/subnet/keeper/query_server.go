@@ -151,7 +151,8 @@ func (k *Keeper) neuronInfo(ctx context.Context, n types.Neuron, activityCutoff 
 	if err != nil {
 		return types.NeuronInfo{}, err
 	}
-	stake, err := k.TotalStakeOf(ctx, hotkey)
+	// The stake the metagraph shows is the neuron's voice on this subnet, as its epoch counts it.
+	stake, err := k.VoiceOf(ctx, n.Netuid, hotkey)
 	if err != nil {
 		return types.NeuronInfo{}, err
 	}

@@ -108,6 +108,10 @@ func (k *Keeper) CreateSubnet(ctx context.Context, owner sdk.AccAddress, name st
 	if err := k.Subnets.Set(ctx, netuid, subnet); err != nil {
 		return 0, math.Int{}, fmt.Errorf("write subnet %d: %w", netuid, err)
 	}
+	// The lock seeds the subnet's pool at price 1: it stays in the lock pool account as the pool's umind.
+	if err := k.setPool(ctx, types.NewPool(netuid, cost)); err != nil {
+		return 0, math.Int{}, err
+	}
 	if err := k.LockState.Set(ctx, types.SubnetLockState{LastLock: cost, LastLockBlock: height}); err != nil {
 		return 0, math.Int{}, fmt.Errorf("write lock state: %w", err)
 	}
@@ -181,21 +185,19 @@ func (k *Keeper) subnetToReplace(ctx context.Context, params types.Params) (*typ
 	return best, nil
 }
 
-// dissolveSubnet returns the subnet's lock to its owner and deletes the subnet with every neuron on it,
-// so that its netuid can be reused. Hotkeys keep their owners and their stake: stake is per hotkey, not
-// per subnet.
+// dissolveSubnet pays out the subnet's pool (each alpha position its share of the pool's umind, the
+// owner the rest, which holds the lock) and deletes the subnet with every neuron on it, so that its
+// netuid can be reused. Hotkeys keep their owners and their root stake.
 func (k *Keeper) dissolveSubnet(ctx context.Context, s types.Subnet) error {
-	if s.Lock.IsPositive() {
-		owner, err := k.addr("subnet owner", s.Owner)
-		if err != nil {
-			return err
-		}
-		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.LockPoolName, owner, k.coins(s.Lock)); err != nil {
-			return fmt.Errorf("return lock of subnet %d: %w", s.Netuid, err)
-		}
+	owner, err := k.addr("subnet owner", s.Owner)
+	if err != nil {
+		return err
+	}
+	if _, err := k.unwindPool(ctx, s, owner); err != nil {
+		return err
 	}
 	var neurons []types.Neuron
-	err := k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint32](s.Netuid), func(_ collections.Pair[uint32, uint32], n types.Neuron) (bool, error) {
+	err = k.Neurons.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint32](s.Netuid), func(_ collections.Pair[uint32, uint32], n types.Neuron) (bool, error) {
 		neurons = append(neurons, n)
 		return false, nil
 	})

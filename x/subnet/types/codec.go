@@ -19,6 +19,7 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgServeAxon{}, "mindnet/x/subnet/MsgServeAxon")
 	legacy.RegisterAminoMsg(cdc, &MsgAddStake{}, "mindnet/x/subnet/MsgAddStake")
 	legacy.RegisterAminoMsg(cdc, &MsgRemoveStake{}, "mindnet/x/subnet/MsgRemoveStake")
+	legacy.RegisterAminoMsg(cdc, &MsgMoveStake{}, "mindnet/x/subnet/MsgMoveStake")
 	legacy.RegisterAminoMsg(cdc, &MsgSetDelegateTake{}, "mindnet/x/subnet/MsgSetDelegateTake")
 	legacy.RegisterAminoMsg(cdc, &MsgSetSubnetModel{}, "mindnet/x/subnet/MsgSetSubnetModel")
 }
@@ -34,6 +35,7 @@ func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 		&MsgServeAxon{},
 		&MsgAddStake{},
 		&MsgRemoveStake{},
+		&MsgMoveStake{},
 		&MsgSetDelegateTake{},
 		&MsgSetSubnetModel{},
 	)

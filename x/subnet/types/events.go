@@ -13,14 +13,22 @@ const (
 	EventTypeServeAxon               = "serve_axon"
 	EventTypeAddStake                = "add_stake"
 	EventTypeRemoveStake             = "remove_stake"
-	EventTypeSetDelegateTake         = "set_delegate_take"
-	EventTypeNeuronScores            = "neuron_scores"
+	EventTypeMoveStake               = "move_stake"
+	// EventTypeSwap is one swap through a subnet's pool (side buy or sell).
+	EventTypeSwap            = "swap"
+	EventTypeSetDelegateTake = "set_delegate_take"
+	EventTypeNeuronScores    = "neuron_scores"
 	// EventTypeSetSubnetModel announces a requested model change; EventTypeSubnetModelChanged its
 	// taking effect at the subnet's epoch, which is when miners and validators must switch.
 	EventTypeSetSubnetModel     = "set_subnet_model"
 	EventTypeSubnetModelChanged = "subnet_model_changed"
 
 	AttributeKeyNetuid         = "netuid"
+	AttributeKeySide           = "side"
+	AttributeKeyAmountOut      = "amount_out"
+	AttributeKeyFee            = "fee"
+	AttributeKeyPrice          = "price"
+	AttributeKeyDestination    = "destination_netuid"
 	AttributeKeyUID            = "uid"
 	AttributeKeyOwner          = "owner"
 	AttributeKeyNewOwner       = "new_owner"

@@ -112,6 +112,9 @@ func (gs GenesisState) Validate() error {
 		}
 		stakes[key] = true
 	}
+	if err := gs.validateMarket(subnets, owners); err != nil {
+		return err
+	}
 	takes := make(map[string]bool, len(gs.DelegateTakes))
 	for _, t := range gs.DelegateTakes {
 		if takes[t.Hotkey] {
@@ -121,6 +124,51 @@ func (gs GenesisState) Validate() error {
 			return fmt.Errorf("%w: delegate take of %s: %w", ErrInvalidGenesis, t.Hotkey, ErrTakeOutOfBounds)
 		}
 		takes[t.Hotkey] = true
+	}
+	return nil
+}
+
+// validateMarket checks pools and alpha positions: one pool at most per subnet but root (init seeds a
+// missing one from the subnet's lock), positions only on subnets with a listed pool, behind owned
+// hotkeys, each listed once, and summing to the pool's alpha_outstanding.
+func (gs GenesisState) validateMarket(subnets map[uint32]Subnet, owners map[string]string) error {
+	outstanding := make(map[uint32]math.Int, len(gs.Pools))
+	for _, p := range gs.Pools {
+		if _, ok := subnets[p.Netuid]; !ok || p.Netuid == RootNetuid {
+			return fmt.Errorf("%w: pool for netuid %d, which is not a listed subnet other than root", ErrInvalidGenesis, p.Netuid)
+		}
+		if _, dup := outstanding[p.Netuid]; dup {
+			return fmt.Errorf("%w: pool of netuid %d listed twice", ErrInvalidGenesis, p.Netuid)
+		}
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrInvalidGenesis, err)
+		}
+		outstanding[p.Netuid] = p.AlphaOutstanding
+	}
+	seen := make(map[string]bool, len(gs.AlphaStakes))
+	for _, a := range gs.AlphaStakes {
+		left, ok := outstanding[a.Netuid]
+		if !ok {
+			return fmt.Errorf("%w: alpha stake on netuid %d, which lists no pool", ErrInvalidGenesis, a.Netuid)
+		}
+		if _, ok := owners[a.Hotkey]; !ok {
+			return fmt.Errorf("%w: alpha stake behind unowned hotkey %s", ErrInvalidGenesis, a.Hotkey)
+		}
+		if a.Amount.IsNil() || !a.Amount.IsPositive() {
+			return fmt.Errorf("%w: alpha stake %d/%s/%s must be positive", ErrInvalidGenesis, a.Netuid, a.Hotkey, a.Coldkey)
+		}
+		key := fmt.Sprintf("%d/%s/%s", a.Netuid, a.Hotkey, a.Coldkey)
+		if seen[key] {
+			return fmt.Errorf("%w: alpha stake %s listed twice", ErrInvalidGenesis, key)
+		}
+		seen[key] = true
+		outstanding[a.Netuid] = left.Sub(a.Amount)
+	}
+	for _, p := range gs.Pools {
+		if !outstanding[p.Netuid].IsZero() {
+			return fmt.Errorf("%w: pool of netuid %d: alpha_outstanding %s is not the sum of its positions",
+				ErrInvalidGenesis, p.Netuid, p.AlphaOutstanding)
+		}
 	}
 	return nil
 }
@@ -147,6 +195,11 @@ func (gs GenesisState) ValidateAddresses(ac address.Codec) error {
 	}
 	for _, t := range gs.DelegateTakes {
 		if err := checkAddress(ac, "delegate hotkey", t.Hotkey); err != nil {
+			return err
+		}
+	}
+	for _, a := range gs.AlphaStakes {
+		if err := checkAddress(ac, "alpha stake coldkey", a.Coldkey); err != nil {
 			return err
 		}
 	}

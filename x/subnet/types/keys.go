@@ -7,8 +7,9 @@ const (
 	// passes registration burns through to the bank module's burn.
 	ModuleName = "subnet"
 
-	// LockPoolName is the module account that holds subnet creation locks. Locks are kept apart from
-	// stake so that the stake pool's balance always equals the sum of stake records.
+	// LockPoolName is the module account that holds the subnets' pools: the creation locks that seeded
+	// them and every umind swapped in since. It is kept apart from root stake so that the stake pool's
+	// balance always equals the sum of root stake records, and its own the sum of the pools' reserves.
 	LockPoolName = "subnet_lock"
 
 	// StoreKey is the key of the module's KV store.
@@ -32,4 +33,8 @@ var (
 	DelegateTakesKey   = collections.NewPrefix(9)
 	PruneOrderKey      = collections.NewPrefix(10)
 	PendingModelsKey   = collections.NewPrefix(11)
+	PoolsKey           = collections.NewPrefix(12)
+	AlphaStakesKey     = collections.NewPrefix(13)
+	AlphaTotalsKey     = collections.NewPrefix(14)
+	AlphaByColdkeyKey  = collections.NewPrefix(15)
 )

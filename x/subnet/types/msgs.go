@@ -135,7 +135,10 @@ func (m *MsgAddStake) Validate(ac address.Codec) error {
 	if err := checkAddress(ac, "hotkey", m.Hotkey); err != nil {
 		return err
 	}
-	return checkPositive(m.Amount)
+	if err := checkPositive(m.Amount); err != nil {
+		return err
+	}
+	return ValidateLimitPrice(m.LimitPrice)
 }
 
 // Validate checks the message without state.
@@ -146,7 +149,30 @@ func (m *MsgRemoveStake) Validate(ac address.Codec) error {
 	if err := checkAddress(ac, "hotkey", m.Hotkey); err != nil {
 		return err
 	}
-	return checkPositive(m.Amount)
+	if err := checkPositive(m.Amount); err != nil {
+		return err
+	}
+	return ValidateLimitPrice(m.LimitPrice)
+}
+
+// Validate checks the message without state.
+func (m *MsgMoveStake) Validate(ac address.Codec) error {
+	if err := checkAddress(ac, "coldkey", m.Coldkey); err != nil {
+		return err
+	}
+	if err := checkAddress(ac, "origin_hotkey", m.OriginHotkey); err != nil {
+		return err
+	}
+	if err := checkAddress(ac, "destination_hotkey", m.DestinationHotkey); err != nil {
+		return err
+	}
+	if m.OriginHotkey == m.DestinationHotkey && m.OriginNetuid == m.DestinationNetuid {
+		return ErrSameStake
+	}
+	if err := checkPositive(m.Amount); err != nil {
+		return err
+	}
+	return ValidateLimitPrice(m.LimitPrice)
 }
 
 // Validate checks the message without state; the bounds are in params and checked by the keeper.

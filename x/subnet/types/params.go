@@ -17,11 +17,22 @@ const (
 	DefaultSubnetImmunityPeriod = 100_800
 
 	// Delegate takes are in basis points; subtensor's default and ceiling are 18%.
-	TakeDenominator         = 10_000
-	DefaultDelegateTake     = 1_800
-	DefaultMinDelegateTake  = 0
-	DefaultMaxDelegateTake  = 1_800
-	u16Max                  = 65_535
+	TakeDenominator        = 10_000
+	DefaultDelegateTake    = 1_800
+	DefaultMinDelegateTake = 0
+	DefaultMaxDelegateTake = 1_800
+	u16Max                 = 65_535
+
+	// DefaultSwapFee is 0.3% of every swap through a pool, Uniswap v2's fee; MaxSwapFee is 10%.
+	DefaultSwapFee = 30
+	MaxSwapFee     = 1_000
+	// DefaultPriceEMAHalfLife is about 100 minutes of 6-second blocks: a single block's swap moves a
+	// subnet's average price, and so its emission share, by under 0.07% of the swap's own price move.
+	DefaultPriceEMAHalfLife = 1_000
+	MaxPriceEMAHalfLife     = 10_000_000
+	// DefaultRootWeight counts all of a hotkey's root stake in every subnet's Yuma, as before subnet
+	// markets; governance lowers it as alpha stake grows (subtensor's tao_weight is 18%).
+	DefaultRootWeight       = TakeDenominator
 	bondsMovingAverageScale = 1_000_000
 )
 
@@ -122,6 +133,9 @@ func DefaultParams() Params {
 		MinDelegateTake:             DefaultMinDelegateTake,
 		MaxDelegateTake:             DefaultMaxDelegateTake,
 		DefaultModel:                DefaultModel(),
+		SwapFee:                     DefaultSwapFee,
+		PriceEmaHalfLife:            DefaultPriceEMAHalfLife,
+		RootWeight:                  DefaultRootWeight,
 	}
 }
 
@@ -153,6 +167,19 @@ func (p Params) Validate() error {
 	}
 	if err := p.DefaultModel.Validate(); err != nil {
 		return fmt.Errorf("%w: default_model: %w", ErrInvalidParams, err)
+	}
+	return p.validateMarket()
+}
+
+func (p Params) validateMarket() error {
+	if p.SwapFee > MaxSwapFee {
+		return fmt.Errorf("%w: swap_fee must be at most %d basis points, got %d", ErrInvalidParams, MaxSwapFee, p.SwapFee)
+	}
+	if p.PriceEmaHalfLife == 0 || p.PriceEmaHalfLife > MaxPriceEMAHalfLife {
+		return fmt.Errorf("%w: price_ema_half_life must be 1 to %d blocks, got %d", ErrInvalidParams, MaxPriceEMAHalfLife, p.PriceEmaHalfLife)
+	}
+	if p.RootWeight > TakeDenominator {
+		return fmt.Errorf("%w: root_weight must be at most %d basis points, got %d", ErrInvalidParams, TakeDenominator, p.RootWeight)
 	}
 	return nil
 }

@@ -1334,6 +1334,473 @@ func (m *QueryModelResponse) GetEffectiveBlock() int64 {
 	return 0
 }
 
+// QueryPoolRequest names a subnet (not root, which has no pool).
+type QueryPoolRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+}
+
+func (m *QueryPoolRequest) Reset()         { *m = QueryPoolRequest{} }
+func (m *QueryPoolRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPoolRequest) ProtoMessage()    {}
+func (*QueryPoolRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{25}
+}
+func (m *QueryPoolRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPoolRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPoolRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPoolRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPoolRequest.Merge(m, src)
+}
+func (m *QueryPoolRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPoolRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPoolRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPoolRequest proto.InternalMessageInfo
+
+func (m *QueryPoolRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+// PoolInfo is a pool with its current price (mind_reserve / alpha_reserve, umind per alpha unit).
+type PoolInfo struct {
+	Pool  Pool                        `protobuf:"bytes,1,opt,name=pool,proto3" json:"pool"`
+	Price cosmossdk_io_math.LegacyDec `protobuf:"bytes,2,opt,name=price,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"price"`
+}
+
+func (m *PoolInfo) Reset()         { *m = PoolInfo{} }
+func (m *PoolInfo) String() string { return proto.CompactTextString(m) }
+func (*PoolInfo) ProtoMessage()    {}
+func (*PoolInfo) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{26}
+}
+func (m *PoolInfo) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *PoolInfo) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_PoolInfo.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *PoolInfo) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_PoolInfo.Merge(m, src)
+}
+func (m *PoolInfo) XXX_Size() int {
+	return m.Size()
+}
+func (m *PoolInfo) XXX_DiscardUnknown() {
+	xxx_messageInfo_PoolInfo.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_PoolInfo proto.InternalMessageInfo
+
+func (m *PoolInfo) GetPool() Pool {
+	if m != nil {
+		return m.Pool
+	}
+	return Pool{}
+}
+
+type QueryPoolResponse struct {
+	Pool PoolInfo `protobuf:"bytes,1,opt,name=pool,proto3" json:"pool"`
+}
+
+func (m *QueryPoolResponse) Reset()         { *m = QueryPoolResponse{} }
+func (m *QueryPoolResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPoolResponse) ProtoMessage()    {}
+func (*QueryPoolResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{27}
+}
+func (m *QueryPoolResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPoolResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPoolResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPoolResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPoolResponse.Merge(m, src)
+}
+func (m *QueryPoolResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPoolResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPoolResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPoolResponse proto.InternalMessageInfo
+
+func (m *QueryPoolResponse) GetPool() PoolInfo {
+	if m != nil {
+		return m.Pool
+	}
+	return PoolInfo{}
+}
+
+type QueryPoolsRequest struct {
+}
+
+func (m *QueryPoolsRequest) Reset()         { *m = QueryPoolsRequest{} }
+func (m *QueryPoolsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPoolsRequest) ProtoMessage()    {}
+func (*QueryPoolsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{28}
+}
+func (m *QueryPoolsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPoolsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPoolsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPoolsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPoolsRequest.Merge(m, src)
+}
+func (m *QueryPoolsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPoolsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPoolsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPoolsRequest proto.InternalMessageInfo
+
+type QueryPoolsResponse struct {
+	Pools []PoolInfo `protobuf:"bytes,1,rep,name=pools,proto3" json:"pools"`
+}
+
+func (m *QueryPoolsResponse) Reset()         { *m = QueryPoolsResponse{} }
+func (m *QueryPoolsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPoolsResponse) ProtoMessage()    {}
+func (*QueryPoolsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{29}
+}
+func (m *QueryPoolsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPoolsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPoolsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPoolsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPoolsResponse.Merge(m, src)
+}
+func (m *QueryPoolsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPoolsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPoolsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPoolsResponse proto.InternalMessageInfo
+
+func (m *QueryPoolsResponse) GetPools() []PoolInfo {
+	if m != nil {
+		return m.Pools
+	}
+	return nil
+}
+
+// QueryQuoteRequest asks what a swap would give: side "buy" spends amount umind on alpha, side "sell"
+// sells amount alpha for umind.
+type QueryQuoteRequest struct {
+	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Side   string `protobuf:"bytes,2,opt,name=side,proto3" json:"side,omitempty"`
+	Amount string `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *QueryQuoteRequest) Reset()         { *m = QueryQuoteRequest{} }
+func (m *QueryQuoteRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryQuoteRequest) ProtoMessage()    {}
+func (*QueryQuoteRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{30}
+}
+func (m *QueryQuoteRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryQuoteRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryQuoteRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryQuoteRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryQuoteRequest.Merge(m, src)
+}
+func (m *QueryQuoteRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryQuoteRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryQuoteRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryQuoteRequest proto.InternalMessageInfo
+
+func (m *QueryQuoteRequest) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *QueryQuoteRequest) GetSide() string {
+	if m != nil {
+		return m.Side
+	}
+	return ""
+}
+
+func (m *QueryQuoteRequest) GetAmount() string {
+	if m != nil {
+		return m.Amount
+	}
+	return ""
+}
+
+type QueryQuoteResponse struct {
+	// amount_out is what the swap would give: alpha for a buy, umind for a sell.
+	AmountOut cosmossdk_io_math.Int `protobuf:"bytes,1,opt,name=amount_out,json=amountOut,proto3,customtype=cosmossdk.io/math.Int" json:"amount_out"`
+	// fee is the part of the input that stays in the pool.
+	Fee         cosmossdk_io_math.Int       `protobuf:"bytes,2,opt,name=fee,proto3,customtype=cosmossdk.io/math.Int" json:"fee"`
+	PriceBefore cosmossdk_io_math.LegacyDec `protobuf:"bytes,3,opt,name=price_before,json=priceBefore,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"price_before"`
+	PriceAfter  cosmossdk_io_math.LegacyDec `protobuf:"bytes,4,opt,name=price_after,json=priceAfter,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"price_after"`
+	// slippage is how far the swap's own rate falls short of price_before, fee included, as a fraction.
+	Slippage cosmossdk_io_math.LegacyDec `protobuf:"bytes,5,opt,name=slippage,proto3,customtype=cosmossdk.io/math.LegacyDec" json:"slippage"`
+}
+
+func (m *QueryQuoteResponse) Reset()         { *m = QueryQuoteResponse{} }
+func (m *QueryQuoteResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryQuoteResponse) ProtoMessage()    {}
+func (*QueryQuoteResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{31}
+}
+func (m *QueryQuoteResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryQuoteResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryQuoteResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryQuoteResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryQuoteResponse.Merge(m, src)
+}
+func (m *QueryQuoteResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryQuoteResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryQuoteResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryQuoteResponse proto.InternalMessageInfo
+
+type QueryPositionsRequest struct {
+	Coldkey string `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+}
+
+func (m *QueryPositionsRequest) Reset()         { *m = QueryPositionsRequest{} }
+func (m *QueryPositionsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPositionsRequest) ProtoMessage()    {}
+func (*QueryPositionsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{32}
+}
+func (m *QueryPositionsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPositionsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPositionsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPositionsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPositionsRequest.Merge(m, src)
+}
+func (m *QueryPositionsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPositionsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPositionsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPositionsRequest proto.InternalMessageInfo
+
+func (m *QueryPositionsRequest) GetColdkey() string {
+	if m != nil {
+		return m.Coldkey
+	}
+	return ""
+}
+
+// Position is stake a coldkey holds behind a hotkey on one subnet: umind on root (netuid 0), alpha
+// elsewhere, with what it is worth in umind at the pool's current price (before any swap).
+type Position struct {
+	Netuid    uint32                `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hotkey    string                `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount    cosmossdk_io_math.Int `protobuf:"bytes,3,opt,name=amount,proto3,customtype=cosmossdk.io/math.Int" json:"amount"`
+	MindValue cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=mind_value,json=mindValue,proto3,customtype=cosmossdk.io/math.Int" json:"mind_value"`
+}
+
+func (m *Position) Reset()         { *m = Position{} }
+func (m *Position) String() string { return proto.CompactTextString(m) }
+func (*Position) ProtoMessage()    {}
+func (*Position) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{33}
+}
+func (m *Position) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Position) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Position.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Position) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Position.Merge(m, src)
+}
+func (m *Position) XXX_Size() int {
+	return m.Size()
+}
+func (m *Position) XXX_DiscardUnknown() {
+	xxx_messageInfo_Position.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Position proto.InternalMessageInfo
+
+func (m *Position) GetNetuid() uint32 {
+	if m != nil {
+		return m.Netuid
+	}
+	return 0
+}
+
+func (m *Position) GetHotkey() string {
+	if m != nil {
+		return m.Hotkey
+	}
+	return ""
+}
+
+type QueryPositionsResponse struct {
+	Positions []Position `protobuf:"bytes,1,rep,name=positions,proto3" json:"positions"`
+	// total_mind_value sums the positions' mind_value.
+	TotalMindValue cosmossdk_io_math.Int `protobuf:"bytes,2,opt,name=total_mind_value,json=totalMindValue,proto3,customtype=cosmossdk.io/math.Int" json:"total_mind_value"`
+}
+
+func (m *QueryPositionsResponse) Reset()         { *m = QueryPositionsResponse{} }
+func (m *QueryPositionsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPositionsResponse) ProtoMessage()    {}
+func (*QueryPositionsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_54b8d077ae7ad700, []int{34}
+}
+func (m *QueryPositionsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPositionsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPositionsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPositionsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPositionsResponse.Merge(m, src)
+}
+func (m *QueryPositionsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPositionsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPositionsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPositionsResponse proto.InternalMessageInfo
+
+func (m *QueryPositionsResponse) GetPositions() []Position {
+	if m != nil {
+		return m.Positions
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "mindnet.subnet.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "mindnet.subnet.v1.QueryParamsResponse")
@@ -1360,110 +1827,147 @@ func init() {
 	proto.RegisterType((*QuerySubnetCreationCostResponse)(nil), "mindnet.subnet.v1.QuerySubnetCreationCostResponse")
 	proto.RegisterType((*QueryModelRequest)(nil), "mindnet.subnet.v1.QueryModelRequest")
 	proto.RegisterType((*QueryModelResponse)(nil), "mindnet.subnet.v1.QueryModelResponse")
+	proto.RegisterType((*QueryPoolRequest)(nil), "mindnet.subnet.v1.QueryPoolRequest")
+	proto.RegisterType((*PoolInfo)(nil), "mindnet.subnet.v1.PoolInfo")
+	proto.RegisterType((*QueryPoolResponse)(nil), "mindnet.subnet.v1.QueryPoolResponse")
+	proto.RegisterType((*QueryPoolsRequest)(nil), "mindnet.subnet.v1.QueryPoolsRequest")
+	proto.RegisterType((*QueryPoolsResponse)(nil), "mindnet.subnet.v1.QueryPoolsResponse")
+	proto.RegisterType((*QueryQuoteRequest)(nil), "mindnet.subnet.v1.QueryQuoteRequest")
+	proto.RegisterType((*QueryQuoteResponse)(nil), "mindnet.subnet.v1.QueryQuoteResponse")
+	proto.RegisterType((*QueryPositionsRequest)(nil), "mindnet.subnet.v1.QueryPositionsRequest")
+	proto.RegisterType((*Position)(nil), "mindnet.subnet.v1.Position")
+	proto.RegisterType((*QueryPositionsResponse)(nil), "mindnet.subnet.v1.QueryPositionsResponse")
 }
 
 func init() { proto.RegisterFile("mindnet/subnet/v1/query.proto", fileDescriptor_54b8d077ae7ad700) }
 
 var fileDescriptor_54b8d077ae7ad700 = []byte{
-	// 1566 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x58, 0xcb, 0x6f, 0xdc, 0x54,
-	0x17, 0x8f, 0x93, 0xcc, 0xa4, 0x39, 0x69, 0x5e, 0xf7, 0x4b, 0x2b, 0x77, 0x92, 0x4e, 0x22, 0xf7,
-	0x6b, 0x1e, 0x6d, 0x63, 0x27, 0xe9, 0xe3, 0xfb, 0x28, 0xa8, 0x34, 0x13, 0x28, 0xad, 0x44, 0x51,
-	0x3b, 0x01, 0x55, 0x02, 0xa1, 0x91, 0x33, 0xbe, 0x99, 0x58, 0xc9, 0xf8, 0x4e, 0x7d, 0xef, 0xa4,
-	0x8d, 0xa2, 0x0a, 0x09, 0x36, 0x20, 0xb1, 0x40, 0x62, 0xd1, 0x0d, 0x12, 0x5b, 0x36, 0x48, 0x80,
-	0xba, 0xe1, 0x3f, 0x28, 0x62, 0x53, 0x95, 0x0d, 0x62, 0x51, 0xa1, 0x16, 0x89, 0xbf, 0x02, 0x09,
-	0xf9, 0xde, 0xe3, 0xb1, 0xe7, 0xe1, 0x78, 0x52, 0x75, 0x93, 0xb1, 0xef, 0x3d, 0xbf, 0x73, 0x7f,
-	0xe7, 0x9c, 0x7b, 0x1e, 0x0e, 0x9c, 0xac, 0xba, 0x9e, 0xe3, 0x51, 0x61, 0xf1, 0xfa, 0x46, 0xf0,
-	0xb3, 0xbb, 0x6c, 0xdd, 0xad, 0x53, 0x7f, 0xcf, 0xac, 0xf9, 0x4c, 0x30, 0x32, 0x8e, 0xdb, 0xa6,
-	0xda, 0x36, 0x77, 0x97, 0x73, 0xe3, 0x76, 0xd5, 0xf5, 0x98, 0x25, 0xff, 0x2a, 0xa9, 0xdc, 0x99,
-	0x32, 0xe3, 0x55, 0xc6, 0xad, 0x0d, 0x9b, 0x53, 0x05, 0xb7, 0x76, 0x97, 0x37, 0xa8, 0xb0, 0x97,
-	0xad, 0x9a, 0x5d, 0x71, 0x3d, 0x5b, 0xb8, 0xcc, 0x43, 0xd9, 0x49, 0x94, 0x0d, 0xc5, 0xe2, 0xc7,
-	0xe5, 0x4e, 0xa8, 0xcd, 0x92, 0x7c, 0xb3, 0xd4, 0x0b, 0x6e, 0x4d, 0x54, 0x58, 0x85, 0xa9, 0xf5,
-	0xe0, 0x09, 0x57, 0xa7, 0x2a, 0x8c, 0x55, 0x76, 0xa8, 0x65, 0xd7, 0x5c, 0xcb, 0xf6, 0x3c, 0x26,
-	0xe4, 0x51, 0x21, 0x26, 0xdf, 0x6e, 0x5c, 0xcd, 0xf6, 0xed, 0xea, 0x01, 0xfb, 0x68, 0xa7, 0xdc,
-	0x37, 0x26, 0x80, 0xdc, 0x0e, 0xd8, 0xdd, 0x92, 0xa0, 0x22, 0xbd, 0x5b, 0xa7, 0x5c, 0x18, 0xeb,
-	0xf0, 0x9f, 0xa6, 0x55, 0x5e, 0x63, 0x1e, 0xa7, 0xe4, 0x0d, 0xc8, 0x2a, 0xe5, 0xba, 0x36, 0xa3,
-	0xcd, 0x0f, 0xad, 0x9c, 0x30, 0xdb, 0x7c, 0x67, 0x2a, 0x48, 0x61, 0xf0, 0xf1, 0xb3, 0xe9, 0x9e,
-	0xef, 0xfe, 0xfe, 0xe1, 0x8c, 0x56, 0x44, 0x8c, 0xf1, 0x31, 0x2a, 0x5d, 0x97, 0xb2, 0xe1, 0x59,
-	0xe4, 0x1a, 0x40, 0xe4, 0x41, 0x54, 0x3c, 0x6b, 0xa2, 0x63, 0x02, 0x77, 0x9b, 0xca, 0x7d, 0xe8,
-	0x6e, 0xf3, 0x96, 0x5d, 0xa1, 0x88, 0x2d, 0xc6, 0x90, 0xc6, 0xb7, 0x1a, 0x4c, 0x34, 0xeb, 0x47,
-	0xd6, 0x57, 0x60, 0x40, 0xd1, 0x0b, 0x68, 0xf7, 0x25, 0xd0, 0x56, 0xa0, 0x38, 0xed, 0x10, 0x44,
-	0xde, 0x69, 0x22, 0xd8, 0x2b, 0x09, 0xce, 0xa5, 0x12, 0x54, 0x87, 0x37, 0x31, 0x3c, 0x87, 0xbe,
-	0x56, 0x67, 0x85, 0xf6, 0x1f, 0x87, 0xac, 0x47, 0x45, 0xdd, 0x75, 0xa4, 0xed, 0xc3, 0x45, 0x7c,
-	0x6b, 0xc4, 0x20, 0x94, 0x8e, 0x62, 0xa0, 0x88, 0x1d, 0x10, 0x83, 0x76, 0x63, 0x10, 0x63, 0x5c,
-	0x84, 0x49, 0xa9, 0xf4, 0xfa, 0x5e, 0x8d, 0xfa, 0x32, 0x2e, 0x54, 0x50, 0x9f, 0xa7, 0x71, 0xb9,
-	0x07, 0x53, 0x9d, 0x61, 0x48, 0xea, 0x0e, 0x8c, 0x6e, 0x35, 0x6f, 0x21, 0x3b, 0xa3, 0x03, 0xbb,
-	0x16, 0x25, 0x71, 0x9a, 0xad, 0x5a, 0x8c, 0x5f, 0x32, 0x00, 0xef, 0xd1, 0xba, 0xcf, 0xbc, 0x1b,
-	0xde, 0x26, 0x23, 0x63, 0xd0, 0x17, 0x91, 0x0b, 0x1e, 0xc9, 0x12, 0x64, 0xb7, 0x98, 0xd8, 0xa6,
-	0x7b, 0x32, 0x30, 0x83, 0x05, 0xfd, 0xe9, 0xa3, 0xc5, 0x09, 0x8c, 0xcd, 0xaa, 0xe3, 0xf8, 0x94,
-	0xf3, 0x75, 0xe1, 0xbb, 0x5e, 0xa5, 0x88, 0x72, 0x64, 0x05, 0x06, 0xca, 0x6c, 0xc7, 0x09, 0x20,
-	0x7d, 0x29, 0x90, 0x50, 0x90, 0x5c, 0x83, 0x0c, 0x17, 0xf6, 0x36, 0xd5, 0xfb, 0x25, 0x62, 0x29,
-	0x60, 0xfc, 0xc7, 0xb3, 0xe9, 0x63, 0x0a, 0xc5, 0x9d, 0x6d, 0xd3, 0x65, 0x56, 0xd5, 0x16, 0x5b,
-	0xe6, 0x0d, 0x4f, 0x3c, 0x7d, 0xb4, 0x08, 0xa8, 0xee, 0x86, 0x27, 0x94, 0x61, 0x0a, 0x4e, 0x08,
-	0xf4, 0xfb, 0xb6, 0xb7, 0xad, 0x67, 0xa4, 0x01, 0xf2, 0x99, 0x4c, 0x40, 0x46, 0xf8, 0x75, 0x2e,
-	0xf4, 0xac, 0x5c, 0x54, 0x2f, 0x64, 0x0a, 0x06, 0xcb, 0x81, 0x6b, 0x3d, 0x5e, 0xe7, 0xfa, 0x80,
-	0xdc, 0x89, 0x16, 0x82, 0x5d, 0xd7, 0x2b, 0x53, 0x4f, 0xb8, 0xbb, 0x54, 0x3f, 0xa2, 0x76, 0x1b,
-	0x0b, 0xc1, 0xae, 0xe3, 0xee, 0xba, 0x0e, 0xf5, 0x1c, 0xae, 0x0f, 0xaa, 0xdd, 0xc6, 0x02, 0x79,
-	0x17, 0x8e, 0xd0, 0xaa, 0xcb, 0x79, 0x70, 0x99, 0xe1, 0x25, 0xcd, 0x69, 0x68, 0x20, 0x73, 0x30,
-	0xba, 0x6b, 0xef, 0xb8, 0x8e, 0x2d, 0x98, 0x5f, 0x52, 0x76, 0x0c, 0xc9, 0x13, 0x47, 0x1a, 0xcb,
-	0xef, 0x4b, 0x83, 0x16, 0x60, 0x2c, 0x12, 0xac, 0x51, 0xbf, 0xea, 0x0a, 0xfd, 0xe8, 0x8c, 0x36,
-	0x7f, 0xa4, 0x18, 0x29, 0xb8, 0x25, 0x97, 0xc9, 0x29, 0x18, 0xae, 0xf9, 0x75, 0xcf, 0xf5, 0x2a,
-	0x25, 0x5e, 0x66, 0x3e, 0xd5, 0x87, 0xa5, 0xc6, 0xa3, 0xb8, 0xb8, 0x1e, 0xac, 0x91, 0x69, 0x18,
-	0xda, 0xb1, 0xb9, 0x28, 0xd5, 0x6b, 0x8e, 0x2d, 0xa8, 0x3e, 0x32, 0xa3, 0xcd, 0xf7, 0x15, 0x21,
-	0x58, 0xfa, 0x40, 0xae, 0x04, 0x5a, 0x7c, 0x5a, 0x71, 0xb9, 0xa0, 0x3e, 0x75, 0x4a, 0xb6, 0xd0,
-	0x47, 0xa5, 0xc8, 0xd1, 0x68, 0x71, 0x55, 0x5e, 0x78, 0xbb, 0x2c, 0xbd, 0x38, 0x26, 0xb9, 0xe0,
-	0x1b, 0xb9, 0x0c, 0xfd, 0xf6, 0x7d, 0xe6, 0xe9, 0xe3, 0xf2, 0x16, 0x4f, 0x76, 0xb8, 0xc5, 0xab,
-	0xf7, 0xd5, 0x9d, 0x8c, 0x5f, 0x5f, 0x89, 0x89, 0x25, 0x11, 0x69, 0x4a, 0x22, 0x0b, 0x8e, 0xc9,
-	0x24, 0xba, 0x49, 0x85, 0x5d, 0xf1, 0xed, 0xda, 0x56, 0x5a, 0xd6, 0xfd, 0xaa, 0xc1, 0xf1, 0x56,
-	0x04, 0x26, 0x5c, 0x02, 0x24, 0xb8, 0x4c, 0x1b, 0x3b, 0xac, 0xbc, 0x2d, 0xb3, 0xa1, 0xaf, 0xa8,
-	0x5e, 0x48, 0x01, 0x06, 0x3c, 0x99, 0x44, 0x5c, 0xef, 0x93, 0x15, 0xf0, 0x64, 0x07, 0x83, 0xa2,
-	0x34, 0x6b, 0xaa, 0x82, 0x08, 0x24, 0x6f, 0x42, 0xa6, 0xca, 0x1c, 0xba, 0x23, 0x53, 0x60, 0x68,
-	0x25, 0x9f, 0x58, 0x76, 0x6e, 0x06, 0x52, 0x71, 0x15, 0x0a, 0x67, 0x5c, 0xc1, 0xea, 0xa7, 0xce,
-	0x49, 0xb1, 0x3d, 0xcc, 0xf4, 0xde, 0x46, 0xa6, 0x1b, 0x77, 0xb0, 0x1e, 0x86, 0x78, 0xf4, 0xc4,
-	0xd5, 0x40, 0x41, 0xb0, 0x82, 0x15, 0xa7, 0x7b, 0xd3, 0x10, 0x67, 0x6c, 0x42, 0x2e, 0xa6, 0xb8,
-	0xb0, 0x77, 0x5d, 0xd6, 0x89, 0x34, 0x82, 0x87, 0x2e, 0x3c, 0x46, 0x09, 0x6b, 0x6f, 0xeb, 0x39,
-	0xaf, 0xcc, 0x90, 0xb7, 0x61, 0x5c, 0x75, 0x8c, 0xa0, 0xd6, 0x84, 0xfc, 0x23, 0x9e, 0x5a, 0x97,
-	0x3c, 0x1f, 0xf6, 0x86, 0x7d, 0x4a, 0xe9, 0x41, 0x7e, 0x87, 0x56, 0x44, 0x4c, 0xc8, 0xb0, 0x7b,
-	0x1e, 0xf5, 0x53, 0x3d, 0xa4, 0xc4, 0x82, 0x2a, 0x2b, 0x98, 0xb0, 0x77, 0xb0, 0x2e, 0xbf, 0x44,
-	0x95, 0x95, 0xf0, 0xa0, 0xca, 0x36, 0x8a, 0xf5, 0x70, 0x51, 0x3e, 0x93, 0x35, 0x00, 0x8f, 0x55,
-	0x83, 0x4e, 0xcc, 0x7c, 0xae, 0x67, 0x64, 0x16, 0xe8, 0x9d, 0xee, 0x70, 0x20, 0x1d, 0x77, 0x6e,
-	0x0c, 0x66, 0xdc, 0xc6, 0x08, 0x4a, 0x21, 0x5e, 0xd8, 0x5b, 0x53, 0xed, 0x21, 0x74, 0x75, 0xac,
-	0xb3, 0x68, 0x5d, 0x76, 0x16, 0xe3, 0x23, 0xec, 0xac, 0x6d, 0x2a, 0xd1, 0xeb, 0xaf, 0x43, 0x56,
-	0xb6, 0x8e, 0x70, 0x76, 0xe9, 0x8a, 0x33, 0x42, 0x8c, 0x4b, 0xa8, 0xbc, 0x28, 0x4b, 0x9e, 0x2f,
-	0xa7, 0x90, 0x35, 0xc6, 0x53, 0x47, 0x0f, 0x0a, 0x27, 0x13, 0x70, 0xc8, 0xea, 0x2d, 0xe8, 0x2f,
-	0x33, 0x2e, 0xd0, 0xcc, 0xc3, 0x07, 0x4a, 0xa2, 0x8d, 0x19, 0xc8, 0xc7, 0x26, 0x9c, 0x35, 0x9f,
-	0xb6, 0x12, 0x34, 0x2a, 0x30, 0x9d, 0x28, 0xf1, 0x4a, 0xa9, 0x9c, 0xc5, 0xd4, 0x91, 0xc5, 0x2b,
-	0xcd, 0x3d, 0x4f, 0x34, 0x4c, 0x10, 0x94, 0x4e, 0xa9, 0xc9, 0x8d, 0xca, 0xd9, 0xfb, 0x72, 0x95,
-	0x93, 0xfc, 0x1f, 0x06, 0x6a, 0xd4, 0x73, 0x5c, 0xaf, 0x22, 0x33, 0x23, 0x55, 0x45, 0x31, 0x14,
-	0x0f, 0xba, 0x33, 0xdd, 0xdc, 0xa4, 0xb2, 0xa7, 0x95, 0x54, 0x63, 0xe8, 0x97, 0x8d, 0x61, 0xa4,
-	0xb1, 0x5c, 0x08, 0x56, 0x57, 0xfe, 0x19, 0x81, 0x8c, 0x34, 0x89, 0x7c, 0x02, 0x59, 0x35, 0xc2,
-	0x93, 0xd3, 0x1d, 0x4e, 0x69, 0xff, 0x56, 0xc8, 0xcd, 0xa6, 0x89, 0x29, 0xf7, 0x18, 0xb3, 0x9f,
-	0x07, 0x36, 0x7d, 0xfa, 0xdb, 0x5f, 0x5f, 0xf7, 0x4e, 0x92, 0x13, 0x56, 0xd2, 0x77, 0x0b, 0xf9,
-	0x4c, 0x83, 0x01, 0x1c, 0xe1, 0x49, 0xa2, 0xee, 0xe6, 0x6f, 0x88, 0xdc, 0x5c, 0xaa, 0x1c, 0x92,
-	0x98, 0x8b, 0x48, 0x4c, 0x91, 0x9c, 0x95, 0xf4, 0x71, 0xc4, 0xc9, 0x17, 0x1a, 0x64, 0x15, 0x38,
-	0xd9, 0x0f, 0x4d, 0x73, 0x7c, 0x6e, 0x36, 0x4d, 0x0c, 0x29, 0x2c, 0x45, 0x14, 0x4e, 0x93, 0x53,
-	0xc9, 0x14, 0xac, 0x7d, 0x75, 0x7f, 0x1e, 0x90, 0x47, 0x1a, 0x8c, 0xb6, 0x0c, 0xcd, 0xc4, 0x4c,
-	0x3a, 0xad, 0xf3, 0x64, 0x9f, 0xb3, 0xba, 0x96, 0x47, 0x9a, 0x57, 0x23, 0x9a, 0x17, 0xc9, 0xf9,
-	0x2e, 0x68, 0x5a, 0x2d, 0xb3, 0x3b, 0xf9, 0x46, 0x83, 0xc1, 0xc6, 0xe4, 0x42, 0xe6, 0x93, 0x08,
-	0xb4, 0x8e, 0x43, 0xb9, 0x85, 0x2e, 0x24, 0x91, 0xe4, 0xe5, 0x88, 0xa4, 0x45, 0x16, 0xbb, 0x21,
-	0x59, 0x6d, 0x10, 0x7a, 0xa8, 0x41, 0x56, 0xf5, 0xd3, 0xe4, 0x08, 0x37, 0xcd, 0x2a, 0xc9, 0x11,
-	0x6e, 0x1e, 0x49, 0x8c, 0x2b, 0x11, 0xab, 0xf3, 0x64, 0xb9, 0x1b, 0x56, 0x38, 0x64, 0x59, 0xfb,
-	0x32, 0xde, 0x3f, 0x69, 0x30, 0xd2, 0x3c, 0x24, 0x90, 0xc5, 0x83, 0x8f, 0x6e, 0x19, 0x5a, 0x72,
-	0x66, 0xb7, 0xe2, 0xc8, 0x78, 0x35, 0x62, 0x7c, 0x89, 0x5c, 0xe8, 0x2a, 0xd8, 0x52, 0x01, 0xb7,
-	0xf6, 0xd5, 0xc3, 0x03, 0xf2, 0xa5, 0x06, 0x19, 0xd9, 0x88, 0xc8, 0x7f, 0x13, 0x13, 0x21, 0x36,
-	0x97, 0xe4, 0x4e, 0xa7, 0x48, 0x21, 0xb3, 0x4b, 0x11, 0xb3, 0xb3, 0x64, 0xa1, 0x03, 0xb3, 0x56,
-	0x22, 0x96, 0xfa, 0xd2, 0xfa, 0x5e, 0x83, 0xd1, 0x96, 0x9e, 0x9a, 0x9c, 0x33, 0x9d, 0xfb, 0x79,
-	0x72, 0xce, 0x24, 0x34, 0x6b, 0xe3, 0xb5, 0x88, 0xac, 0x49, 0xce, 0x75, 0x20, 0x8b, 0x5d, 0x9f,
-	0x5b, 0xfb, 0xf8, 0x84, 0x74, 0x39, 0xf9, 0x59, 0x83, 0xb1, 0xd6, 0x76, 0x4b, 0x12, 0x09, 0x24,
-	0x34, 0xf4, 0xdc, 0x52, 0xf7, 0x00, 0xa4, 0x5c, 0x88, 0x28, 0xff, 0x8f, 0x5c, 0xec, 0x26, 0xf2,
-	0x7e, 0x4c, 0x55, 0x29, 0x68, 0x9e, 0x32, 0xf4, 0xb2, 0xf1, 0x24, 0x87, 0x3e, 0xde, 0x57, 0x93,
-	0x43, 0xdf, 0xd4, 0x4f, 0xd3, 0x43, 0xdf, 0x9e, 0xdc, 0x92, 0xc4, 0x8f, 0x1a, 0x90, 0xf6, 0x81,
-	0x81, 0x2c, 0x1f, 0x5c, 0x9f, 0x3b, 0x8c, 0x1f, 0xb9, 0x95, 0xc3, 0x40, 0x90, 0xf5, 0x85, 0x88,
-	0xf5, 0x02, 0x99, 0x4b, 0x64, 0x5d, 0x2a, 0x23, 0x58, 0xba, 0xb0, 0xb0, 0xf6, 0xf8, 0x79, 0x5e,
-	0x7b, 0xf2, 0x3c, 0xaf, 0xfd, 0xf9, 0x3c, 0xaf, 0x7d, 0xf5, 0x22, 0xdf, 0xf3, 0xe4, 0x45, 0xbe,
-	0xe7, 0xf7, 0x17, 0xf9, 0x9e, 0x0f, 0x17, 0x2a, 0xae, 0xd8, 0xaa, 0x6f, 0x98, 0x65, 0x56, 0x6d,
-	0x28, 0x0b, 0x7f, 0xef, 0x87, 0x6a, 0xc5, 0x5e, 0x8d, 0xf2, 0x8d, 0xac, 0xfc, 0x97, 0xde, 0xf9,
-	0x7f, 0x03, 0x00, 0x00, 0xff, 0xff, 0x96, 0xdd, 0xa8, 0x22, 0xf1, 0x14, 0x00, 0x00,
+	// 1994 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x59, 0x4f, 0x6f, 0x1c, 0x49,
+	0x15, 0x4f, 0xdb, 0x1e, 0xdb, 0xf3, 0x9c, 0xd8, 0x4e, 0xc5, 0xbb, 0x4c, 0xc6, 0xc9, 0x24, 0xea,
+	0x6c, 0x62, 0x3b, 0xbb, 0x99, 0x8e, 0x9d, 0x8d, 0x81, 0xb0, 0x0a, 0xeb, 0x71, 0x58, 0x12, 0x91,
+	0x90, 0x64, 0x02, 0x44, 0x2c, 0x42, 0xa3, 0xf6, 0x4c, 0x79, 0xdc, 0xf2, 0x4c, 0xd7, 0xa4, 0xab,
+	0xc7, 0x1b, 0xcb, 0x5a, 0x21, 0xc1, 0x65, 0x91, 0x38, 0xac, 0xc4, 0x61, 0x2f, 0x08, 0xae, 0x5c,
+	0x90, 0x58, 0x14, 0x0e, 0xf0, 0x09, 0x16, 0x71, 0x89, 0x96, 0x0b, 0xe2, 0xb0, 0x42, 0x09, 0x12,
+	0x47, 0xbe, 0x02, 0xaa, 0x57, 0xaf, 0xff, 0xcd, 0x4c, 0xbb, 0xc7, 0x93, 0x5c, 0xe2, 0xe9, 0xaa,
+	0xf7, 0x7e, 0xf5, 0xab, 0xf7, 0xea, 0xbd, 0x7a, 0xaf, 0x02, 0x67, 0xdb, 0x8e, 0xdb, 0x70, 0xb9,
+	0x6f, 0xc9, 0xee, 0x96, 0xfa, 0xb3, 0xb7, 0x6a, 0x3d, 0xe9, 0x72, 0x6f, 0xbf, 0xdc, 0xf1, 0x84,
+	0x2f, 0xd8, 0x49, 0x9a, 0x2e, 0xeb, 0xe9, 0xf2, 0xde, 0x6a, 0xf1, 0xa4, 0xdd, 0x76, 0x5c, 0x61,
+	0xe1, 0xbf, 0x5a, 0xaa, 0x78, 0xb9, 0x2e, 0x64, 0x5b, 0x48, 0x6b, 0xcb, 0x96, 0x5c, 0xab, 0x5b,
+	0x7b, 0xab, 0x5b, 0xdc, 0xb7, 0x57, 0xad, 0x8e, 0xdd, 0x74, 0x5c, 0xdb, 0x77, 0x84, 0x4b, 0xb2,
+	0x8b, 0x24, 0x1b, 0x88, 0xc5, 0x97, 0x2b, 0x9e, 0xd6, 0x93, 0x35, 0xfc, 0xb2, 0xf4, 0x07, 0x4d,
+	0x2d, 0x34, 0x45, 0x53, 0xe8, 0x71, 0xf5, 0x8b, 0x46, 0xcf, 0x34, 0x85, 0x68, 0xb6, 0xb8, 0x65,
+	0x77, 0x1c, 0xcb, 0x76, 0x5d, 0xe1, 0xe3, 0x52, 0x81, 0x4e, 0xa9, 0x7f, 0x73, 0x1d, 0xdb, 0xb3,
+	0xdb, 0x87, 0xcc, 0xd3, 0x3e, 0x71, 0xde, 0x5c, 0x00, 0xf6, 0x50, 0xb1, 0x7b, 0x80, 0x4a, 0x55,
+	0xfe, 0xa4, 0xcb, 0xa5, 0x6f, 0x3e, 0x82, 0x53, 0x89, 0x51, 0xd9, 0x11, 0xae, 0xe4, 0xec, 0x3d,
+	0x98, 0xd4, 0xe0, 0x05, 0xe3, 0xbc, 0xb1, 0x3c, 0xb3, 0x76, 0xba, 0xdc, 0x67, 0xbb, 0xb2, 0x56,
+	0xa9, 0xe4, 0xbf, 0xf8, 0xea, 0xdc, 0xb1, 0xdf, 0xff, 0xf7, 0x8f, 0x97, 0x8d, 0x2a, 0xe9, 0x98,
+	0x3f, 0x25, 0xd0, 0x47, 0x28, 0x1b, 0xac, 0xc5, 0x3e, 0x00, 0x88, 0x2c, 0x48, 0xc0, 0x97, 0xca,
+	0x64, 0x18, 0x65, 0xee, 0xb2, 0x36, 0x1f, 0x99, 0xbb, 0xfc, 0xc0, 0x6e, 0x72, 0xd2, 0xad, 0xc6,
+	0x34, 0xcd, 0xdf, 0x19, 0xb0, 0x90, 0xc4, 0x27, 0xd6, 0x37, 0x61, 0x4a, 0xd3, 0x53, 0xb4, 0xc7,
+	0x53, 0x68, 0x6b, 0xa5, 0x38, 0xed, 0x40, 0x89, 0x7d, 0x37, 0x41, 0x70, 0x0c, 0x09, 0x2e, 0x65,
+	0x12, 0xd4, 0x8b, 0x27, 0x18, 0xbe, 0x43, 0xb6, 0xd6, 0x6b, 0x05, 0xfb, 0x7f, 0x13, 0x26, 0x5d,
+	0xee, 0x77, 0x9d, 0x06, 0xee, 0xfd, 0x44, 0x95, 0xbe, 0x42, 0x1f, 0x04, 0xd2, 0x91, 0x0f, 0x34,
+	0xb1, 0x43, 0x7c, 0xd0, 0xbf, 0x19, 0xd2, 0x31, 0xaf, 0xc3, 0x22, 0x82, 0xde, 0xde, 0xef, 0x70,
+	0x0f, 0xfd, 0xc2, 0x7d, 0xee, 0xc9, 0x2c, 0x2e, 0x1f, 0xc1, 0x99, 0xc1, 0x6a, 0x44, 0xea, 0x31,
+	0xcc, 0xed, 0x24, 0xa7, 0x88, 0x9d, 0x39, 0x80, 0x5d, 0x0f, 0x48, 0x9c, 0x66, 0x2f, 0x8a, 0xf9,
+	0xb7, 0x1c, 0xc0, 0xf7, 0x79, 0xd7, 0x13, 0xee, 0x1d, 0x77, 0x5b, 0xb0, 0x79, 0x18, 0x8f, 0xc8,
+	0xa9, 0x9f, 0xec, 0x2a, 0x4c, 0xee, 0x08, 0x7f, 0x97, 0xef, 0xa3, 0x63, 0xf2, 0x95, 0xc2, 0x97,
+	0xcf, 0xae, 0x2c, 0x90, 0x6f, 0x36, 0x1a, 0x0d, 0x8f, 0x4b, 0xf9, 0xc8, 0xf7, 0x1c, 0xb7, 0x59,
+	0x25, 0x39, 0xb6, 0x06, 0x53, 0x75, 0xd1, 0x6a, 0x28, 0x95, 0xf1, 0x0c, 0x95, 0x40, 0x90, 0x7d,
+	0x00, 0x39, 0xe9, 0xdb, 0xbb, 0xbc, 0x30, 0x81, 0x1a, 0x57, 0x15, 0xe3, 0x7f, 0x7d, 0x75, 0xee,
+	0x0d, 0xad, 0x25, 0x1b, 0xbb, 0x65, 0x47, 0x58, 0x6d, 0xdb, 0xdf, 0x29, 0xdf, 0x71, 0xfd, 0x2f,
+	0x9f, 0x5d, 0x01, 0x82, 0xbb, 0xe3, 0xfa, 0x7a, 0x63, 0x5a, 0x9d, 0x31, 0x98, 0xf0, 0x6c, 0x77,
+	0xb7, 0x90, 0xc3, 0x0d, 0xe0, 0x6f, 0xb6, 0x00, 0x39, 0xdf, 0xeb, 0x4a, 0xbf, 0x30, 0x89, 0x83,
+	0xfa, 0x83, 0x9d, 0x81, 0x7c, 0x5d, 0x99, 0xd6, 0x95, 0x5d, 0x59, 0x98, 0xc2, 0x99, 0x68, 0x40,
+	0xcd, 0x3a, 0x6e, 0x9d, 0xbb, 0xbe, 0xb3, 0xc7, 0x0b, 0xd3, 0x7a, 0x36, 0x1c, 0x50, 0xb3, 0x0d,
+	0x67, 0xcf, 0x69, 0x70, 0xb7, 0x21, 0x0b, 0x79, 0x3d, 0x1b, 0x0e, 0xb0, 0xbb, 0x30, 0xcd, 0xdb,
+	0x8e, 0x94, 0xea, 0x30, 0xc3, 0x88, 0xdb, 0x09, 0x11, 0xd8, 0x12, 0xcc, 0xed, 0xd9, 0x2d, 0xa7,
+	0x61, 0xfb, 0xc2, 0xab, 0xe9, 0x7d, 0xcc, 0xe0, 0x8a, 0xb3, 0xe1, 0xf0, 0x0f, 0x70, 0x43, 0x2b,
+	0x30, 0x1f, 0x09, 0x76, 0xb8, 0xd7, 0x76, 0xfc, 0xc2, 0xf1, 0xf3, 0xc6, 0xf2, 0x74, 0x35, 0x02,
+	0x78, 0x80, 0xc3, 0xec, 0x02, 0x9c, 0xe8, 0x78, 0x5d, 0xd7, 0x71, 0x9b, 0x35, 0x59, 0x17, 0x1e,
+	0x2f, 0x9c, 0x40, 0xc4, 0xe3, 0x34, 0xf8, 0x48, 0x8d, 0xb1, 0x73, 0x30, 0xd3, 0xb2, 0xa5, 0x5f,
+	0xeb, 0x76, 0x1a, 0xb6, 0xcf, 0x0b, 0xb3, 0xe7, 0x8d, 0xe5, 0xf1, 0x2a, 0xa8, 0xa1, 0x1f, 0xe2,
+	0x88, 0x42, 0xf1, 0x78, 0xd3, 0x91, 0x3e, 0xf7, 0x78, 0xa3, 0x66, 0xfb, 0x85, 0x39, 0x14, 0x39,
+	0x1e, 0x0d, 0x6e, 0xe0, 0x81, 0xb7, 0xeb, 0x68, 0xc5, 0x79, 0xe4, 0x42, 0x5f, 0xec, 0x06, 0x4c,
+	0xd8, 0x4f, 0x85, 0x5b, 0x38, 0x89, 0xa7, 0x78, 0x71, 0xc0, 0x29, 0xde, 0x78, 0xaa, 0xcf, 0x64,
+	0xfc, 0xf8, 0xa2, 0x4e, 0x2c, 0x88, 0x58, 0x22, 0x88, 0x2c, 0x78, 0x03, 0x83, 0xe8, 0x1e, 0xf7,
+	0xed, 0xa6, 0x67, 0x77, 0x76, 0xb2, 0xa2, 0xee, 0xef, 0x06, 0xbc, 0xd9, 0xab, 0x41, 0x01, 0x97,
+	0xa2, 0xa2, 0x0e, 0xd3, 0x56, 0x4b, 0xd4, 0x77, 0x31, 0x1a, 0xc6, 0xab, 0xfa, 0x83, 0x55, 0x60,
+	0xca, 0xc5, 0x20, 0x92, 0x85, 0x71, 0xcc, 0x80, 0x67, 0x07, 0x6c, 0x28, 0x0a, 0xb3, 0x44, 0x16,
+	0x24, 0x45, 0xf6, 0x6d, 0xc8, 0xb5, 0x45, 0x83, 0xb7, 0x30, 0x04, 0x66, 0xd6, 0x4a, 0xa9, 0x69,
+	0xe7, 0x9e, 0x92, 0x8a, 0x43, 0x68, 0x3d, 0xf3, 0x26, 0x65, 0x3f, 0xbd, 0x4e, 0xc6, 0xde, 0x83,
+	0x48, 0x1f, 0x0b, 0x23, 0xdd, 0x7c, 0x4c, 0xf9, 0x30, 0xd0, 0x27, 0x4b, 0xbc, 0xaf, 0x00, 0xd4,
+	0x08, 0x65, 0x9c, 0xe1, 0xb7, 0x46, 0x7a, 0xe6, 0x36, 0x14, 0x63, 0xc0, 0x95, 0xfd, 0xdb, 0x98,
+	0x27, 0xb2, 0x08, 0x1e, 0x39, 0xf1, 0x98, 0x35, 0xca, 0xbd, 0xbd, 0xeb, 0xbc, 0xb6, 0x8d, 0x7c,
+	0x07, 0x4e, 0xea, 0x1b, 0x43, 0xe5, 0x9a, 0x80, 0x7f, 0xc4, 0xd3, 0x18, 0x92, 0xe7, 0x67, 0x63,
+	0xc1, 0x3d, 0xa5, 0x71, 0x88, 0xdf, 0x91, 0x81, 0x58, 0x19, 0x72, 0xe2, 0x23, 0x97, 0x7b, 0x99,
+	0x16, 0xd2, 0x62, 0x2a, 0xcb, 0xfa, 0xc2, 0xb7, 0x5b, 0x94, 0x97, 0x47, 0xc8, 0xb2, 0xa8, 0xae,
+	0xb2, 0x6c, 0x98, 0xac, 0x4f, 0x54, 0xf1, 0x37, 0xdb, 0x04, 0x70, 0x45, 0x5b, 0xdd, 0xc4, 0xc2,
+	0x93, 0x85, 0x1c, 0x46, 0x41, 0x61, 0xd0, 0x19, 0x56, 0xd2, 0x71, 0xe3, 0xc6, 0xd4, 0xcc, 0x87,
+	0xe4, 0x41, 0x14, 0x92, 0x95, 0xfd, 0x4d, 0x7d, 0x3d, 0x04, 0xa6, 0x8e, 0xdd, 0x2c, 0xc6, 0x90,
+	0x37, 0x8b, 0xf9, 0x13, 0xba, 0x59, 0xfb, 0x20, 0xc9, 0xea, 0xdf, 0x82, 0x49, 0xbc, 0x3a, 0x82,
+	0xda, 0x65, 0x28, 0xce, 0xa4, 0x62, 0xae, 0x13, 0x78, 0x15, 0x53, 0x9e, 0x87, 0x55, 0xc8, 0xa6,
+	0x90, 0x99, 0xa5, 0x07, 0x87, 0xb3, 0x29, 0x7a, 0xc4, 0xea, 0x16, 0x4c, 0xd4, 0x85, 0xf4, 0x69,
+	0x9b, 0x47, 0x77, 0x14, 0x6a, 0x9b, 0xe7, 0xa1, 0x14, 0xab, 0x70, 0x36, 0x3d, 0xde, 0x4b, 0xd0,
+	0x6c, 0xc2, 0xb9, 0x54, 0x89, 0xd7, 0x4a, 0xe5, 0x6d, 0x0a, 0x1d, 0x4c, 0x5e, 0x59, 0xe6, 0x79,
+	0x6e, 0x50, 0x80, 0x90, 0x74, 0x46, 0x4e, 0x0e, 0x33, 0xe7, 0xd8, 0x68, 0x99, 0x93, 0x7d, 0x03,
+	0xa6, 0x3a, 0xdc, 0x6d, 0x38, 0x6e, 0x13, 0x23, 0x23, 0x13, 0xa2, 0x1a, 0x88, 0xab, 0xdb, 0x99,
+	0x6f, 0x6f, 0x73, 0xbc, 0xd3, 0x6a, 0xfa, 0x62, 0x98, 0xc0, 0x8b, 0x61, 0x36, 0x1c, 0xae, 0xa8,
+	0x51, 0xf3, 0x32, 0xcc, 0xeb, 0x82, 0x5f, 0x88, 0xcc, 0xed, 0x7f, 0x6a, 0xc0, 0xb4, 0x92, 0xc3,
+	0x8a, 0x6c, 0x1d, 0x26, 0x3a, 0x42, 0xb4, 0x28, 0x67, 0x7d, 0x6d, 0x50, 0x43, 0x20, 0x44, 0x62,
+	0x53, 0x28, 0xcf, 0xee, 0x42, 0xae, 0xe3, 0x39, 0x75, 0x4e, 0xb9, 0x61, 0x9d, 0xfc, 0xb6, 0xd8,
+	0xef, 0xb7, 0xbb, 0xbc, 0x69, 0xd7, 0xf7, 0x6f, 0xf1, 0x7a, 0xcc, 0x7b, 0xb7, 0x78, 0x9d, 0x2c,
+	0x84, 0x20, 0xe6, 0x7d, 0x72, 0x9f, 0xa6, 0x4f, 0xfe, 0xb8, 0x91, 0xa0, 0xb6, 0x98, 0x42, 0xad,
+	0xef, 0x0e, 0x57, 0x3a, 0xe6, 0xa9, 0x18, 0x60, 0xd8, 0x15, 0x55, 0x83, 0x5e, 0x49, 0x0f, 0x86,
+	0x05, 0x79, 0x4e, 0xa9, 0x04, 0x01, 0x3a, 0xec, 0x3a, 0x5a, 0xc9, 0x7c, 0x4c, 0x0b, 0x3d, 0xec,
+	0x0a, 0x9f, 0x67, 0xdd, 0x39, 0x0c, 0x26, 0xa4, 0xd3, 0x20, 0x9b, 0x55, 0xf1, 0x37, 0x56, 0x30,
+	0x6d, 0xd1, 0x75, 0x7d, 0x9d, 0x35, 0xab, 0xf4, 0x65, 0x7e, 0x3e, 0x4e, 0x6c, 0x09, 0x99, 0xd8,
+	0xde, 0x07, 0xd0, 0x02, 0x35, 0xd1, 0x1d, 0x3d, 0x68, 0xf2, 0x1a, 0xe3, 0x7e, 0xd7, 0x67, 0x15,
+	0x18, 0xdf, 0xe6, 0x81, 0x1b, 0x8f, 0x8e, 0xa4, 0x94, 0xd9, 0x8f, 0xe1, 0x38, 0xfa, 0xb1, 0xb6,
+	0xc5, 0xb7, 0x55, 0xbd, 0x37, 0xfe, 0x4a, 0x67, 0x62, 0x06, 0xb1, 0x2a, 0x08, 0xc5, 0x1e, 0x83,
+	0xfe, 0xac, 0xd9, 0xdb, 0x3e, 0xf7, 0xa8, 0x7e, 0x1f, 0x15, 0x19, 0x10, 0x6a, 0x43, 0x21, 0xb1,
+	0x2a, 0x4c, 0xcb, 0x96, 0xd3, 0xe9, 0xd8, 0x4d, 0x8e, 0xe5, 0xfc, 0xe8, 0xa8, 0x21, 0x8e, 0xf9,
+	0x3d, 0xaa, 0x10, 0x1f, 0x08, 0xe9, 0x60, 0x93, 0xff, 0x2a, 0x37, 0xcb, 0xff, 0x30, 0x4c, 0x35,
+	0xd0, 0xeb, 0xab, 0x62, 0xd8, 0xed, 0xe4, 0x79, 0x1b, 0xc1, 0xe5, 0xa4, 0xaf, 0x8e, 0xa2, 0x0a,
+	0x95, 0xda, 0x9e, 0xdd, 0xea, 0x8e, 0xde, 0x59, 0xe5, 0x15, 0xc6, 0x8f, 0x14, 0x84, 0xf9, 0xd7,
+	0xa0, 0x5e, 0x8e, 0xd9, 0x2f, 0xbc, 0x25, 0xf2, 0x9d, 0x60, 0xf0, 0xd0, 0x40, 0xd5, 0x32, 0xf1,
+	0x40, 0x8d, 0x14, 0xd9, 0x87, 0x30, 0x8f, 0x15, 0x46, 0x2d, 0xc6, 0x7b, 0xd4, 0x83, 0x3f, 0x8b,
+	0x48, 0xf7, 0x02, 0xf2, 0x6b, 0x7f, 0x3e, 0x05, 0x39, 0x24, 0xcf, 0x7e, 0x06, 0x93, 0xfa, 0x11,
+	0x85, 0x5d, 0x1c, 0x40, 0xb1, 0xff, 0xb5, 0xa6, 0x78, 0x29, 0x4b, 0x4c, 0x1b, 0xc1, 0xbc, 0xf4,
+	0x89, 0x5a, 0xf9, 0xe7, 0xff, 0xf8, 0xcf, 0xaf, 0xc7, 0x16, 0xd9, 0x69, 0x2b, 0xed, 0xe5, 0x88,
+	0xfd, 0xc2, 0x80, 0x29, 0x7a, 0x44, 0x61, 0xa9, 0xd8, 0xc9, 0x57, 0x9c, 0xe2, 0x52, 0xa6, 0x1c,
+	0x91, 0x58, 0x8a, 0x48, 0x9c, 0x61, 0x45, 0x2b, 0xed, 0x79, 0x4a, 0xb2, 0x5f, 0x1a, 0x30, 0xa9,
+	0x95, 0xd3, 0xed, 0x90, 0x78, 0x49, 0x29, 0x5e, 0xca, 0x12, 0x23, 0x0a, 0x57, 0x23, 0x0a, 0x17,
+	0xd9, 0x85, 0x74, 0x0a, 0xd6, 0x81, 0x8e, 0x92, 0x8f, 0xd9, 0x33, 0x03, 0xe6, 0x7a, 0x9e, 0x2d,
+	0x58, 0x39, 0x6d, 0xb5, 0xc1, 0x6f, 0x2b, 0x45, 0x6b, 0x68, 0x79, 0xa2, 0xf9, 0x7e, 0x44, 0xf3,
+	0x3a, 0xbb, 0x36, 0x04, 0x4d, 0xab, 0xe7, 0xf5, 0x84, 0xfd, 0xc6, 0x80, 0x7c, 0xd8, 0x3b, 0xb2,
+	0xe5, 0x34, 0x02, 0xbd, 0x0d, 0x69, 0x71, 0x65, 0x08, 0x49, 0x22, 0x79, 0x23, 0x22, 0x69, 0xb1,
+	0x2b, 0xc3, 0x90, 0x6c, 0x87, 0x84, 0x3e, 0x33, 0x60, 0x52, 0x77, 0x34, 0xe9, 0x1e, 0x4e, 0x74,
+	0x8b, 0xe9, 0x1e, 0x4e, 0x36, 0x85, 0xe6, 0xcd, 0x88, 0xd5, 0x35, 0xb6, 0x3a, 0x0c, 0x2b, 0x6a,
+	0x73, 0xad, 0x03, 0xf4, 0xf7, 0x9f, 0x0c, 0x98, 0x4d, 0xb6, 0x69, 0xec, 0xca, 0xe1, 0x4b, 0xf7,
+	0xb4, 0x8d, 0xc5, 0xf2, 0xb0, 0xe2, 0xc4, 0x78, 0x23, 0x62, 0xbc, 0xce, 0xde, 0x1d, 0xca, 0xd9,
+	0x08, 0x20, 0xad, 0x03, 0xfd, 0xe3, 0x63, 0xf6, 0x2b, 0x03, 0x72, 0xd8, 0x0a, 0xb0, 0xb7, 0x52,
+	0x03, 0x21, 0xd6, 0x19, 0x16, 0x2f, 0x66, 0x48, 0x11, 0xb3, 0xf5, 0x88, 0xd9, 0xdb, 0x6c, 0x65,
+	0x00, 0xb3, 0x5e, 0x22, 0x96, 0x7e, 0xeb, 0xfa, 0x83, 0x01, 0x73, 0x3d, 0x5d, 0x4d, 0x7a, 0xcc,
+	0x0c, 0xee, 0xa8, 0xd2, 0x63, 0x26, 0xa5, 0x5d, 0x32, 0xbf, 0x19, 0x91, 0x2d, 0xb3, 0x77, 0x06,
+	0x90, 0xa5, 0xdb, 0x51, 0x5a, 0x07, 0xf4, 0x8b, 0xe8, 0x4a, 0xf6, 0x17, 0x03, 0xe6, 0x7b, 0x1b,
+	0x1e, 0x96, 0x4a, 0x20, 0xa5, 0xa5, 0x2a, 0x5e, 0x1d, 0x5e, 0x81, 0x28, 0x57, 0x22, 0xca, 0x5f,
+	0x67, 0xd7, 0x87, 0xf1, 0xbc, 0x17, 0x83, 0xaa, 0xa9, 0xf6, 0x05, 0x5d, 0x8f, 0xa5, 0x7f, 0xba,
+	0xeb, 0xe3, 0x9d, 0x4d, 0xba, 0xeb, 0x13, 0x1d, 0x4d, 0xb6, 0xeb, 0xfb, 0x83, 0x1b, 0x49, 0x7c,
+	0x6e, 0x00, 0xeb, 0x6f, 0xd9, 0xd8, 0xea, 0xe1, 0xf9, 0x79, 0x40, 0x03, 0x58, 0x5c, 0x3b, 0x8a,
+	0x0a, 0xb1, 0x7e, 0x37, 0x62, 0xbd, 0xc2, 0x96, 0x52, 0x59, 0xd7, 0xea, 0xa4, 0xac, 0x4d, 0xf8,
+	0x89, 0x01, 0x13, 0xaa, 0x4e, 0x67, 0x17, 0x52, 0x6f, 0xd3, 0xa8, 0x37, 0x2a, 0xbe, 0x75, 0xb8,
+	0x10, 0x31, 0xb9, 0x1e, 0x31, 0xb9, 0xcc, 0x96, 0x87, 0xb1, 0x1f, 0xf6, 0x46, 0x07, 0x90, 0xc3,
+	0x16, 0x83, 0x1d, 0xba, 0x8a, 0xcc, 0x74, 0x66, 0xa2, 0x4f, 0x31, 0x2f, 0x46, 0x64, 0x8a, 0xac,
+	0x30, 0xe8, 0xf6, 0xc7, 0x35, 0xd5, 0x51, 0xc2, 0x96, 0x21, 0x7d, 0xf5, 0x78, 0xaf, 0x92, 0xbe,
+	0x7a, 0xa2, 0xef, 0x18, 0xe1, 0x28, 0x3d, 0x41, 0x12, 0xbf, 0x35, 0x20, 0x1f, 0x96, 0x73, 0xe9,
+	0x57, 0x58, 0x6f, 0xc5, 0x9c, 0x7e, 0x85, 0xf5, 0xd5, 0x86, 0xe6, 0x7b, 0x11, 0xb5, 0x55, 0x66,
+	0x0d, 0x97, 0x33, 0xc2, 0x9a, 0xb0, 0xb2, 0xf9, 0xc5, 0x8b, 0x92, 0xf1, 0xfc, 0x45, 0xc9, 0xf8,
+	0xf7, 0x8b, 0x92, 0xf1, 0xe9, 0xcb, 0xd2, 0xb1, 0xe7, 0x2f, 0x4b, 0xc7, 0xfe, 0xf9, 0xb2, 0x74,
+	0xec, 0xc3, 0x95, 0xa6, 0xe3, 0xef, 0x74, 0xb7, 0xca, 0x75, 0xd1, 0x0e, 0x41, 0x83, 0xbf, 0x4f,
+	0x03, 0x78, 0x7f, 0xbf, 0xc3, 0xe5, 0xd6, 0x24, 0xfe, 0x67, 0xdc, 0xb5, 0xff, 0x07, 0x00, 0x00,
+	0xff, 0xff, 0x23, 0x07, 0xc2, 0xcf, 0xab, 0x1c, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1502,6 +2006,15 @@ type QueryClient interface {
 	Model(ctx context.Context, in *QueryModelRequest, opts ...grpc.CallOption) (*QueryModelResponse, error)
 	// SubnetCreationCost returns what creating a subnet locks now.
 	SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error)
+	// Pool returns a subnet's pool: its reserves, price and the price's moving average.
+	Pool(ctx context.Context, in *QueryPoolRequest, opts ...grpc.CallOption) (*QueryPoolResponse, error)
+	// Pools returns every subnet's pool, by netuid.
+	Pools(ctx context.Context, in *QueryPoolsRequest, opts ...grpc.CallOption) (*QueryPoolsResponse, error)
+	// Quote answers what a swap through a subnet's pool would give now, fee included, without making it.
+	Quote(ctx context.Context, in *QueryQuoteRequest, opts ...grpc.CallOption) (*QueryQuoteResponse, error)
+	// Positions returns every stake position of a coldkey, root and alpha, each with its umind value at
+	// the pool's current price.
+	Positions(ctx context.Context, in *QueryPositionsRequest, opts ...grpc.CallOption) (*QueryPositionsResponse, error)
 }
 
 type queryClient struct {
@@ -1620,6 +2133,42 @@ func (c *queryClient) SubnetCreationCost(ctx context.Context, in *QuerySubnetCre
 	return out, nil
 }
 
+func (c *queryClient) Pool(ctx context.Context, in *QueryPoolRequest, opts ...grpc.CallOption) (*QueryPoolResponse, error) {
+	out := new(QueryPoolResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Pool", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Pools(ctx context.Context, in *QueryPoolsRequest, opts ...grpc.CallOption) (*QueryPoolsResponse, error) {
+	out := new(QueryPoolsResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Pools", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Quote(ctx context.Context, in *QueryQuoteRequest, opts ...grpc.CallOption) (*QueryQuoteResponse, error) {
+	out := new(QueryQuoteResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Quote", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Positions(ctx context.Context, in *QueryPositionsRequest, opts ...grpc.CallOption) (*QueryPositionsResponse, error) {
+	out := new(QueryPositionsResponse)
+	err := c.cc.Invoke(ctx, "/mindnet.subnet.v1.Query/Positions", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module's governance-set parameters.
@@ -1646,6 +2195,15 @@ type QueryServer interface {
 	Model(context.Context, *QueryModelRequest) (*QueryModelResponse, error)
 	// SubnetCreationCost returns what creating a subnet locks now.
 	SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error)
+	// Pool returns a subnet's pool: its reserves, price and the price's moving average.
+	Pool(context.Context, *QueryPoolRequest) (*QueryPoolResponse, error)
+	// Pools returns every subnet's pool, by netuid.
+	Pools(context.Context, *QueryPoolsRequest) (*QueryPoolsResponse, error)
+	// Quote answers what a swap through a subnet's pool would give now, fee included, without making it.
+	Quote(context.Context, *QueryQuoteRequest) (*QueryQuoteResponse, error)
+	// Positions returns every stake position of a coldkey, root and alpha, each with its umind value at
+	// the pool's current price.
+	Positions(context.Context, *QueryPositionsRequest) (*QueryPositionsResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -1687,6 +2245,18 @@ func (*UnimplementedQueryServer) Model(ctx context.Context, req *QueryModelReque
 }
 func (*UnimplementedQueryServer) SubnetCreationCost(ctx context.Context, req *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method SubnetCreationCost not implemented")
+}
+func (*UnimplementedQueryServer) Pool(ctx context.Context, req *QueryPoolRequest) (*QueryPoolResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Pool not implemented")
+}
+func (*UnimplementedQueryServer) Pools(ctx context.Context, req *QueryPoolsRequest) (*QueryPoolsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Pools not implemented")
+}
+func (*UnimplementedQueryServer) Quote(ctx context.Context, req *QueryQuoteRequest) (*QueryQuoteResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Quote not implemented")
+}
+func (*UnimplementedQueryServer) Positions(ctx context.Context, req *QueryPositionsRequest) (*QueryPositionsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Positions not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1909,6 +2479,78 @@ func _Query_SubnetCreationCost_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Pool_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPoolRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Pool(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Pool",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Pool(ctx, req.(*QueryPoolRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Pools_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPoolsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Pools(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Pools",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Pools(ctx, req.(*QueryPoolsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Quote_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryQuoteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Quote(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Quote",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Quote(ctx, req.(*QueryQuoteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Positions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPositionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Positions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/mindnet.subnet.v1.Query/Positions",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Positions(ctx, req.(*QueryPositionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "mindnet.subnet.v1.Query",
@@ -1961,6 +2603,22 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SubnetCreationCost",
 			Handler:    _Query_SubnetCreationCost_Handler,
+		},
+		{
+			MethodName: "Pool",
+			Handler:    _Query_Pool_Handler,
+		},
+		{
+			MethodName: "Pools",
+			Handler:    _Query_Pools_Handler,
+		},
+		{
+			MethodName: "Quote",
+			Handler:    _Query_Quote_Handler,
+		},
+		{
+			MethodName: "Positions",
+			Handler:    _Query_Positions_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -2959,6 +3617,417 @@ func (m *QueryModelResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryPoolRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPoolRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPoolRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *PoolInfo) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *PoolInfo) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *PoolInfo) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Price.Size()
+		i -= size
+		if _, err := m.Price.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	{
+		size, err := m.Pool.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPoolResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPoolResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPoolResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Pool.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPoolsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPoolsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPoolsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPoolsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPoolsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPoolsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Pools) > 0 {
+		for iNdEx := len(m.Pools) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Pools[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryQuoteRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryQuoteRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryQuoteRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Amount) > 0 {
+		i -= len(m.Amount)
+		copy(dAtA[i:], m.Amount)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Amount)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Side) > 0 {
+		i -= len(m.Side)
+		copy(dAtA[i:], m.Side)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Side)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryQuoteResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryQuoteResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryQuoteResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.Slippage.Size()
+		i -= size
+		if _, err := m.Slippage.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size := m.PriceAfter.Size()
+		i -= size
+		if _, err := m.PriceAfter.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size := m.PriceBefore.Size()
+		i -= size
+		if _, err := m.PriceBefore.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	{
+		size := m.Fee.Size()
+		i -= size
+		if _, err := m.Fee.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	{
+		size := m.AmountOut.Size()
+		i -= size
+		if _, err := m.AmountOut.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPositionsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPositionsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPositionsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Coldkey) > 0 {
+		i -= len(m.Coldkey)
+		copy(dAtA[i:], m.Coldkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Coldkey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *Position) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Position) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Position) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.MindValue.Size()
+		i -= size
+		if _, err := m.MindValue.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size := m.Amount.Size()
+		i -= size
+		if _, err := m.Amount.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.Hotkey) > 0 {
+		i -= len(m.Hotkey)
+		copy(dAtA[i:], m.Hotkey)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Hotkey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Netuid != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Netuid))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPositionsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPositionsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPositionsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size := m.TotalMindValue.Size()
+		i -= size
+		if _, err := m.TotalMindValue.MarshalTo(dAtA[i:]); err != nil {
+			return 0, err
+		}
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if len(m.Positions) > 0 {
+		for iNdEx := len(m.Positions) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Positions[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -3360,6 +4429,155 @@ func (m *QueryModelResponse) Size() (n int) {
 	if m.EffectiveBlock != 0 {
 		n += 1 + sovQuery(uint64(m.EffectiveBlock))
 	}
+	return n
+}
+
+func (m *QueryPoolRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	return n
+}
+
+func (m *PoolInfo) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Pool.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Price.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryPoolResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Pool.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryPoolsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryPoolsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Pools) > 0 {
+		for _, e := range m.Pools {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryQuoteRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	l = len(m.Side)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.Amount)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryQuoteResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.AmountOut.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Fee.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.PriceBefore.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.PriceAfter.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.Slippage.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryPositionsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Coldkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *Position) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Netuid != 0 {
+		n += 1 + sovQuery(uint64(m.Netuid))
+	}
+	l = len(m.Hotkey)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = m.Amount.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = m.MindValue.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryPositionsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Positions) > 0 {
+		for _, e := range m.Positions {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	l = m.TotalMindValue.Size()
+	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
 
@@ -5996,6 +7214,1131 @@ func (m *QueryModelResponse) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPoolRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPoolRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPoolRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *PoolInfo) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: PoolInfo: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: PoolInfo: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pool", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Pool.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Price", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Price.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPoolResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPoolResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPoolResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pool", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Pool.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPoolsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPoolsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPoolsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPoolsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPoolsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPoolsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pools", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Pools = append(m.Pools, PoolInfo{})
+			if err := m.Pools[len(m.Pools)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryQuoteRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryQuoteRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryQuoteRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Side", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Side = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Amount = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryQuoteResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryQuoteResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryQuoteResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AmountOut", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.AmountOut.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Fee", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Fee.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PriceBefore", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.PriceBefore.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PriceAfter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.PriceAfter.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Slippage", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Slippage.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPositionsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPositionsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPositionsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Coldkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Coldkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Position) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Position: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Position: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Netuid", wireType)
+			}
+			m.Netuid = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Netuid |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hotkey", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Hotkey = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Amount.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MindValue", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.MindValue.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPositionsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPositionsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPositionsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Positions", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Positions = append(m.Positions, Position{})
+			if err := m.Positions[len(m.Positions)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TotalMindValue", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.TotalMindValue.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

@@ -71,7 +71,7 @@ func (f *fakeSubnets) GetNeuron(_ context.Context, netuid, uid uint32) (subnetty
 	return n, nil
 }
 
-func (f *fakeSubnets) TotalStakeOf(_ context.Context, hotkey sdk.AccAddress) (math.Int, error) {
+func (f *fakeSubnets) VoiceOf(_ context.Context, _ uint32, hotkey sdk.AccAddress) (math.Int, error) {
 	if s, ok := f.stake[string(hotkey)]; ok {
 		return s, nil
 	}

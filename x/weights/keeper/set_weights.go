@@ -168,12 +168,12 @@ func (k *Keeper) checkMayWeight(ctx context.Context, subnet subnettypes.Subnet, 
 // checkStake requires min_validator_stake of every setter, the owner's self-weight included, as
 // subtensor checks stake for every setter.
 func (k *Keeper) checkStake(ctx context.Context, subnet subnettypes.Subnet, s setterRef) error {
-	stake, err := k.subnets.TotalStakeOf(ctx, s.hotkey)
+	stake, err := k.subnets.VoiceOf(ctx, subnet.Netuid, s.hotkey)
 	if err != nil {
 		return fmt.Errorf("read stake of %s: %w", s.hotkeyStr, err)
 	}
 	if min := subnet.Hyperparameters.MinValidatorStake; !min.IsNil() && stake.LT(min) {
-		return errorsmod.Wrapf(types.ErrInsufficientStake, "%s umind staked, the subnet needs %s", stake, min)
+		return errorsmod.Wrapf(types.ErrInsufficientStake, "stake %s on netuid %d (alpha plus root_weight of root stake), the subnet needs %s", stake, subnet.Netuid, min)
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func setters(ctx context.Context, k *keeper.Keeper, testData *simsx.ChainDataSou
 			if reporter.IsSkipped() {
 				return nil
 			}
-			stake, err := sk.TotalStakeOf(ctx, acc.Address)
+			stake, err := sk.VoiceOf(ctx, s.Netuid, acc.Address)
 			if err != nil || stake.LT(hp.MinValidatorStake) {
 				continue
 			}
@@ -223,7 +223,7 @@ func revealable(ctx context.Context, k *keeper.Keeper, testData *simsx.ChainData
 	if selfOnly && (n.Hotkey != sub.Owner || len(c.uids) != 1 || c.uids[0] != uid) {
 		return setter{}, false
 	}
-	stake, err := sk.TotalStakeOf(ctx, hk)
+	stake, err := sk.VoiceOf(ctx, c.netuid, hk)
 	if err != nil || stake.LT(sub.Hyperparameters.MinValidatorStake) {
 		return setter{}, false
 	}

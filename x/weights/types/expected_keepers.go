@@ -15,6 +15,7 @@ type SubnetKeeper interface {
 	GetSubnet(ctx context.Context, netuid uint32) (subnettypes.Subnet, error)
 	UIDOf(ctx context.Context, netuid uint32, hotkey sdk.AccAddress) (uint32, error)
 	GetNeuron(ctx context.Context, netuid, uid uint32) (subnettypes.Neuron, error)
-	TotalStakeOf(ctx context.Context, hotkey sdk.AccAddress) (math.Int, error)
+	// VoiceOf is a hotkey's stake on one subnet: its alpha there plus root_weight of its root stake.
+	VoiceOf(ctx context.Context, netuid uint32, hotkey sdk.AccAddress) (math.Int, error)
 	SetNeuronLastUpdate(ctx context.Context, netuid, uid uint32, height int64) error
 }

@@ -37,6 +37,10 @@ type GenesisState struct {
 	LockState     *SubnetLockState `protobuf:"bytes,7,opt,name=lock_state,json=lockState,proto3" json:"lock_state,omitempty"`
 	// pending_models are model changes waiting for their subnet's next epoch, by netuid.
 	PendingModels []*PendingSubnetModel `protobuf:"bytes,8,rep,name=pending_models,json=pendingModels,proto3" json:"pending_models,omitempty"`
+	// pools, one per subnet but root.
+	Pools []*Pool `protobuf:"bytes,9,rep,name=pools,proto3" json:"pools,omitempty"`
+	// alpha_stakes are the stake positions held in subnets' alpha.
+	AlphaStakes   []*AlphaStake `protobuf:"bytes,10,rep,name=alpha_stakes,json=alphaStakes,proto3" json:"alpha_stakes,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -127,11 +131,25 @@ func (x *GenesisState) GetPendingModels() []*PendingSubnetModel {
 	return nil
 }
 
+func (x *GenesisState) GetPools() []*Pool {
+	if x != nil {
+		return x.Pools
+	}
+	return nil
+}
+
+func (x *GenesisState) GetAlphaStakes() []*AlphaStake {
+	if x != nil {
+		return x.AlphaStakes
+	}
+	return nil
+}
+
 var File_mindnet_subnet_v1_genesis_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_genesis_proto_rawDesc = "" +
 	"\n" +
-	"\x1fmindnet/subnet/v1/genesis.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xd3\x04\n" +
+	"\x1fmindnet/subnet/v1/genesis.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/params.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xda\x05\n" +
 	"\fGenesisState\x12<\n" +
 	"\x06params\x18\x01 \x01(\v2\x19.mindnet.subnet.v1.ParamsB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x06params\x12>\n" +
 	"\asubnets\x18\x02 \x03(\v2\x19.mindnet.subnet.v1.SubnetB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\asubnets\x12>\n" +
@@ -141,7 +159,10 @@ const file_mindnet_subnet_v1_genesis_proto_rawDesc = "" +
 	"\x0edelegate_takes\x18\x06 \x03(\v2\x1f.mindnet.subnet.v1.DelegateTakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\rdelegateTakes\x12L\n" +
 	"\n" +
 	"lock_state\x18\a \x01(\v2\".mindnet.subnet.v1.SubnetLockStateB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\tlockState\x12W\n" +
-	"\x0epending_models\x18\b \x03(\v2%.mindnet.subnet.v1.PendingSubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\rpendingModelsB\xc6\x01\n" +
+	"\x0epending_models\x18\b \x03(\v2%.mindnet.subnet.v1.PendingSubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\rpendingModels\x128\n" +
+	"\x05pools\x18\t \x03(\v2\x17.mindnet.subnet.v1.PoolB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05pools\x12K\n" +
+	"\falpha_stakes\x18\n" +
+	" \x03(\v2\x1d.mindnet.subnet.v1.AlphaStakeB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\valphaStakesB\xc6\x01\n" +
 	"\x15com.mindnet.subnet.v1B\fGenesisProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -167,21 +188,25 @@ var file_mindnet_subnet_v1_genesis_proto_goTypes = []any{
 	(*DelegateTake)(nil),       // 6: mindnet.subnet.v1.DelegateTake
 	(*SubnetLockState)(nil),    // 7: mindnet.subnet.v1.SubnetLockState
 	(*PendingSubnetModel)(nil), // 8: mindnet.subnet.v1.PendingSubnetModel
+	(*Pool)(nil),               // 9: mindnet.subnet.v1.Pool
+	(*AlphaStake)(nil),         // 10: mindnet.subnet.v1.AlphaStake
 }
 var file_mindnet_subnet_v1_genesis_proto_depIdxs = []int32{
-	1, // 0: mindnet.subnet.v1.GenesisState.params:type_name -> mindnet.subnet.v1.Params
-	2, // 1: mindnet.subnet.v1.GenesisState.subnets:type_name -> mindnet.subnet.v1.Subnet
-	3, // 2: mindnet.subnet.v1.GenesisState.neurons:type_name -> mindnet.subnet.v1.Neuron
-	4, // 3: mindnet.subnet.v1.GenesisState.hotkey_owners:type_name -> mindnet.subnet.v1.HotkeyOwner
-	5, // 4: mindnet.subnet.v1.GenesisState.stakes:type_name -> mindnet.subnet.v1.Stake
-	6, // 5: mindnet.subnet.v1.GenesisState.delegate_takes:type_name -> mindnet.subnet.v1.DelegateTake
-	7, // 6: mindnet.subnet.v1.GenesisState.lock_state:type_name -> mindnet.subnet.v1.SubnetLockState
-	8, // 7: mindnet.subnet.v1.GenesisState.pending_models:type_name -> mindnet.subnet.v1.PendingSubnetModel
-	8, // [8:8] is the sub-list for method output_type
-	8, // [8:8] is the sub-list for method input_type
-	8, // [8:8] is the sub-list for extension type_name
-	8, // [8:8] is the sub-list for extension extendee
-	0, // [0:8] is the sub-list for field type_name
+	1,  // 0: mindnet.subnet.v1.GenesisState.params:type_name -> mindnet.subnet.v1.Params
+	2,  // 1: mindnet.subnet.v1.GenesisState.subnets:type_name -> mindnet.subnet.v1.Subnet
+	3,  // 2: mindnet.subnet.v1.GenesisState.neurons:type_name -> mindnet.subnet.v1.Neuron
+	4,  // 3: mindnet.subnet.v1.GenesisState.hotkey_owners:type_name -> mindnet.subnet.v1.HotkeyOwner
+	5,  // 4: mindnet.subnet.v1.GenesisState.stakes:type_name -> mindnet.subnet.v1.Stake
+	6,  // 5: mindnet.subnet.v1.GenesisState.delegate_takes:type_name -> mindnet.subnet.v1.DelegateTake
+	7,  // 6: mindnet.subnet.v1.GenesisState.lock_state:type_name -> mindnet.subnet.v1.SubnetLockState
+	8,  // 7: mindnet.subnet.v1.GenesisState.pending_models:type_name -> mindnet.subnet.v1.PendingSubnetModel
+	9,  // 8: mindnet.subnet.v1.GenesisState.pools:type_name -> mindnet.subnet.v1.Pool
+	10, // 9: mindnet.subnet.v1.GenesisState.alpha_stakes:type_name -> mindnet.subnet.v1.AlphaStake
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_genesis_proto_init() }

@@ -48,7 +48,16 @@ type Params struct {
 	// subnet_immunity_period is how many blocks a new subnet cannot be replaced when max_subnets is reached.
 	SubnetImmunityPeriod uint64 `protobuf:"varint,10,opt,name=subnet_immunity_period,json=subnetImmunityPeriod,proto3" json:"subnet_immunity_period,omitempty"`
 	// default_model is the model a subnet serves when create-subnet names none: the built-in model.
-	DefaultModel  *SubnetModel `protobuf:"bytes,11,opt,name=default_model,json=defaultModel,proto3" json:"default_model,omitempty"`
+	DefaultModel *SubnetModel `protobuf:"bytes,11,opt,name=default_model,json=defaultModel,proto3" json:"default_model,omitempty"`
+	// swap_fee is the share of every swap through a subnet's pool that stays in the pool, in basis
+	// points (at most 1000 = 10%).
+	SwapFee uint32 `protobuf:"varint,12,opt,name=swap_fee,json=swapFee,proto3" json:"swap_fee,omitempty"`
+	// price_ema_half_life is the number of blocks after which a pool's price moving average has moved
+	// half-way to a new price (at least 1).
+	PriceEmaHalfLife uint64 `protobuf:"varint,13,opt,name=price_ema_half_life,json=priceEmaHalfLife,proto3" json:"price_ema_half_life,omitempty"`
+	// root_weight is the share of a hotkey's root (MIND) stake that counts as its voice in every subnet,
+	// beside its alpha stake there, in basis points (10000 = all of it).
+	RootWeight    uint32 `protobuf:"varint,14,opt,name=root_weight,json=rootWeight,proto3" json:"root_weight,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -160,11 +169,32 @@ func (x *Params) GetDefaultModel() *SubnetModel {
 	return nil
 }
 
+func (x *Params) GetSwapFee() uint32 {
+	if x != nil {
+		return x.SwapFee
+	}
+	return 0
+}
+
+func (x *Params) GetPriceEmaHalfLife() uint64 {
+	if x != nil {
+		return x.PriceEmaHalfLife
+	}
+	return 0
+}
+
+func (x *Params) GetRootWeight() uint32 {
+	if x != nil {
+		return x.RootWeight
+	}
+	return 0
+}
+
 var File_mindnet_subnet_v1_params_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_params_proto_rawDesc = "" +
 	"\n" +
-	"\x1emindnet/subnet/v1/params.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\xa4\x06\n" +
+	"\x1emindnet/subnet/v1/params.proto\x12\x11mindnet.subnet.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\x1a\x1emindnet/subnet/v1/subnet.proto\"\x8f\a\n" +
 	"\x06Params\x12\x1f\n" +
 	"\vmax_subnets\x18\x01 \x01(\rR\n" +
 	"maxSubnets\x12X\n" +
@@ -179,7 +209,11 @@ const file_mindnet_subnet_v1_params_proto_rawDesc = "" +
 	"\x11max_delegate_take\x18\t \x01(\rR\x0fmaxDelegateTake\x124\n" +
 	"\x16subnet_immunity_period\x18\n" +
 	" \x01(\x04R\x14subnetImmunityPeriod\x12N\n" +
-	"\rdefault_model\x18\v \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\fdefaultModel: \xe8\xa0\x1f\x01\x8a\xe7\xb0*\x17mindnet/x/subnet/ParamsB\xc5\x01\n" +
+	"\rdefault_model\x18\v \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\fdefaultModel\x12\x19\n" +
+	"\bswap_fee\x18\f \x01(\rR\aswapFee\x12-\n" +
+	"\x13price_ema_half_life\x18\r \x01(\x04R\x10priceEmaHalfLife\x12\x1f\n" +
+	"\vroot_weight\x18\x0e \x01(\rR\n" +
+	"rootWeight: \xe8\xa0\x1f\x01\x8a\xe7\xb0*\x17mindnet/x/subnet/ParamsB\xc5\x01\n" +
 	"\x15com.mindnet.subnet.v1B\vParamsProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (

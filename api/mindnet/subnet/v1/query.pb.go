@@ -1363,6 +1363,536 @@ func (x *QueryModelResponse) GetEffectiveBlock() int64 {
 	return 0
 }
 
+// QueryPoolRequest names a subnet (not root, which has no pool).
+type QueryPoolRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryPoolRequest) Reset() {
+	*x = QueryPoolRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPoolRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPoolRequest) ProtoMessage() {}
+
+func (x *QueryPoolRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPoolRequest.ProtoReflect.Descriptor instead.
+func (*QueryPoolRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *QueryPoolRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+// PoolInfo is a pool with its current price (mind_reserve / alpha_reserve, umind per alpha unit).
+type PoolInfo struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Pool          *Pool                  `protobuf:"bytes,1,opt,name=pool,proto3" json:"pool,omitempty"`
+	Price         string                 `protobuf:"bytes,2,opt,name=price,proto3" json:"price,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *PoolInfo) Reset() {
+	*x = PoolInfo{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[26]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PoolInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PoolInfo) ProtoMessage() {}
+
+func (x *PoolInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[26]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PoolInfo.ProtoReflect.Descriptor instead.
+func (*PoolInfo) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{26}
+}
+
+func (x *PoolInfo) GetPool() *Pool {
+	if x != nil {
+		return x.Pool
+	}
+	return nil
+}
+
+func (x *PoolInfo) GetPrice() string {
+	if x != nil {
+		return x.Price
+	}
+	return ""
+}
+
+type QueryPoolResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Pool          *PoolInfo              `protobuf:"bytes,1,opt,name=pool,proto3" json:"pool,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryPoolResponse) Reset() {
+	*x = QueryPoolResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[27]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPoolResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPoolResponse) ProtoMessage() {}
+
+func (x *QueryPoolResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[27]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPoolResponse.ProtoReflect.Descriptor instead.
+func (*QueryPoolResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{27}
+}
+
+func (x *QueryPoolResponse) GetPool() *PoolInfo {
+	if x != nil {
+		return x.Pool
+	}
+	return nil
+}
+
+type QueryPoolsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryPoolsRequest) Reset() {
+	*x = QueryPoolsRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[28]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPoolsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPoolsRequest) ProtoMessage() {}
+
+func (x *QueryPoolsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[28]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPoolsRequest.ProtoReflect.Descriptor instead.
+func (*QueryPoolsRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{28}
+}
+
+type QueryPoolsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Pools         []*PoolInfo            `protobuf:"bytes,1,rep,name=pools,proto3" json:"pools,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryPoolsResponse) Reset() {
+	*x = QueryPoolsResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPoolsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPoolsResponse) ProtoMessage() {}
+
+func (x *QueryPoolsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPoolsResponse.ProtoReflect.Descriptor instead.
+func (*QueryPoolsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *QueryPoolsResponse) GetPools() []*PoolInfo {
+	if x != nil {
+		return x.Pools
+	}
+	return nil
+}
+
+// QueryQuoteRequest asks what a swap would give: side "buy" spends amount umind on alpha, side "sell"
+// sells amount alpha for umind.
+type QueryQuoteRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Side          string                 `protobuf:"bytes,2,opt,name=side,proto3" json:"side,omitempty"`
+	Amount        string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryQuoteRequest) Reset() {
+	*x = QueryQuoteRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryQuoteRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryQuoteRequest) ProtoMessage() {}
+
+func (x *QueryQuoteRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryQuoteRequest.ProtoReflect.Descriptor instead.
+func (*QueryQuoteRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *QueryQuoteRequest) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *QueryQuoteRequest) GetSide() string {
+	if x != nil {
+		return x.Side
+	}
+	return ""
+}
+
+func (x *QueryQuoteRequest) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+type QueryQuoteResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// amount_out is what the swap would give: alpha for a buy, umind for a sell.
+	AmountOut string `protobuf:"bytes,1,opt,name=amount_out,json=amountOut,proto3" json:"amount_out,omitempty"`
+	// fee is the part of the input that stays in the pool.
+	Fee         string `protobuf:"bytes,2,opt,name=fee,proto3" json:"fee,omitempty"`
+	PriceBefore string `protobuf:"bytes,3,opt,name=price_before,json=priceBefore,proto3" json:"price_before,omitempty"`
+	PriceAfter  string `protobuf:"bytes,4,opt,name=price_after,json=priceAfter,proto3" json:"price_after,omitempty"`
+	// slippage is how far the swap's own rate falls short of price_before, fee included, as a fraction.
+	Slippage      string `protobuf:"bytes,5,opt,name=slippage,proto3" json:"slippage,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryQuoteResponse) Reset() {
+	*x = QueryQuoteResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryQuoteResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryQuoteResponse) ProtoMessage() {}
+
+func (x *QueryQuoteResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryQuoteResponse.ProtoReflect.Descriptor instead.
+func (*QueryQuoteResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *QueryQuoteResponse) GetAmountOut() string {
+	if x != nil {
+		return x.AmountOut
+	}
+	return ""
+}
+
+func (x *QueryQuoteResponse) GetFee() string {
+	if x != nil {
+		return x.Fee
+	}
+	return ""
+}
+
+func (x *QueryQuoteResponse) GetPriceBefore() string {
+	if x != nil {
+		return x.PriceBefore
+	}
+	return ""
+}
+
+func (x *QueryQuoteResponse) GetPriceAfter() string {
+	if x != nil {
+		return x.PriceAfter
+	}
+	return ""
+}
+
+func (x *QueryQuoteResponse) GetSlippage() string {
+	if x != nil {
+		return x.Slippage
+	}
+	return ""
+}
+
+type QueryPositionsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey       string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QueryPositionsRequest) Reset() {
+	*x = QueryPositionsRequest{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPositionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPositionsRequest) ProtoMessage() {}
+
+func (x *QueryPositionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPositionsRequest.ProtoReflect.Descriptor instead.
+func (*QueryPositionsRequest) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *QueryPositionsRequest) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+// Position is stake a coldkey holds behind a hotkey on one subnet: umind on root (netuid 0), alpha
+// elsewhere, with what it is worth in umind at the pool's current price (before any swap).
+type Position struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount        string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	MindValue     string                 `protobuf:"bytes,4,opt,name=mind_value,json=mindValue,proto3" json:"mind_value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Position) Reset() {
+	*x = Position{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Position) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Position) ProtoMessage() {}
+
+func (x *Position) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Position.ProtoReflect.Descriptor instead.
+func (*Position) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *Position) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *Position) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *Position) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *Position) GetMindValue() string {
+	if x != nil {
+		return x.MindValue
+	}
+	return ""
+}
+
+type QueryPositionsResponse struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Positions []*Position            `protobuf:"bytes,1,rep,name=positions,proto3" json:"positions,omitempty"`
+	// total_mind_value sums the positions' mind_value.
+	TotalMindValue string `protobuf:"bytes,2,opt,name=total_mind_value,json=totalMindValue,proto3" json:"total_mind_value,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *QueryPositionsResponse) Reset() {
+	*x = QueryPositionsResponse{}
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QueryPositionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QueryPositionsResponse) ProtoMessage() {}
+
+func (x *QueryPositionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_query_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QueryPositionsResponse.ProtoReflect.Descriptor instead.
+func (*QueryPositionsResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *QueryPositionsResponse) GetPositions() []*Position {
+	if x != nil {
+		return x.Positions
+	}
+	return nil
+}
+
+func (x *QueryPositionsResponse) GetTotalMindValue() string {
+	if x != nil {
+		return x.TotalMindValue
+	}
+	return ""
+}
+
 var File_mindnet_subnet_v1_query_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
@@ -1459,7 +1989,49 @@ const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12?\n" +
 	"\x05model\x18\x02 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05model\x128\n" +
 	"\apending\x18\x03 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelR\apending\x12'\n" +
-	"\x0feffective_block\x18\x04 \x01(\x03R\x0eeffectiveBlock2\xfd\x0e\n" +
+	"\x0feffective_block\x18\x04 \x01(\x03R\x0eeffectiveBlock\"*\n" +
+	"\x10QueryPoolRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"\x90\x01\n" +
+	"\bPoolInfo\x126\n" +
+	"\x04pool\x18\x01 \x01(\v2\x17.mindnet.subnet.v1.PoolB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04pool\x12L\n" +
+	"\x05price\x18\x02 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.Dec\xa8\xe7\xb0*\x01R\x05price\"O\n" +
+	"\x11QueryPoolResponse\x12:\n" +
+	"\x04pool\x18\x01 \x01(\v2\x1b.mindnet.subnet.v1.PoolInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04pool\"\x13\n" +
+	"\x11QueryPoolsRequest\"R\n" +
+	"\x12QueryPoolsResponse\x12<\n" +
+	"\x05pools\x18\x01 \x03(\v2\x1b.mindnet.subnet.v1.PoolInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05pools\"W\n" +
+	"\x11QueryQuoteRequest\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x12\n" +
+	"\x04side\x18\x02 \x01(\tR\x04side\x12\x16\n" +
+	"\x06amount\x18\x03 \x01(\tR\x06amount\"\xb1\x03\n" +
+	"\x12QueryQuoteResponse\x12O\n" +
+	"\n" +
+	"amount_out\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\tamountOut\x12B\n" +
+	"\x03fee\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x03fee\x12Y\n" +
+	"\fprice_before\x18\x03 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.Dec\xa8\xe7\xb0*\x01R\vpriceBefore\x12W\n" +
+	"\vprice_after\x18\x04 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.Dec\xa8\xe7\xb0*\x01R\n" +
+	"priceAfter\x12R\n" +
+	"\bslippage\x18\x05 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.Dec\xa8\xe7\xb0*\x01R\bslippage\"K\n" +
+	"\x15QueryPositionsRequest\x122\n" +
+	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\"\xef\x01\n" +
+	"\bPosition\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12H\n" +
+	"\x06amount\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount\x12O\n" +
+	"\n" +
+	"mind_value\x18\x04 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\tmindValue\"\xba\x01\n" +
+	"\x16QueryPositionsResponse\x12D\n" +
+	"\tpositions\x18\x01 \x03(\v2\x1b.mindnet.subnet.v1.PositionB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\tpositions\x12Z\n" +
+	"\x10total_mind_value\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x0etotalMindValue2\xb5\x13\n" +
 	"\x05Query\x12\x7f\n" +
 	"\x06Params\x12%.mindnet.subnet.v1.QueryParamsRequest\x1a&.mindnet.subnet.v1.QueryParamsResponse\"&\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1b\x12\x19/mindnet/subnet/v1/params\x12\x83\x01\n" +
 	"\aSubnets\x12&.mindnet.subnet.v1.QuerySubnetsRequest\x1a'.mindnet.subnet.v1.QuerySubnetsResponse\"'\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1c\x12\x1a/mindnet/subnet/v1/subnets\x12\x89\x01\n" +
@@ -1472,7 +2044,11 @@ const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\x0fStakesByColdkey\x12..mindnet.subnet.v1.QueryStakesByColdkeyRequest\x1a/.mindnet.subnet.v1.QueryStakesByColdkeyResponse\"9\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02.\x12,/mindnet/subnet/v1/coldkeys/{coldkey}/stakes\x12\xb9\x01\n" +
 	"\x10RegistrationCost\x12/.mindnet.subnet.v1.QueryRegistrationCostRequest\x1a0.mindnet.subnet.v1.QueryRegistrationCostResponse\"B\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x027\x125/mindnet/subnet/v1/subnets/{netuid}/registration_cost\x12\x8c\x01\n" +
 	"\x05Model\x12$.mindnet.subnet.v1.QueryModelRequest\x1a%.mindnet.subnet.v1.QueryModelResponse\"6\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02+\x12)/mindnet/subnet/v1/subnets/{netuid}/model\x12\xb1\x01\n" +
-	"\x12SubnetCreationCost\x121.mindnet.subnet.v1.QuerySubnetCreationCostRequest\x1a2.mindnet.subnet.v1.QuerySubnetCreationCostResponse\"4\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02)\x12'/mindnet/subnet/v1/subnet_creation_costB\xc4\x01\n" +
+	"\x12SubnetCreationCost\x121.mindnet.subnet.v1.QuerySubnetCreationCostRequest\x1a2.mindnet.subnet.v1.QuerySubnetCreationCostResponse\"4\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02)\x12'/mindnet/subnet/v1/subnet_creation_cost\x12\x88\x01\n" +
+	"\x04Pool\x12#.mindnet.subnet.v1.QueryPoolRequest\x1a$.mindnet.subnet.v1.QueryPoolResponse\"5\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02*\x12(/mindnet/subnet/v1/subnets/{netuid}/pool\x12{\n" +
+	"\x05Pools\x12$.mindnet.subnet.v1.QueryPoolsRequest\x1a%.mindnet.subnet.v1.QueryPoolsResponse\"%\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02\x1a\x12\x18/mindnet/subnet/v1/pools\x12\x8c\x01\n" +
+	"\x05Quote\x12$.mindnet.subnet.v1.QueryQuoteRequest\x1a%.mindnet.subnet.v1.QueryQuoteResponse\"6\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x02+\x12)/mindnet/subnet/v1/subnets/{netuid}/quote\x12\x9e\x01\n" +
+	"\tPositions\x12(.mindnet.subnet.v1.QueryPositionsRequest\x1a).mindnet.subnet.v1.QueryPositionsResponse\"<\x88\xe7\xb0*\x01\x82\xd3\xe4\x93\x021\x12//mindnet/subnet/v1/coldkeys/{coldkey}/positionsB\xc4\x01\n" +
 	"\x15com.mindnet.subnet.v1B\n" +
 	"QueryProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
@@ -1488,7 +2064,7 @@ func file_mindnet_subnet_v1_query_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_query_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_mindnet_subnet_v1_query_proto_msgTypes = make([]protoimpl.MessageInfo, 35)
 var file_mindnet_subnet_v1_query_proto_goTypes = []any{
 	(*QueryParamsRequest)(nil),              // 0: mindnet.subnet.v1.QueryParamsRequest
 	(*QueryParamsResponse)(nil),             // 1: mindnet.subnet.v1.QueryParamsResponse
@@ -1515,60 +2091,83 @@ var file_mindnet_subnet_v1_query_proto_goTypes = []any{
 	(*QuerySubnetCreationCostResponse)(nil), // 22: mindnet.subnet.v1.QuerySubnetCreationCostResponse
 	(*QueryModelRequest)(nil),               // 23: mindnet.subnet.v1.QueryModelRequest
 	(*QueryModelResponse)(nil),              // 24: mindnet.subnet.v1.QueryModelResponse
-	(*Params)(nil),                          // 25: mindnet.subnet.v1.Params
-	(*v1beta1.PageRequest)(nil),             // 26: cosmos.base.query.v1beta1.PageRequest
-	(*Subnet)(nil),                          // 27: mindnet.subnet.v1.Subnet
-	(*v1beta1.PageResponse)(nil),            // 28: cosmos.base.query.v1beta1.PageResponse
-	(*Hyperparameters)(nil),                 // 29: mindnet.subnet.v1.Hyperparameters
-	(*AxonInfo)(nil),                        // 30: mindnet.subnet.v1.AxonInfo
-	(*SubnetModel)(nil),                     // 31: mindnet.subnet.v1.SubnetModel
-	(*Stake)(nil),                           // 32: mindnet.subnet.v1.Stake
+	(*QueryPoolRequest)(nil),                // 25: mindnet.subnet.v1.QueryPoolRequest
+	(*PoolInfo)(nil),                        // 26: mindnet.subnet.v1.PoolInfo
+	(*QueryPoolResponse)(nil),               // 27: mindnet.subnet.v1.QueryPoolResponse
+	(*QueryPoolsRequest)(nil),               // 28: mindnet.subnet.v1.QueryPoolsRequest
+	(*QueryPoolsResponse)(nil),              // 29: mindnet.subnet.v1.QueryPoolsResponse
+	(*QueryQuoteRequest)(nil),               // 30: mindnet.subnet.v1.QueryQuoteRequest
+	(*QueryQuoteResponse)(nil),              // 31: mindnet.subnet.v1.QueryQuoteResponse
+	(*QueryPositionsRequest)(nil),           // 32: mindnet.subnet.v1.QueryPositionsRequest
+	(*Position)(nil),                        // 33: mindnet.subnet.v1.Position
+	(*QueryPositionsResponse)(nil),          // 34: mindnet.subnet.v1.QueryPositionsResponse
+	(*Params)(nil),                          // 35: mindnet.subnet.v1.Params
+	(*v1beta1.PageRequest)(nil),             // 36: cosmos.base.query.v1beta1.PageRequest
+	(*Subnet)(nil),                          // 37: mindnet.subnet.v1.Subnet
+	(*v1beta1.PageResponse)(nil),            // 38: cosmos.base.query.v1beta1.PageResponse
+	(*Hyperparameters)(nil),                 // 39: mindnet.subnet.v1.Hyperparameters
+	(*AxonInfo)(nil),                        // 40: mindnet.subnet.v1.AxonInfo
+	(*SubnetModel)(nil),                     // 41: mindnet.subnet.v1.SubnetModel
+	(*Stake)(nil),                           // 42: mindnet.subnet.v1.Stake
+	(*Pool)(nil),                            // 43: mindnet.subnet.v1.Pool
 }
 var file_mindnet_subnet_v1_query_proto_depIdxs = []int32{
-	25, // 0: mindnet.subnet.v1.QueryParamsResponse.params:type_name -> mindnet.subnet.v1.Params
-	26, // 1: mindnet.subnet.v1.QuerySubnetsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
-	27, // 2: mindnet.subnet.v1.QuerySubnetsResponse.subnets:type_name -> mindnet.subnet.v1.Subnet
-	28, // 3: mindnet.subnet.v1.QuerySubnetsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
-	27, // 4: mindnet.subnet.v1.QuerySubnetResponse.subnet:type_name -> mindnet.subnet.v1.Subnet
-	29, // 5: mindnet.subnet.v1.QueryHyperparametersResponse.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
-	30, // 6: mindnet.subnet.v1.NeuronInfo.axon:type_name -> mindnet.subnet.v1.AxonInfo
+	35, // 0: mindnet.subnet.v1.QueryParamsResponse.params:type_name -> mindnet.subnet.v1.Params
+	36, // 1: mindnet.subnet.v1.QuerySubnetsRequest.pagination:type_name -> cosmos.base.query.v1beta1.PageRequest
+	37, // 2: mindnet.subnet.v1.QuerySubnetsResponse.subnets:type_name -> mindnet.subnet.v1.Subnet
+	38, // 3: mindnet.subnet.v1.QuerySubnetsResponse.pagination:type_name -> cosmos.base.query.v1beta1.PageResponse
+	37, // 4: mindnet.subnet.v1.QuerySubnetResponse.subnet:type_name -> mindnet.subnet.v1.Subnet
+	39, // 5: mindnet.subnet.v1.QueryHyperparametersResponse.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	40, // 6: mindnet.subnet.v1.NeuronInfo.axon:type_name -> mindnet.subnet.v1.AxonInfo
 	8,  // 7: mindnet.subnet.v1.QueryMetagraphResponse.neurons:type_name -> mindnet.subnet.v1.NeuronInfo
-	31, // 8: mindnet.subnet.v1.QueryMetagraphResponse.model:type_name -> mindnet.subnet.v1.SubnetModel
+	41, // 8: mindnet.subnet.v1.QueryMetagraphResponse.model:type_name -> mindnet.subnet.v1.SubnetModel
 	8,  // 9: mindnet.subnet.v1.QueryNeuronResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
 	8,  // 10: mindnet.subnet.v1.QueryNeuronByHotkeyResponse.neuron:type_name -> mindnet.subnet.v1.NeuronInfo
-	32, // 11: mindnet.subnet.v1.QueryStakeResponse.nominators:type_name -> mindnet.subnet.v1.Stake
-	32, // 12: mindnet.subnet.v1.QueryStakesByColdkeyResponse.stakes:type_name -> mindnet.subnet.v1.Stake
-	31, // 13: mindnet.subnet.v1.QueryModelResponse.model:type_name -> mindnet.subnet.v1.SubnetModel
-	31, // 14: mindnet.subnet.v1.QueryModelResponse.pending:type_name -> mindnet.subnet.v1.SubnetModel
-	0,  // 15: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
-	2,  // 16: mindnet.subnet.v1.Query.Subnets:input_type -> mindnet.subnet.v1.QuerySubnetsRequest
-	4,  // 17: mindnet.subnet.v1.Query.Subnet:input_type -> mindnet.subnet.v1.QuerySubnetRequest
-	6,  // 18: mindnet.subnet.v1.Query.Hyperparameters:input_type -> mindnet.subnet.v1.QueryHyperparametersRequest
-	9,  // 19: mindnet.subnet.v1.Query.Metagraph:input_type -> mindnet.subnet.v1.QueryMetagraphRequest
-	11, // 20: mindnet.subnet.v1.Query.Neuron:input_type -> mindnet.subnet.v1.QueryNeuronRequest
-	13, // 21: mindnet.subnet.v1.Query.NeuronByHotkey:input_type -> mindnet.subnet.v1.QueryNeuronByHotkeyRequest
-	15, // 22: mindnet.subnet.v1.Query.Stake:input_type -> mindnet.subnet.v1.QueryStakeRequest
-	17, // 23: mindnet.subnet.v1.Query.StakesByColdkey:input_type -> mindnet.subnet.v1.QueryStakesByColdkeyRequest
-	19, // 24: mindnet.subnet.v1.Query.RegistrationCost:input_type -> mindnet.subnet.v1.QueryRegistrationCostRequest
-	23, // 25: mindnet.subnet.v1.Query.Model:input_type -> mindnet.subnet.v1.QueryModelRequest
-	21, // 26: mindnet.subnet.v1.Query.SubnetCreationCost:input_type -> mindnet.subnet.v1.QuerySubnetCreationCostRequest
-	1,  // 27: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
-	3,  // 28: mindnet.subnet.v1.Query.Subnets:output_type -> mindnet.subnet.v1.QuerySubnetsResponse
-	5,  // 29: mindnet.subnet.v1.Query.Subnet:output_type -> mindnet.subnet.v1.QuerySubnetResponse
-	7,  // 30: mindnet.subnet.v1.Query.Hyperparameters:output_type -> mindnet.subnet.v1.QueryHyperparametersResponse
-	10, // 31: mindnet.subnet.v1.Query.Metagraph:output_type -> mindnet.subnet.v1.QueryMetagraphResponse
-	12, // 32: mindnet.subnet.v1.Query.Neuron:output_type -> mindnet.subnet.v1.QueryNeuronResponse
-	14, // 33: mindnet.subnet.v1.Query.NeuronByHotkey:output_type -> mindnet.subnet.v1.QueryNeuronByHotkeyResponse
-	16, // 34: mindnet.subnet.v1.Query.Stake:output_type -> mindnet.subnet.v1.QueryStakeResponse
-	18, // 35: mindnet.subnet.v1.Query.StakesByColdkey:output_type -> mindnet.subnet.v1.QueryStakesByColdkeyResponse
-	20, // 36: mindnet.subnet.v1.Query.RegistrationCost:output_type -> mindnet.subnet.v1.QueryRegistrationCostResponse
-	24, // 37: mindnet.subnet.v1.Query.Model:output_type -> mindnet.subnet.v1.QueryModelResponse
-	22, // 38: mindnet.subnet.v1.Query.SubnetCreationCost:output_type -> mindnet.subnet.v1.QuerySubnetCreationCostResponse
-	27, // [27:39] is the sub-list for method output_type
-	15, // [15:27] is the sub-list for method input_type
-	15, // [15:15] is the sub-list for extension type_name
-	15, // [15:15] is the sub-list for extension extendee
-	0,  // [0:15] is the sub-list for field type_name
+	42, // 11: mindnet.subnet.v1.QueryStakeResponse.nominators:type_name -> mindnet.subnet.v1.Stake
+	42, // 12: mindnet.subnet.v1.QueryStakesByColdkeyResponse.stakes:type_name -> mindnet.subnet.v1.Stake
+	41, // 13: mindnet.subnet.v1.QueryModelResponse.model:type_name -> mindnet.subnet.v1.SubnetModel
+	41, // 14: mindnet.subnet.v1.QueryModelResponse.pending:type_name -> mindnet.subnet.v1.SubnetModel
+	43, // 15: mindnet.subnet.v1.PoolInfo.pool:type_name -> mindnet.subnet.v1.Pool
+	26, // 16: mindnet.subnet.v1.QueryPoolResponse.pool:type_name -> mindnet.subnet.v1.PoolInfo
+	26, // 17: mindnet.subnet.v1.QueryPoolsResponse.pools:type_name -> mindnet.subnet.v1.PoolInfo
+	33, // 18: mindnet.subnet.v1.QueryPositionsResponse.positions:type_name -> mindnet.subnet.v1.Position
+	0,  // 19: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
+	2,  // 20: mindnet.subnet.v1.Query.Subnets:input_type -> mindnet.subnet.v1.QuerySubnetsRequest
+	4,  // 21: mindnet.subnet.v1.Query.Subnet:input_type -> mindnet.subnet.v1.QuerySubnetRequest
+	6,  // 22: mindnet.subnet.v1.Query.Hyperparameters:input_type -> mindnet.subnet.v1.QueryHyperparametersRequest
+	9,  // 23: mindnet.subnet.v1.Query.Metagraph:input_type -> mindnet.subnet.v1.QueryMetagraphRequest
+	11, // 24: mindnet.subnet.v1.Query.Neuron:input_type -> mindnet.subnet.v1.QueryNeuronRequest
+	13, // 25: mindnet.subnet.v1.Query.NeuronByHotkey:input_type -> mindnet.subnet.v1.QueryNeuronByHotkeyRequest
+	15, // 26: mindnet.subnet.v1.Query.Stake:input_type -> mindnet.subnet.v1.QueryStakeRequest
+	17, // 27: mindnet.subnet.v1.Query.StakesByColdkey:input_type -> mindnet.subnet.v1.QueryStakesByColdkeyRequest
+	19, // 28: mindnet.subnet.v1.Query.RegistrationCost:input_type -> mindnet.subnet.v1.QueryRegistrationCostRequest
+	23, // 29: mindnet.subnet.v1.Query.Model:input_type -> mindnet.subnet.v1.QueryModelRequest
+	21, // 30: mindnet.subnet.v1.Query.SubnetCreationCost:input_type -> mindnet.subnet.v1.QuerySubnetCreationCostRequest
+	25, // 31: mindnet.subnet.v1.Query.Pool:input_type -> mindnet.subnet.v1.QueryPoolRequest
+	28, // 32: mindnet.subnet.v1.Query.Pools:input_type -> mindnet.subnet.v1.QueryPoolsRequest
+	30, // 33: mindnet.subnet.v1.Query.Quote:input_type -> mindnet.subnet.v1.QueryQuoteRequest
+	32, // 34: mindnet.subnet.v1.Query.Positions:input_type -> mindnet.subnet.v1.QueryPositionsRequest
+	1,  // 35: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
+	3,  // 36: mindnet.subnet.v1.Query.Subnets:output_type -> mindnet.subnet.v1.QuerySubnetsResponse
+	5,  // 37: mindnet.subnet.v1.Query.Subnet:output_type -> mindnet.subnet.v1.QuerySubnetResponse
+	7,  // 38: mindnet.subnet.v1.Query.Hyperparameters:output_type -> mindnet.subnet.v1.QueryHyperparametersResponse
+	10, // 39: mindnet.subnet.v1.Query.Metagraph:output_type -> mindnet.subnet.v1.QueryMetagraphResponse
+	12, // 40: mindnet.subnet.v1.Query.Neuron:output_type -> mindnet.subnet.v1.QueryNeuronResponse
+	14, // 41: mindnet.subnet.v1.Query.NeuronByHotkey:output_type -> mindnet.subnet.v1.QueryNeuronByHotkeyResponse
+	16, // 42: mindnet.subnet.v1.Query.Stake:output_type -> mindnet.subnet.v1.QueryStakeResponse
+	18, // 43: mindnet.subnet.v1.Query.StakesByColdkey:output_type -> mindnet.subnet.v1.QueryStakesByColdkeyResponse
+	20, // 44: mindnet.subnet.v1.Query.RegistrationCost:output_type -> mindnet.subnet.v1.QueryRegistrationCostResponse
+	24, // 45: mindnet.subnet.v1.Query.Model:output_type -> mindnet.subnet.v1.QueryModelResponse
+	22, // 46: mindnet.subnet.v1.Query.SubnetCreationCost:output_type -> mindnet.subnet.v1.QuerySubnetCreationCostResponse
+	27, // 47: mindnet.subnet.v1.Query.Pool:output_type -> mindnet.subnet.v1.QueryPoolResponse
+	29, // 48: mindnet.subnet.v1.Query.Pools:output_type -> mindnet.subnet.v1.QueryPoolsResponse
+	31, // 49: mindnet.subnet.v1.Query.Quote:output_type -> mindnet.subnet.v1.QueryQuoteResponse
+	34, // 50: mindnet.subnet.v1.Query.Positions:output_type -> mindnet.subnet.v1.QueryPositionsResponse
+	35, // [35:51] is the sub-list for method output_type
+	19, // [19:35] is the sub-list for method input_type
+	19, // [19:19] is the sub-list for extension type_name
+	19, // [19:19] is the sub-list for extension extendee
+	0,  // [0:19] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_query_proto_init() }
@@ -1584,7 +2183,7 @@ func file_mindnet_subnet_v1_query_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_query_proto_rawDesc), len(file_mindnet_subnet_v1_query_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   25,
+			NumMessages:   35,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -31,6 +31,10 @@ const (
 	Query_RegistrationCost_FullMethodName   = "/mindnet.subnet.v1.Query/RegistrationCost"
 	Query_Model_FullMethodName              = "/mindnet.subnet.v1.Query/Model"
 	Query_SubnetCreationCost_FullMethodName = "/mindnet.subnet.v1.Query/SubnetCreationCost"
+	Query_Pool_FullMethodName               = "/mindnet.subnet.v1.Query/Pool"
+	Query_Pools_FullMethodName              = "/mindnet.subnet.v1.Query/Pools"
+	Query_Quote_FullMethodName              = "/mindnet.subnet.v1.Query/Quote"
+	Query_Positions_FullMethodName          = "/mindnet.subnet.v1.Query/Positions"
 )
 
 // QueryClient is the client API for Query service.
@@ -64,6 +68,15 @@ type QueryClient interface {
 	Model(ctx context.Context, in *QueryModelRequest, opts ...grpc.CallOption) (*QueryModelResponse, error)
 	// SubnetCreationCost returns what creating a subnet locks now.
 	SubnetCreationCost(ctx context.Context, in *QuerySubnetCreationCostRequest, opts ...grpc.CallOption) (*QuerySubnetCreationCostResponse, error)
+	// Pool returns a subnet's pool: its reserves, price and the price's moving average.
+	Pool(ctx context.Context, in *QueryPoolRequest, opts ...grpc.CallOption) (*QueryPoolResponse, error)
+	// Pools returns every subnet's pool, by netuid.
+	Pools(ctx context.Context, in *QueryPoolsRequest, opts ...grpc.CallOption) (*QueryPoolsResponse, error)
+	// Quote answers what a swap through a subnet's pool would give now, fee included, without making it.
+	Quote(ctx context.Context, in *QueryQuoteRequest, opts ...grpc.CallOption) (*QueryQuoteResponse, error)
+	// Positions returns every stake position of a coldkey, root and alpha, each with its umind value at
+	// the pool's current price.
+	Positions(ctx context.Context, in *QueryPositionsRequest, opts ...grpc.CallOption) (*QueryPositionsResponse, error)
 }
 
 type queryClient struct {
@@ -194,6 +207,46 @@ func (c *queryClient) SubnetCreationCost(ctx context.Context, in *QuerySubnetCre
 	return out, nil
 }
 
+func (c *queryClient) Pool(ctx context.Context, in *QueryPoolRequest, opts ...grpc.CallOption) (*QueryPoolResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryPoolResponse)
+	err := c.cc.Invoke(ctx, Query_Pool_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Pools(ctx context.Context, in *QueryPoolsRequest, opts ...grpc.CallOption) (*QueryPoolsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryPoolsResponse)
+	err := c.cc.Invoke(ctx, Query_Pools_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Quote(ctx context.Context, in *QueryQuoteRequest, opts ...grpc.CallOption) (*QueryQuoteResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryQuoteResponse)
+	err := c.cc.Invoke(ctx, Query_Quote_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Positions(ctx context.Context, in *QueryPositionsRequest, opts ...grpc.CallOption) (*QueryPositionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(QueryPositionsResponse)
+	err := c.cc.Invoke(ctx, Query_Positions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 // All implementations must embed UnimplementedQueryServer
 // for forward compatibility.
@@ -225,6 +278,15 @@ type QueryServer interface {
 	Model(context.Context, *QueryModelRequest) (*QueryModelResponse, error)
 	// SubnetCreationCost returns what creating a subnet locks now.
 	SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error)
+	// Pool returns a subnet's pool: its reserves, price and the price's moving average.
+	Pool(context.Context, *QueryPoolRequest) (*QueryPoolResponse, error)
+	// Pools returns every subnet's pool, by netuid.
+	Pools(context.Context, *QueryPoolsRequest) (*QueryPoolsResponse, error)
+	// Quote answers what a swap through a subnet's pool would give now, fee included, without making it.
+	Quote(context.Context, *QueryQuoteRequest) (*QueryQuoteResponse, error)
+	// Positions returns every stake position of a coldkey, root and alpha, each with its umind value at
+	// the pool's current price.
+	Positions(context.Context, *QueryPositionsRequest) (*QueryPositionsResponse, error)
 	mustEmbedUnimplementedQueryServer()
 }
 
@@ -270,6 +332,18 @@ func (UnimplementedQueryServer) Model(context.Context, *QueryModelRequest) (*Que
 }
 func (UnimplementedQueryServer) SubnetCreationCost(context.Context, *QuerySubnetCreationCostRequest) (*QuerySubnetCreationCostResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SubnetCreationCost not implemented")
+}
+func (UnimplementedQueryServer) Pool(context.Context, *QueryPoolRequest) (*QueryPoolResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Pool not implemented")
+}
+func (UnimplementedQueryServer) Pools(context.Context, *QueryPoolsRequest) (*QueryPoolsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Pools not implemented")
+}
+func (UnimplementedQueryServer) Quote(context.Context, *QueryQuoteRequest) (*QueryQuoteResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Quote not implemented")
+}
+func (UnimplementedQueryServer) Positions(context.Context, *QueryPositionsRequest) (*QueryPositionsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method Positions not implemented")
 }
 func (UnimplementedQueryServer) mustEmbedUnimplementedQueryServer() {}
 func (UnimplementedQueryServer) testEmbeddedByValue()               {}
@@ -508,6 +582,78 @@ func _Query_SubnetCreationCost_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Pool_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPoolRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Pool(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Pool_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Pool(ctx, req.(*QueryPoolRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Pools_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPoolsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Pools(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Pools_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Pools(ctx, req.(*QueryPoolsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Quote_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryQuoteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Quote(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Quote_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Quote(ctx, req.(*QueryQuoteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Positions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPositionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Positions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Query_Positions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Positions(ctx, req.(*QueryPositionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Query_ServiceDesc is the grpc.ServiceDesc for Query service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -562,6 +708,22 @@ var Query_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SubnetCreationCost",
 			Handler:    _Query_SubnetCreationCost_Handler,
+		},
+		{
+			MethodName: "Pool",
+			Handler:    _Query_Pool_Handler,
+		},
+		{
+			MethodName: "Pools",
+			Handler:    _Query_Pools_Handler,
+		},
+		{
+			MethodName: "Quote",
+			Handler:    _Query_Quote_Handler,
+		},
+		{
+			MethodName: "Positions",
+			Handler:    _Query_Positions_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

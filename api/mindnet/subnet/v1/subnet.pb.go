@@ -1075,6 +1075,158 @@ func (x *SubnetLockState) GetLastLockBlock() int64 {
 	return 0
 }
 
+// Pool is a subnet's constant-product market between MIND and the subnet's stake token, alpha. Its
+// MIND is held by the lock pool account; alpha is not a coin, only these numbers and the positions.
+type Pool struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Netuid uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	// mind_reserve is the umind in the pool.
+	MindReserve string `protobuf:"bytes,2,opt,name=mind_reserve,json=mindReserve,proto3" json:"mind_reserve,omitempty"`
+	// alpha_reserve is the alpha in the pool, in its smallest unit.
+	AlphaReserve string `protobuf:"bytes,3,opt,name=alpha_reserve,json=alphaReserve,proto3" json:"alpha_reserve,omitempty"`
+	// alpha_outstanding is the alpha held as stake positions: the sum of every position on the subnet.
+	AlphaOutstanding string `protobuf:"bytes,4,opt,name=alpha_outstanding,json=alphaOutstanding,proto3" json:"alpha_outstanding,omitempty"`
+	// price_ema is the exponential moving average of the price (umind per alpha unit), updated at the
+	// start of every block with the module's price_ema_half_life.
+	PriceEma      string `protobuf:"bytes,5,opt,name=price_ema,json=priceEma,proto3" json:"price_ema,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Pool) Reset() {
+	*x = Pool{}
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Pool) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Pool) ProtoMessage() {}
+
+func (x *Pool) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Pool.ProtoReflect.Descriptor instead.
+func (*Pool) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *Pool) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *Pool) GetMindReserve() string {
+	if x != nil {
+		return x.MindReserve
+	}
+	return ""
+}
+
+func (x *Pool) GetAlphaReserve() string {
+	if x != nil {
+		return x.AlphaReserve
+	}
+	return ""
+}
+
+func (x *Pool) GetAlphaOutstanding() string {
+	if x != nil {
+		return x.AlphaOutstanding
+	}
+	return ""
+}
+
+func (x *Pool) GetPriceEma() string {
+	if x != nil {
+		return x.PriceEma
+	}
+	return ""
+}
+
+// AlphaStake is alpha a coldkey holds behind a hotkey on one subnet.
+type AlphaStake struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Coldkey       string                 `protobuf:"bytes,3,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Amount        string                 `protobuf:"bytes,4,opt,name=amount,proto3" json:"amount,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlphaStake) Reset() {
+	*x = AlphaStake{}
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlphaStake) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlphaStake) ProtoMessage() {}
+
+func (x *AlphaStake) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_subnet_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlphaStake.ProtoReflect.Descriptor instead.
+func (*AlphaStake) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_subnet_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *AlphaStake) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *AlphaStake) GetHotkey() string {
+	if x != nil {
+		return x.Hotkey
+	}
+	return ""
+}
+
+func (x *AlphaStake) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+func (x *AlphaStake) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
 var File_mindnet_subnet_v1_subnet_proto protoreflect.FileDescriptor
 
 const file_mindnet_subnet_v1_subnet_proto_rawDesc = "" +
@@ -1183,7 +1335,24 @@ const file_mindnet_subnet_v1_subnet_proto_rawDesc = "" +
 	"\x0fSubnetLockState\x12M\n" +
 	"\tlast_lock\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\blastLock\x12&\n" +
-	"\x0flast_lock_block\x18\x02 \x01(\x03R\rlastLockBlock:\x04\xe8\xa0\x1f\x01B\xc5\x01\n" +
+	"\x0flast_lock_block\x18\x02 \x01(\x03R\rlastLockBlock:\x04\xe8\xa0\x1f\x01\"\x84\x03\n" +
+	"\x04Pool\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12S\n" +
+	"\fmind_reserve\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\vmindReserve\x12U\n" +
+	"\ralpha_reserve\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\falphaReserve\x12]\n" +
+	"\x11alpha_outstanding\x18\x04 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x10alphaOutstanding\x12S\n" +
+	"\tprice_ema\x18\x05 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.Dec\xa8\xe7\xb0*\x01R\bpriceEma:\x04\xe8\xa0\x1f\x01\"\xda\x01\n" +
+	"\n" +
+	"AlphaStake\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x120\n" +
+	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x122\n" +
+	"\acoldkey\x18\x03 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x12H\n" +
+	"\x06amount\x18\x04 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount:\x04\xe8\xa0\x1f\x01B\xc5\x01\n" +
 	"\x15com.mindnet.subnet.v1B\vSubnetProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
 
 var (
@@ -1198,7 +1367,7 @@ func file_mindnet_subnet_v1_subnet_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_subnet_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_subnet_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
+var file_mindnet_subnet_v1_subnet_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_mindnet_subnet_v1_subnet_proto_goTypes = []any{
 	(*Hyperparameters)(nil),    // 0: mindnet.subnet.v1.Hyperparameters
 	(*Subnet)(nil),             // 1: mindnet.subnet.v1.Subnet
@@ -1211,6 +1380,8 @@ var file_mindnet_subnet_v1_subnet_proto_goTypes = []any{
 	(*HotkeyOwner)(nil),        // 8: mindnet.subnet.v1.HotkeyOwner
 	(*DelegateTake)(nil),       // 9: mindnet.subnet.v1.DelegateTake
 	(*SubnetLockState)(nil),    // 10: mindnet.subnet.v1.SubnetLockState
+	(*Pool)(nil),               // 11: mindnet.subnet.v1.Pool
+	(*AlphaStake)(nil),         // 12: mindnet.subnet.v1.AlphaStake
 }
 var file_mindnet_subnet_v1_subnet_proto_depIdxs = []int32{
 	0, // 0: mindnet.subnet.v1.Subnet.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
@@ -1236,7 +1407,7 @@ func file_mindnet_subnet_v1_subnet_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_subnet_proto_rawDesc), len(file_mindnet_subnet_v1_subnet_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   11,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -665,12 +665,17 @@ func (*MsgServeAxonResponse) Descriptor() ([]byte, []int) {
 	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{11}
 }
 
-// MsgAddStake stakes amount umind from coldkey behind hotkey.
+// MsgAddStake stakes amount umind from coldkey behind hotkey: as root stake on netuid 0, or as the
+// alpha that amount buys from the subnet's pool.
 type MsgAddStake struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Coldkey       string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
-	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
-	Amount        string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey  string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount  string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	// netuid 0 (root) stakes plain umind; any other netuid swaps through that subnet's pool.
+	Netuid uint32 `protobuf:"varint,4,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	// limit_price, when set, refuses the swap if it would move the pool's price above it (umind per alpha).
+	LimitPrice    string `protobuf:"bytes,5,opt,name=limit_price,json=limitPrice,proto3" json:"limit_price,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -726,9 +731,24 @@ func (x *MsgAddStake) GetAmount() string {
 	return ""
 }
 
-// MsgAddStakeResponse is empty.
+func (x *MsgAddStake) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgAddStake) GetLimitPrice() string {
+	if x != nil {
+		return x.LimitPrice
+	}
+	return ""
+}
+
+// MsgAddStakeResponse says what the stake became: umind on root, alpha on a subnet.
 type MsgAddStakeResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
+	Staked        string                 `protobuf:"bytes,1,opt,name=staked,proto3" json:"staked,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -763,12 +783,24 @@ func (*MsgAddStakeResponse) Descriptor() ([]byte, []int) {
 	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{13}
 }
 
-// MsgRemoveStake unstakes amount umind of coldkey's stake behind hotkey.
+func (x *MsgAddStakeResponse) GetStaked() string {
+	if x != nil {
+		return x.Staked
+	}
+	return ""
+}
+
+// MsgRemoveStake unstakes amount of coldkey's stake behind hotkey: umind on netuid 0, or alpha that is
+// sold to the subnet's pool for umind.
 type MsgRemoveStake struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Coldkey       string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
-	Hotkey        string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
-	Amount        string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	Hotkey  string                 `protobuf:"bytes,2,opt,name=hotkey,proto3" json:"hotkey,omitempty"`
+	Amount  string                 `protobuf:"bytes,3,opt,name=amount,proto3" json:"amount,omitempty"`
+	// netuid 0 (root) stakes plain umind; any other netuid swaps through that subnet's pool.
+	Netuid uint32 `protobuf:"varint,4,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	// limit_price, when set, refuses the swap if it would move the pool's price below it (umind per alpha).
+	LimitPrice    string `protobuf:"bytes,5,opt,name=limit_price,json=limitPrice,proto3" json:"limit_price,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -824,9 +856,24 @@ func (x *MsgRemoveStake) GetAmount() string {
 	return ""
 }
 
-// MsgRemoveStakeResponse is empty.
+func (x *MsgRemoveStake) GetNetuid() uint32 {
+	if x != nil {
+		return x.Netuid
+	}
+	return 0
+}
+
+func (x *MsgRemoveStake) GetLimitPrice() string {
+	if x != nil {
+		return x.LimitPrice
+	}
+	return ""
+}
+
+// MsgRemoveStakeResponse says how much umind came back to the coldkey.
 type MsgRemoveStakeResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
+	Returned      string                 `protobuf:"bytes,1,opt,name=returned,proto3" json:"returned,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -861,6 +908,154 @@ func (*MsgRemoveStakeResponse) Descriptor() ([]byte, []int) {
 	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{15}
 }
 
+func (x *MsgRemoveStakeResponse) GetReturned() string {
+	if x != nil {
+		return x.Returned
+	}
+	return ""
+}
+
+// MsgMoveStake moves amount of coldkey's stake behind origin_hotkey on origin_netuid to destination_hotkey
+// on destination_netuid. Between subnets it is two swaps (origin alpha to umind, umind to destination
+// alpha), each paying the swap fee; between hotkeys on one subnet nothing is swapped.
+type MsgMoveStake struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	Coldkey           string                 `protobuf:"bytes,1,opt,name=coldkey,proto3" json:"coldkey,omitempty"`
+	OriginHotkey      string                 `protobuf:"bytes,2,opt,name=origin_hotkey,json=originHotkey,proto3" json:"origin_hotkey,omitempty"`
+	OriginNetuid      uint32                 `protobuf:"varint,3,opt,name=origin_netuid,json=originNetuid,proto3" json:"origin_netuid,omitempty"`
+	DestinationHotkey string                 `protobuf:"bytes,4,opt,name=destination_hotkey,json=destinationHotkey,proto3" json:"destination_hotkey,omitempty"`
+	DestinationNetuid uint32                 `protobuf:"varint,5,opt,name=destination_netuid,json=destinationNetuid,proto3" json:"destination_netuid,omitempty"`
+	Amount            string                 `protobuf:"bytes,6,opt,name=amount,proto3" json:"amount,omitempty"`
+	// limit_price, when set, is the fewest destination units the move may give per origin unit.
+	LimitPrice    string `protobuf:"bytes,7,opt,name=limit_price,json=limitPrice,proto3" json:"limit_price,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgMoveStake) Reset() {
+	*x = MsgMoveStake{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgMoveStake) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgMoveStake) ProtoMessage() {}
+
+func (x *MsgMoveStake) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgMoveStake.ProtoReflect.Descriptor instead.
+func (*MsgMoveStake) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *MsgMoveStake) GetColdkey() string {
+	if x != nil {
+		return x.Coldkey
+	}
+	return ""
+}
+
+func (x *MsgMoveStake) GetOriginHotkey() string {
+	if x != nil {
+		return x.OriginHotkey
+	}
+	return ""
+}
+
+func (x *MsgMoveStake) GetOriginNetuid() uint32 {
+	if x != nil {
+		return x.OriginNetuid
+	}
+	return 0
+}
+
+func (x *MsgMoveStake) GetDestinationHotkey() string {
+	if x != nil {
+		return x.DestinationHotkey
+	}
+	return ""
+}
+
+func (x *MsgMoveStake) GetDestinationNetuid() uint32 {
+	if x != nil {
+		return x.DestinationNetuid
+	}
+	return 0
+}
+
+func (x *MsgMoveStake) GetAmount() string {
+	if x != nil {
+		return x.Amount
+	}
+	return ""
+}
+
+func (x *MsgMoveStake) GetLimitPrice() string {
+	if x != nil {
+		return x.LimitPrice
+	}
+	return ""
+}
+
+// MsgMoveStakeResponse says what arrived behind the destination hotkey.
+type MsgMoveStakeResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Moved         string                 `protobuf:"bytes,1,opt,name=moved,proto3" json:"moved,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MsgMoveStakeResponse) Reset() {
+	*x = MsgMoveStakeResponse{}
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MsgMoveStakeResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MsgMoveStakeResponse) ProtoMessage() {}
+
+func (x *MsgMoveStakeResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MsgMoveStakeResponse.ProtoReflect.Descriptor instead.
+func (*MsgMoveStakeResponse) Descriptor() ([]byte, []int) {
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *MsgMoveStakeResponse) GetMoved() string {
+	if x != nil {
+		return x.Moved
+	}
+	return ""
+}
+
 // MsgSetDelegateTake sets hotkey's take in basis points.
 type MsgSetDelegateTake struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -872,7 +1067,7 @@ type MsgSetDelegateTake struct {
 
 func (x *MsgSetDelegateTake) Reset() {
 	*x = MsgSetDelegateTake{}
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[16]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -884,7 +1079,7 @@ func (x *MsgSetDelegateTake) String() string {
 func (*MsgSetDelegateTake) ProtoMessage() {}
 
 func (x *MsgSetDelegateTake) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[16]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -897,7 +1092,7 @@ func (x *MsgSetDelegateTake) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MsgSetDelegateTake.ProtoReflect.Descriptor instead.
 func (*MsgSetDelegateTake) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{16}
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *MsgSetDelegateTake) GetHotkey() string {
@@ -923,7 +1118,7 @@ type MsgSetDelegateTakeResponse struct {
 
 func (x *MsgSetDelegateTakeResponse) Reset() {
 	*x = MsgSetDelegateTakeResponse{}
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[17]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -935,7 +1130,7 @@ func (x *MsgSetDelegateTakeResponse) String() string {
 func (*MsgSetDelegateTakeResponse) ProtoMessage() {}
 
 func (x *MsgSetDelegateTakeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[17]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -948,7 +1143,7 @@ func (x *MsgSetDelegateTakeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MsgSetDelegateTakeResponse.ProtoReflect.Descriptor instead.
 func (*MsgSetDelegateTakeResponse) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{17}
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{19}
 }
 
 // MsgSetSubnetModel asks for netuid to serve model from the end of its next epoch. A second request
@@ -964,7 +1159,7 @@ type MsgSetSubnetModel struct {
 
 func (x *MsgSetSubnetModel) Reset() {
 	*x = MsgSetSubnetModel{}
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[18]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -976,7 +1171,7 @@ func (x *MsgSetSubnetModel) String() string {
 func (*MsgSetSubnetModel) ProtoMessage() {}
 
 func (x *MsgSetSubnetModel) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[18]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -989,7 +1184,7 @@ func (x *MsgSetSubnetModel) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MsgSetSubnetModel.ProtoReflect.Descriptor instead.
 func (*MsgSetSubnetModel) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{18}
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *MsgSetSubnetModel) GetOwner() string {
@@ -1024,7 +1219,7 @@ type MsgSetSubnetModelResponse struct {
 
 func (x *MsgSetSubnetModelResponse) Reset() {
 	*x = MsgSetSubnetModelResponse{}
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[19]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1036,7 +1231,7 @@ func (x *MsgSetSubnetModelResponse) String() string {
 func (*MsgSetSubnetModelResponse) ProtoMessage() {}
 
 func (x *MsgSetSubnetModelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[19]
+	mi := &file_mindnet_subnet_v1_tx_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1049,7 +1244,7 @@ func (x *MsgSetSubnetModelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use MsgSetSubnetModelResponse.ProtoReflect.Descriptor instead.
 func (*MsgSetSubnetModelResponse) Descriptor() ([]byte, []int) {
-	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{19}
+	return file_mindnet_subnet_v1_tx_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *MsgSetSubnetModelResponse) GetEffectiveBlock() int64 {
@@ -1101,19 +1296,45 @@ const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
 	"\x04port\x18\x04 \x01(\rR\x04port\x12\x1a\n" +
 	"\bprotocol\x18\x05 \x01(\rR\bprotocol\x12\x18\n" +
 	"\aversion\x18\x06 \x01(\rR\aversion:-\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*\x1dmindnet/x/subnet/MsgServeAxon\"\x16\n" +
-	"\x14MsgServeAxonResponse\"\xec\x01\n" +
+	"\x14MsgServeAxonResponse\"\xd8\x02\n" +
 	"\vMsgAddStake\x122\n" +
 	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x120\n" +
 	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12H\n" +
 	"\x06amount\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
-	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount:-\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\x1cmindnet/x/subnet/MsgAddStake\"\x15\n" +
-	"\x13MsgAddStakeResponse\"\xf2\x01\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount\x12\x16\n" +
+	"\x06netuid\x18\x04 \x01(\rR\x06netuid\x12R\n" +
+	"\vlimit_price\x18\x05 \x01(\tB1\xc8\xde\x1f\x01\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.DecR\n" +
+	"limitPrice:-\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\x1cmindnet/x/subnet/MsgAddStake\"_\n" +
+	"\x13MsgAddStakeResponse\x12H\n" +
+	"\x06staked\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06staked\"\xde\x02\n" +
 	"\x0eMsgRemoveStake\x122\n" +
 	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x120\n" +
 	"\x06hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12H\n" +
 	"\x06amount\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
-	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount:0\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\x1fmindnet/x/subnet/MsgRemoveStake\"\x18\n" +
-	"\x16MsgRemoveStakeResponse\"\x8f\x01\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount\x12\x16\n" +
+	"\x06netuid\x18\x04 \x01(\rR\x06netuid\x12R\n" +
+	"\vlimit_price\x18\x05 \x01(\tB1\xc8\xde\x1f\x01\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.DecR\n" +
+	"limitPrice:0\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\x1fmindnet/x/subnet/MsgRemoveStake\"f\n" +
+	"\x16MsgRemoveStakeResponse\x12L\n" +
+	"\breturned\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\breturned\"\xec\x03\n" +
+	"\fMsgMoveStake\x122\n" +
+	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\x12=\n" +
+	"\rorigin_hotkey\x18\x02 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\foriginHotkey\x12#\n" +
+	"\rorigin_netuid\x18\x03 \x01(\rR\foriginNetuid\x12G\n" +
+	"\x12destination_hotkey\x18\x04 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x11destinationHotkey\x12-\n" +
+	"\x12destination_netuid\x18\x05 \x01(\rR\x11destinationNetuid\x12H\n" +
+	"\x06amount\x18\x06 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06amount\x12R\n" +
+	"\vlimit_price\x18\a \x01(\tB1\xc8\xde\x1f\x01\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
+	"cosmos.DecR\n" +
+	"limitPrice:.\x82\xe7\xb0*\acoldkey\x8a\xe7\xb0*\x1dmindnet/x/subnet/MsgMoveStake\"^\n" +
+	"\x14MsgMoveStakeResponse\x12F\n" +
+	"\x05moved\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x05moved\"\x8f\x01\n" +
 	"\x12MsgSetDelegateTake\x120\n" +
 	"\x06hotkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\x06hotkey\x12\x12\n" +
 	"\x04take\x18\x02 \x01(\rR\x04take:3\x82\xe7\xb0*\x06hotkey\x8a\xe7\xb0*#mindnet/x/subnet/MsgSetDelegateTake\"\x1c\n" +
@@ -1123,7 +1344,7 @@ const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
 	"\x06netuid\x18\x02 \x01(\rR\x06netuid\x12?\n" +
 	"\x05model\x18\x03 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x05model:1\x82\xe7\xb0*\x05owner\x8a\xe7\xb0*\"mindnet/x/subnet/MsgSetSubnetModel\"D\n" +
 	"\x19MsgSetSubnetModelResponse\x12'\n" +
-	"\x0feffective_block\x18\x01 \x01(\x03R\x0eeffectiveBlock2\xfc\a\n" +
+	"\x0feffective_block\x18\x01 \x01(\x03R\x0eeffectiveBlock2\xd3\b\n" +
 	"\x03Msg\x12^\n" +
 	"\fUpdateParams\x12\".mindnet.subnet.v1.MsgUpdateParams\x1a*.mindnet.subnet.v1.MsgUpdateParamsResponse\x12^\n" +
 	"\fCreateSubnet\x12\".mindnet.subnet.v1.MsgCreateSubnet\x1a*.mindnet.subnet.v1.MsgCreateSubnetResponse\x12\x7f\n" +
@@ -1132,7 +1353,8 @@ const file_mindnet_subnet_v1_tx_proto_rawDesc = "" +
 	"\x0eRegisterNeuron\x12$.mindnet.subnet.v1.MsgRegisterNeuron\x1a,.mindnet.subnet.v1.MsgRegisterNeuronResponse\x12U\n" +
 	"\tServeAxon\x12\x1f.mindnet.subnet.v1.MsgServeAxon\x1a'.mindnet.subnet.v1.MsgServeAxonResponse\x12R\n" +
 	"\bAddStake\x12\x1e.mindnet.subnet.v1.MsgAddStake\x1a&.mindnet.subnet.v1.MsgAddStakeResponse\x12[\n" +
-	"\vRemoveStake\x12!.mindnet.subnet.v1.MsgRemoveStake\x1a).mindnet.subnet.v1.MsgRemoveStakeResponse\x12g\n" +
+	"\vRemoveStake\x12!.mindnet.subnet.v1.MsgRemoveStake\x1a).mindnet.subnet.v1.MsgRemoveStakeResponse\x12U\n" +
+	"\tMoveStake\x12\x1f.mindnet.subnet.v1.MsgMoveStake\x1a'.mindnet.subnet.v1.MsgMoveStakeResponse\x12g\n" +
 	"\x0fSetDelegateTake\x12%.mindnet.subnet.v1.MsgSetDelegateTake\x1a-.mindnet.subnet.v1.MsgSetDelegateTakeResponse\x12d\n" +
 	"\x0eSetSubnetModel\x12$.mindnet.subnet.v1.MsgSetSubnetModel\x1a,.mindnet.subnet.v1.MsgSetSubnetModelResponse\x1a\x05\x80\xe7\xb0*\x01B\xc1\x01\n" +
 	"\x15com.mindnet.subnet.v1B\aTxProtoP\x01Z9github.com/mindnet/mindnet/api/mindnet/subnet/v1;subnetv1\xa2\x02\x03MSX\xaa\x02\x11Mindnet.Subnet.V1\xca\x02\x11Mindnet\\Subnet\\V1\xe2\x02\x1dMindnet\\Subnet\\V1\\GPBMetadata\xea\x02\x13Mindnet::Subnet::V1b\x06proto3"
@@ -1149,7 +1371,7 @@ func file_mindnet_subnet_v1_tx_proto_rawDescGZIP() []byte {
 	return file_mindnet_subnet_v1_tx_proto_rawDescData
 }
 
-var file_mindnet_subnet_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_mindnet_subnet_v1_tx_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_mindnet_subnet_v1_tx_proto_goTypes = []any{
 	(*MsgUpdateParams)(nil),                    // 0: mindnet.subnet.v1.MsgUpdateParams
 	(*MsgUpdateParamsResponse)(nil),            // 1: mindnet.subnet.v1.MsgUpdateParamsResponse
@@ -1167,19 +1389,21 @@ var file_mindnet_subnet_v1_tx_proto_goTypes = []any{
 	(*MsgAddStakeResponse)(nil),                // 13: mindnet.subnet.v1.MsgAddStakeResponse
 	(*MsgRemoveStake)(nil),                     // 14: mindnet.subnet.v1.MsgRemoveStake
 	(*MsgRemoveStakeResponse)(nil),             // 15: mindnet.subnet.v1.MsgRemoveStakeResponse
-	(*MsgSetDelegateTake)(nil),                 // 16: mindnet.subnet.v1.MsgSetDelegateTake
-	(*MsgSetDelegateTakeResponse)(nil),         // 17: mindnet.subnet.v1.MsgSetDelegateTakeResponse
-	(*MsgSetSubnetModel)(nil),                  // 18: mindnet.subnet.v1.MsgSetSubnetModel
-	(*MsgSetSubnetModelResponse)(nil),          // 19: mindnet.subnet.v1.MsgSetSubnetModelResponse
-	(*Params)(nil),                             // 20: mindnet.subnet.v1.Params
-	(*SubnetModel)(nil),                        // 21: mindnet.subnet.v1.SubnetModel
-	(*Hyperparameters)(nil),                    // 22: mindnet.subnet.v1.Hyperparameters
+	(*MsgMoveStake)(nil),                       // 16: mindnet.subnet.v1.MsgMoveStake
+	(*MsgMoveStakeResponse)(nil),               // 17: mindnet.subnet.v1.MsgMoveStakeResponse
+	(*MsgSetDelegateTake)(nil),                 // 18: mindnet.subnet.v1.MsgSetDelegateTake
+	(*MsgSetDelegateTakeResponse)(nil),         // 19: mindnet.subnet.v1.MsgSetDelegateTakeResponse
+	(*MsgSetSubnetModel)(nil),                  // 20: mindnet.subnet.v1.MsgSetSubnetModel
+	(*MsgSetSubnetModelResponse)(nil),          // 21: mindnet.subnet.v1.MsgSetSubnetModelResponse
+	(*Params)(nil),                             // 22: mindnet.subnet.v1.Params
+	(*SubnetModel)(nil),                        // 23: mindnet.subnet.v1.SubnetModel
+	(*Hyperparameters)(nil),                    // 24: mindnet.subnet.v1.Hyperparameters
 }
 var file_mindnet_subnet_v1_tx_proto_depIdxs = []int32{
-	20, // 0: mindnet.subnet.v1.MsgUpdateParams.params:type_name -> mindnet.subnet.v1.Params
-	21, // 1: mindnet.subnet.v1.MsgCreateSubnet.model:type_name -> mindnet.subnet.v1.SubnetModel
-	22, // 2: mindnet.subnet.v1.MsgSetHyperparameters.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
-	21, // 3: mindnet.subnet.v1.MsgSetSubnetModel.model:type_name -> mindnet.subnet.v1.SubnetModel
+	22, // 0: mindnet.subnet.v1.MsgUpdateParams.params:type_name -> mindnet.subnet.v1.Params
+	23, // 1: mindnet.subnet.v1.MsgCreateSubnet.model:type_name -> mindnet.subnet.v1.SubnetModel
+	24, // 2: mindnet.subnet.v1.MsgSetHyperparameters.hyperparameters:type_name -> mindnet.subnet.v1.Hyperparameters
+	23, // 3: mindnet.subnet.v1.MsgSetSubnetModel.model:type_name -> mindnet.subnet.v1.SubnetModel
 	0,  // 4: mindnet.subnet.v1.Msg.UpdateParams:input_type -> mindnet.subnet.v1.MsgUpdateParams
 	2,  // 5: mindnet.subnet.v1.Msg.CreateSubnet:input_type -> mindnet.subnet.v1.MsgCreateSubnet
 	4,  // 6: mindnet.subnet.v1.Msg.TransferSubnetOwnership:input_type -> mindnet.subnet.v1.MsgTransferSubnetOwnership
@@ -1188,20 +1412,22 @@ var file_mindnet_subnet_v1_tx_proto_depIdxs = []int32{
 	10, // 9: mindnet.subnet.v1.Msg.ServeAxon:input_type -> mindnet.subnet.v1.MsgServeAxon
 	12, // 10: mindnet.subnet.v1.Msg.AddStake:input_type -> mindnet.subnet.v1.MsgAddStake
 	14, // 11: mindnet.subnet.v1.Msg.RemoveStake:input_type -> mindnet.subnet.v1.MsgRemoveStake
-	16, // 12: mindnet.subnet.v1.Msg.SetDelegateTake:input_type -> mindnet.subnet.v1.MsgSetDelegateTake
-	18, // 13: mindnet.subnet.v1.Msg.SetSubnetModel:input_type -> mindnet.subnet.v1.MsgSetSubnetModel
-	1,  // 14: mindnet.subnet.v1.Msg.UpdateParams:output_type -> mindnet.subnet.v1.MsgUpdateParamsResponse
-	3,  // 15: mindnet.subnet.v1.Msg.CreateSubnet:output_type -> mindnet.subnet.v1.MsgCreateSubnetResponse
-	5,  // 16: mindnet.subnet.v1.Msg.TransferSubnetOwnership:output_type -> mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse
-	7,  // 17: mindnet.subnet.v1.Msg.SetHyperparameters:output_type -> mindnet.subnet.v1.MsgSetHyperparametersResponse
-	9,  // 18: mindnet.subnet.v1.Msg.RegisterNeuron:output_type -> mindnet.subnet.v1.MsgRegisterNeuronResponse
-	11, // 19: mindnet.subnet.v1.Msg.ServeAxon:output_type -> mindnet.subnet.v1.MsgServeAxonResponse
-	13, // 20: mindnet.subnet.v1.Msg.AddStake:output_type -> mindnet.subnet.v1.MsgAddStakeResponse
-	15, // 21: mindnet.subnet.v1.Msg.RemoveStake:output_type -> mindnet.subnet.v1.MsgRemoveStakeResponse
-	17, // 22: mindnet.subnet.v1.Msg.SetDelegateTake:output_type -> mindnet.subnet.v1.MsgSetDelegateTakeResponse
-	19, // 23: mindnet.subnet.v1.Msg.SetSubnetModel:output_type -> mindnet.subnet.v1.MsgSetSubnetModelResponse
-	14, // [14:24] is the sub-list for method output_type
-	4,  // [4:14] is the sub-list for method input_type
+	16, // 12: mindnet.subnet.v1.Msg.MoveStake:input_type -> mindnet.subnet.v1.MsgMoveStake
+	18, // 13: mindnet.subnet.v1.Msg.SetDelegateTake:input_type -> mindnet.subnet.v1.MsgSetDelegateTake
+	20, // 14: mindnet.subnet.v1.Msg.SetSubnetModel:input_type -> mindnet.subnet.v1.MsgSetSubnetModel
+	1,  // 15: mindnet.subnet.v1.Msg.UpdateParams:output_type -> mindnet.subnet.v1.MsgUpdateParamsResponse
+	3,  // 16: mindnet.subnet.v1.Msg.CreateSubnet:output_type -> mindnet.subnet.v1.MsgCreateSubnetResponse
+	5,  // 17: mindnet.subnet.v1.Msg.TransferSubnetOwnership:output_type -> mindnet.subnet.v1.MsgTransferSubnetOwnershipResponse
+	7,  // 18: mindnet.subnet.v1.Msg.SetHyperparameters:output_type -> mindnet.subnet.v1.MsgSetHyperparametersResponse
+	9,  // 19: mindnet.subnet.v1.Msg.RegisterNeuron:output_type -> mindnet.subnet.v1.MsgRegisterNeuronResponse
+	11, // 20: mindnet.subnet.v1.Msg.ServeAxon:output_type -> mindnet.subnet.v1.MsgServeAxonResponse
+	13, // 21: mindnet.subnet.v1.Msg.AddStake:output_type -> mindnet.subnet.v1.MsgAddStakeResponse
+	15, // 22: mindnet.subnet.v1.Msg.RemoveStake:output_type -> mindnet.subnet.v1.MsgRemoveStakeResponse
+	17, // 23: mindnet.subnet.v1.Msg.MoveStake:output_type -> mindnet.subnet.v1.MsgMoveStakeResponse
+	19, // 24: mindnet.subnet.v1.Msg.SetDelegateTake:output_type -> mindnet.subnet.v1.MsgSetDelegateTakeResponse
+	21, // 25: mindnet.subnet.v1.Msg.SetSubnetModel:output_type -> mindnet.subnet.v1.MsgSetSubnetModelResponse
+	15, // [15:26] is the sub-list for method output_type
+	4,  // [4:15] is the sub-list for method input_type
 	4,  // [4:4] is the sub-list for extension type_name
 	4,  // [4:4] is the sub-list for extension extendee
 	0,  // [0:4] is the sub-list for field type_name
@@ -1220,7 +1446,7 @@ func file_mindnet_subnet_v1_tx_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_mindnet_subnet_v1_tx_proto_rawDesc), len(file_mindnet_subnet_v1_tx_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -27,6 +27,7 @@ const (
 	Msg_ServeAxon_FullMethodName               = "/mindnet.subnet.v1.Msg/ServeAxon"
 	Msg_AddStake_FullMethodName                = "/mindnet.subnet.v1.Msg/AddStake"
 	Msg_RemoveStake_FullMethodName             = "/mindnet.subnet.v1.Msg/RemoveStake"
+	Msg_MoveStake_FullMethodName               = "/mindnet.subnet.v1.Msg/MoveStake"
 	Msg_SetDelegateTake_FullMethodName         = "/mindnet.subnet.v1.Msg/SetDelegateTake"
 	Msg_SetSubnetModel_FullMethodName          = "/mindnet.subnet.v1.Msg/SetSubnetModel"
 )
@@ -54,6 +55,8 @@ type MsgClient interface {
 	AddStake(ctx context.Context, in *MsgAddStake, opts ...grpc.CallOption) (*MsgAddStakeResponse, error)
 	// RemoveStake returns stake to the coldkey in the same block.
 	RemoveStake(ctx context.Context, in *MsgRemoveStake, opts ...grpc.CallOption) (*MsgRemoveStakeResponse, error)
+	// MoveStake moves stake between hotkeys or subnets.
+	MoveStake(ctx context.Context, in *MsgMoveStake, opts ...grpc.CallOption) (*MsgMoveStakeResponse, error)
 	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
 	SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake, opts ...grpc.CallOption) (*MsgSetDelegateTakeResponse, error)
 	// SetSubnetModel changes the model a subnet serves, from the end of its next epoch. Only the owner
@@ -149,6 +152,16 @@ func (c *msgClient) RemoveStake(ctx context.Context, in *MsgRemoveStake, opts ..
 	return out, nil
 }
 
+func (c *msgClient) MoveStake(ctx context.Context, in *MsgMoveStake, opts ...grpc.CallOption) (*MsgMoveStakeResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(MsgMoveStakeResponse)
+	err := c.cc.Invoke(ctx, Msg_MoveStake_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *msgClient) SetDelegateTake(ctx context.Context, in *MsgSetDelegateTake, opts ...grpc.CallOption) (*MsgSetDelegateTakeResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(MsgSetDelegateTakeResponse)
@@ -192,6 +205,8 @@ type MsgServer interface {
 	AddStake(context.Context, *MsgAddStake) (*MsgAddStakeResponse, error)
 	// RemoveStake returns stake to the coldkey in the same block.
 	RemoveStake(context.Context, *MsgRemoveStake) (*MsgRemoveStakeResponse, error)
+	// MoveStake moves stake between hotkeys or subnets.
+	MoveStake(context.Context, *MsgMoveStake) (*MsgMoveStakeResponse, error)
 	// SetDelegateTake sets the share of dividends a hotkey keeps before paying its nominators.
 	SetDelegateTake(context.Context, *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error)
 	// SetSubnetModel changes the model a subnet serves, from the end of its next epoch. Only the owner
@@ -230,6 +245,9 @@ func (UnimplementedMsgServer) AddStake(context.Context, *MsgAddStake) (*MsgAddSt
 }
 func (UnimplementedMsgServer) RemoveStake(context.Context, *MsgRemoveStake) (*MsgRemoveStakeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method RemoveStake not implemented")
+}
+func (UnimplementedMsgServer) MoveStake(context.Context, *MsgMoveStake) (*MsgMoveStakeResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method MoveStake not implemented")
 }
 func (UnimplementedMsgServer) SetDelegateTake(context.Context, *MsgSetDelegateTake) (*MsgSetDelegateTakeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SetDelegateTake not implemented")
@@ -402,6 +420,24 @@ func _Msg_RemoveStake_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_MoveStake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgMoveStake)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).MoveStake(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Msg_MoveStake_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).MoveStake(ctx, req.(*MsgMoveStake))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Msg_SetDelegateTake_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(MsgSetDelegateTake)
 	if err := dec(in); err != nil {
@@ -476,6 +512,10 @@ var Msg_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RemoveStake",
 			Handler:    _Msg_RemoveStake_Handler,
+		},
+		{
+			MethodName: "MoveStake",
+			Handler:    _Msg_MoveStake_Handler,
 		},
 		{
 			MethodName: "SetDelegateTake",
