@@ -287,6 +287,7 @@ func New(
 	app.ModuleManager.SetOrderEndBlockers(endBlockerOrder()...)
 	app.ModuleManager.SetOrderInitGenesis(initGenesisOrder()...)
 	app.ModuleManager.SetOrderExportGenesis(exportGenesisOrder()...)
+	app.ModuleManager.SetOrderMigrations(migrationOrder()...)
 
 	app.configurator = module.NewConfigurator(app.appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
 	if err := app.ModuleManager.RegisterServices(app.configurator); err != nil {

@@ -109,8 +109,8 @@ func initGenesisOrder() []string {
 		subnettypes.ModuleName,
 		// x/weights after x/subnet: its rows name subnets and UIDs that x/subnet's genesis creates.
 		weightstypes.ModuleName,
-		// x/emission after x/bank (its module account must hold the pending emission it lists) and
-		// after x/subnet and x/weights.
+		// x/emission after x/bank (it checks its module account's balance) and after x/subnet and
+		// x/weights.
 		emissiontypes.ModuleName,
 		genutiltypes.ModuleName,
 	}
@@ -118,4 +118,17 @@ func initGenesisOrder() []string {
 
 func exportGenesisOrder() []string {
 	return initGenesisOrder()
+}
+
+// migrationOrder runs store migrations in genesis order, so x/subnet's (which opens the subnets' pools)
+// runs before x/emission's (which injects the pending umind into them), with x/auth last as the SDK's
+// default order has it.
+func migrationOrder() []string {
+	var order []string
+	for _, name := range initGenesisOrder() {
+		if name != authtypes.ModuleName {
+			order = append(order, name)
+		}
+	}
+	return append(order, authtypes.ModuleName)
 }

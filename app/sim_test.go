@@ -186,12 +186,27 @@ func checkWeightsAndEmissionAfterSimulation(tb testing.TB, ti simsx.TestInstance
 	}
 	weightsOps := counts(&weightstypes.MsgSetWeights{}, &weightstypes.MsgCommitWeights{}, &weightstypes.MsgRevealWeights{})
 	rootRegisters := delivered[sdk.MsgTypeURL(&emissiontypes.MsgRootRegister{})]
-	tb.Logf("delivered: %d set-weights, %d commits, %d reveals, %d root registrations; x/emission: %s issued, %s paid as stake",
-		weightsOps[0], weightsOps[1], weightsOps[2], rootRegisters, ledger.TotalIssued, ledger.ToStake)
+	if err := a.SubnetKeeper.CheckPools(ctx); err != nil {
+		tb.Fatalf("x/subnet pools after the run: %v", err)
+	}
+	alphaPaid := sdkmath.ZeroInt()
+	if err := a.SubnetKeeper.Pools.Walk(ctx, nil, func(_ uint32, p subnettypes.Pool) (bool, error) {
+		alphaPaid = alphaPaid.Add(p.AlphaOutstanding)
+		return false, nil
+	}); err != nil {
+		tb.Fatal(err)
+	}
+	market := counts(&subnettypes.MsgAddStake{}, &subnettypes.MsgRemoveStake{}, &subnettypes.MsgMoveStake{})
+	tb.Logf("delivered: %d set-weights, %d commits, %d reveals, %d root registrations, %d add-stake, %d remove-stake, %d move-stake; "+
+		"x/emission: %s issued, %s into pools; %s alpha held as stake",
+		weightsOps[0], weightsOps[1], weightsOps[2], rootRegisters, market[0], market[1], market[2], ledger.TotalIssued, ledger.ToPools, alphaPaid)
 	if weightsOps[0] == 0 || weightsOps[1] == 0 || weightsOps[2] == 0 {
 		tb.Fatalf("set-weights, commits and reveals delivered: %v: x/weights was not exercised", weightsOps)
 	}
-	if rootRegisters == 0 || !ledger.ToStake.IsPositive() {
-		tb.Fatalf("%d root registrations delivered, %s paid as stake: x/emission was not exercised", rootRegisters, ledger.ToStake)
+	if rootRegisters == 0 || !ledger.ToPools.IsPositive() || !alphaPaid.IsPositive() {
+		tb.Fatalf("%d root registrations delivered, %s umind into pools, %s alpha paid: x/emission was not exercised", rootRegisters, ledger.ToPools, alphaPaid)
+	}
+	if market[0] == 0 || market[1] == 0 || market[2] == 0 {
+		tb.Fatalf("add, remove and move stake delivered: %v: the subnet markets were not exercised", market)
 	}
 }

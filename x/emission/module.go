@@ -30,8 +30,10 @@ import (
 	"github.com/mindnet/mindnet/x/internal/querystatus"
 )
 
-// ConsensusVersion is the version of x/emission's state layout; bump it with a migration.
-const ConsensusVersion = 1
+// ConsensusVersion is the version of x/emission's state layout; bump it with a migration. Version 2
+// is subnet markets: pending emission is alpha, and the ledger counts umind injected into pools
+// (keeper.Migrator.Migrate1to2).
+const ConsensusVersion = 2
 
 var (
 	_ module.AppModuleBasic      = AppModule{}
@@ -95,6 +97,10 @@ func (am AppModule) RegisterServices(cfg module.Configurator) {
 	types.RegisterMsgServer(cfg.MsgServer(), keeper.NewMsgServerImpl(am.keeper))
 	// Queries answer gRPC codes by meaning, which REST turns into 404, 400, 412 or 500.
 	types.RegisterQueryServer(querystatus.Server(cfg.QueryServer(), keeper.QueryCodes), keeper.NewQueryServerImpl(am.keeper))
+	migrate := keeper.NewMigrator(am.keeper)
+	if err := cfg.RegisterMigration(types.ModuleName, 1, func(ctx sdk.Context) error { return migrate.Migrate1to2(ctx) }); err != nil {
+		panic(fmt.Errorf("register %s migration 1 to 2: %w", types.ModuleName, err))
+	}
 }
 
 // BeginBlock mints the block's emission.

@@ -179,6 +179,7 @@ const (
 	weightServeAxon          = 30
 	weightAddStake           = 50
 	weightRemoveStake        = 30
+	weightMoveStake          = 20
 	weightSetDelegateTake    = 10
 	weightTransferOwnership  = 5
 	weightSetHyperparameters = 10
@@ -192,8 +193,9 @@ func (am AppModule) WeightedOperationsX(weights simsx.WeightSource, reg simsx.Re
 	reg.Add(weights.Get("msg_create_subnet", weightCreateSubnet), simsx.NewSimMsgFactoryWithDeliveryResultHandler(simulation.MsgCreateSubnetFactory(k)))
 	reg.Add(weights.Get("msg_register_neuron", weightRegisterNeuron), simsx.NewSimMsgFactoryWithDeliveryResultHandler(simulation.MsgRegisterNeuronFactory(k)))
 	reg.Add(weights.Get("msg_serve_axon", weightServeAxon), simulation.MsgServeAxonFactory(k))
-	reg.Add(weights.Get("msg_add_stake", weightAddStake), simulation.MsgAddStakeFactory(k))
-	reg.Add(weights.Get("msg_remove_stake", weightRemoveStake), simulation.MsgRemoveStakeFactory(k))
+	reg.Add(weights.Get("msg_add_stake", weightAddStake), simsx.NewSimMsgFactoryWithDeliveryResultHandler(simulation.MsgAddStakeFactory(k)))
+	reg.Add(weights.Get("msg_remove_stake", weightRemoveStake), simsx.NewSimMsgFactoryWithDeliveryResultHandler(simulation.MsgRemoveStakeFactory(k)))
+	reg.Add(weights.Get("msg_move_stake", weightMoveStake), simsx.NewSimMsgFactoryWithDeliveryResultHandler(simulation.MsgMoveStakeFactory(k)))
 	reg.Add(weights.Get("msg_set_delegate_take", weightSetDelegateTake), simulation.MsgSetDelegateTakeFactory(k))
 	reg.Add(weights.Get("msg_transfer_subnet_ownership", weightTransferOwnership), simulation.MsgTransferSubnetOwnershipFactory(k))
 	reg.Add(weights.Get("msg_set_hyperparameters", weightSetHyperparameters), simulation.MsgSetHyperparametersFactory(k))

@@ -69,9 +69,9 @@ type epochNeuron struct {
 	coldkey sdk.AccAddress
 }
 
-// runSubnetEpoch pays out a subnet's pending emission: the owner's cut first, the rest through the
-// Yuma epoch over the subnet's stake, weights and bonds. Results go back to the neurons, new bonds
-// replace the old, and each UID's emission is added to its hotkey's stake (payEmission).
+// runSubnetEpoch pays out a subnet's pending alpha: the owner's cut first, the rest through the Yuma
+// epoch over the subnet's stake (each hotkey's voice), weights and bonds. Results go back to the
+// neurons, new bonds replace the old, and each UID's emission is paid as alpha stake (payEmission).
 func (k *Keeper) runSubnetEpoch(ctx context.Context, s subnettypes.Subnet, params types.Params, height uint64) error {
 	pending, err := k.PendingOf(ctx, s.Netuid)
 	if err != nil {
@@ -87,7 +87,9 @@ func (k *Keeper) runSubnetEpoch(ctx context.Context, s subnettypes.Subnet, param
 		if err != nil {
 			return err
 		}
-		if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, owner, k.coins(cut)); err != nil {
+		// The owner's cut is alpha held behind the owner's own address, which it may sell or move.
+		credit := []subnettypes.StakeCredit{{Hotkey: owner, Coldkey: owner, Amount: cut}}
+		if err := k.subnets.CreditAlpha(ctx, s.Netuid, credit); err != nil {
 			return fmt.Errorf("pay owner cut of netuid %d: %w", s.Netuid, err)
 		}
 	}
@@ -104,22 +106,13 @@ func (k *Keeper) runSubnetEpoch(ctx context.Context, s subnettypes.Subnet, param
 		if err := k.writeResults(ctx, s.Netuid, neurons, in, out); err != nil {
 			return err
 		}
-		if paid, err = k.payEmission(ctx, neurons, in, out); err != nil {
+		if paid, err = k.payEmission(ctx, s.Netuid, neurons, in, out); err != nil {
 			return err
 		}
 	}
 	carried := pending.Sub(cut).Sub(paid)
 	if err := k.setPending(ctx, s.Netuid, carried); err != nil {
 		return err
-	}
-	ledger, err := k.ledger(ctx)
-	if err != nil {
-		return err
-	}
-	ledger.ToOwners = ledger.ToOwners.Add(cut)
-	ledger.ToStake = ledger.ToStake.Add(paid)
-	if err := k.Ledger.Set(ctx, ledger); err != nil {
-		return fmt.Errorf("write issuance ledger: %w", err)
 	}
 	if err := k.LastEpoch.Set(ctx, s.Netuid, int64(height)); err != nil {
 		return fmt.Errorf("write last epoch of netuid %d: %w", s.Netuid, err)

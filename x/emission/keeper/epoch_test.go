@@ -13,30 +13,35 @@ import (
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
-// At its epoch a subnet pays its owner owner_cut of the pending emission as coins, and the rest as
-// stake; nothing stays pending once someone earns.
+// At its epoch a subnet pays its owner owner_cut of the pending alpha, as alpha held behind the
+// owner's own address, and the rest through Yuma as alpha stake; nothing stays pending once someone
+// earns, and every paid unit is counted in the pool's outstanding alpha.
 func TestEpochPaysOwnerCut(t *testing.T) {
 	f := newFixture(t, nil)
 	netuid, owner := f.createSubnet("alpha")
 	f.neuron(netuid, "val", 5_000_000)
-	before := f.bank.balance(owner)
-	ledger := f.ledger()
-	f.runToEpoch(netuid)
-	after := f.ledger()
-	paidOut := after.ToOwners.Add(after.ToStake).Sub(ledger.ToOwners).Sub(ledger.ToStake)
-	cut := after.ToOwners.Sub(ledger.ToOwners)
-	if !cut.Equal(types.PartOf(paidOut, types.DefaultOwnerCut)) || !cut.IsPositive() {
-		t.Fatalf("owner cut %s of %s paid out", cut, paidOut)
+	balance := f.bank.balance(owner)
+	f.runTo(int64(subnettypes.NextEpochBlock(netuid, f.subnetTempo(netuid), uint64(f.height()+1))) - 1)
+	// The epoch block accrues its own alpha before the epoch pays.
+	pending := f.pending(netuid).Add(types.AlphaBlockEmissionAt(f.params(), f.pool(netuid).AlphaEmitted))
+	f.nextBlock()
+	cut := f.alphaOf(netuid, owner, owner)
+	if want := types.PartOf(pending, types.DefaultOwnerCut); !cut.Equal(want) || !cut.IsPositive() {
+		t.Fatalf("owner cut %s alpha, want %s of %s", cut, want, pending)
 	}
-	if got := f.bank.balance(owner).Sub(before); !got.Equal(cut) {
-		t.Fatalf("owner received %s, want %s", got, cut)
+	if got := f.pool(netuid).AlphaOutstanding; !got.Equal(pending) {
+		t.Fatalf("alpha outstanding %s after paying %s", got, pending)
+	}
+	if !f.bank.balance(owner).Equal(balance) {
+		t.Fatal("the owner's cut moved umind")
 	}
 	requireEqualInt(t, "pending after the epoch", f.pending(netuid), 0)
 	f.stakePoolBalanced()
 }
 
-// A validator's dividends: the delegate keeps its take, the rest is shared among everyone staked
-// behind it by stake; a miner's incentive goes to the hotkey's owner.
+// A validator's dividends: the delegate keeps its take, the rest is shared among everyone whose stake
+// makes up its voice (here root stake at root_weight 100%, and one alpha nominator), by their part of
+// it; a miner's incentive goes to the hotkey's owner. Every payout is alpha on the subnet.
 func TestEpochDelegationSplit(t *testing.T) {
 	f := newFixture(t, nil)
 	netuid, _ := f.createSubnet("alpha")
@@ -47,29 +52,41 @@ func TestEpochDelegationSplit(t *testing.T) {
 	if err := f.sk.SetDelegateTake(f.ctx, val, 1_000); err != nil { // 10%
 		t.Fatal(err)
 	}
-	f.nextBlock()
+	f.nextBlock() // the block's emission fills the pool, which the fixture's lock of 1 umind opened
+	alphaNominator := f.account("alpha-nominator", 3_000_000)
+	if _, err := f.sk.StakeInto(f.ctx, alphaNominator, val, netuid, math.NewInt(2_000_000), nil); err != nil {
+		t.Fatal(err)
+	}
 	f.setWeights(netuid, vuid, []uint32{muid}, []uint32{1})
 	f.runToEpoch(netuid) // first epoch: permits are granted; weights of unpermitted rows do not count
 	f.nextBlock()
 
-	valOwnerStake, nomStake, minerStake := f.stakeOf(val, valOwner), f.stakeOf(val, nominator), f.stakeOf(miner, minerOwner)
+	ownerAlpha, nomAlpha, alphaNomAlpha, minerAlpha := f.alphaOf(netuid, val, valOwner), f.alphaOf(netuid, val, nominator),
+		f.alphaOf(netuid, val, alphaNominator), f.alphaOf(netuid, miner, minerOwner)
+	voice, err := f.sk.VoiceOf(f.ctx, netuid, val)
+	if err != nil {
+		t.Fatal(err)
+	}
 	f.runToEpoch(netuid)
 	v, m := f.neuronAt(netuid, vuid).Scores, f.neuronAt(netuid, muid).Scores
 	if m.Incentive != 65535 || v.Dividends != 65535 || m.Consensus == 0 || !v.ValidatorPermit {
 		t.Fatalf("scores: validator %+v, miner %+v", v, m)
 	}
 	rest := v.Emission.Add(m.Emission).Int64()
-	// Miners and validators split rest in halves; an odd umind of dust goes to the lower UID (the validator).
+	// Miners and validators split rest in halves; an odd unit of dust goes to the lower UID (the validator).
 	validatorPart := rest / 2
 	if got := m.Emission.Int64(); got != rest/2 {
 		t.Fatalf("miner emission %d of %d", got, rest)
 	}
 	kept := validatorPart * 1_000 / 10_000
-	totalStake := valOwnerStake.Add(nomStake).Int64()
-	nomShare := (validatorPart - kept) * nomStake.Int64() / totalStake
-	requireEqualInt(t, "nominator's stake growth", f.stakeOf(val, nominator).Sub(nomStake), nomShare)
-	requireEqualInt(t, "validator owner's stake growth", f.stakeOf(val, valOwner).Sub(valOwnerStake), v.Emission.Int64()-nomShare)
-	requireEqualInt(t, "miner owner's stake growth", f.stakeOf(miner, minerOwner).Sub(minerStake), m.Emission.Int64())
+	shared := validatorPart - kept
+	// The root nominator also holds the alpha its first-epoch dividends became: it is paid for both.
+	nomShare := shared*1_000_000/voice.Int64() + shared*nomAlpha.Int64()/voice.Int64()
+	alphaNomShare := shared * alphaNomAlpha.Int64() / voice.Int64()
+	requireEqualInt(t, "root nominator's alpha growth", f.alphaOf(netuid, val, nominator).Sub(nomAlpha), nomShare)
+	requireEqualInt(t, "alpha nominator's alpha growth", f.alphaOf(netuid, val, alphaNominator).Sub(alphaNomAlpha), alphaNomShare)
+	requireEqualInt(t, "validator owner's alpha growth", f.alphaOf(netuid, val, valOwner).Sub(ownerAlpha), v.Emission.Int64()-nomShare-alphaNomShare)
+	requireEqualInt(t, "miner owner's alpha growth", f.alphaOf(netuid, miner, minerOwner).Sub(minerAlpha), m.Emission.Int64())
 	f.stakePoolBalanced()
 
 	bonds, err := f.queries.Bonds(f.ctx, &types.QueryBondsRequest{Netuid: netuid, Uid: vuid})
@@ -79,6 +96,24 @@ func TestEpochDelegationSplit(t *testing.T) {
 	if len(bonds.Row.Uids) != 1 || bonds.Row.Uids[0] != muid || bonds.Row.Values[0] != 65535 {
 		t.Fatalf("validator bonds: %+v", bonds.Row)
 	}
+}
+
+// With root_weight at 0, root stake earns nothing on a subnet and gives no voice there: a validator
+// backed only by root stake holds no permit's worth of stake, and its root nominators are paid nothing.
+func TestRootWeightZeroSilencesRootStake(t *testing.T) {
+	f := newFixture(t, func(g *subnettypes.GenesisState, _ *types.GenesisState) { g.Params.RootWeight = 0 })
+	netuid, _ := f.createSubnet("alpha")
+	val, _, _ := f.neuron(netuid, "val", 3_000_000)
+	voice, err := f.sk.VoiceOf(f.ctx, netuid, val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireEqualInt(t, "voice of root stake at root_weight 0", voice, 0)
+	root, err := f.sk.VoiceOf(f.ctx, subnettypes.RootNetuid, val)
+	if err != nil {
+		t.Fatal(err)
+	}
+	requireEqualInt(t, "voice on root itself", root, 3_000_000)
 }
 
 // Over 50 tempos of random weights, stakes, takes and nominators, every minted umind is accounted for
@@ -143,11 +178,18 @@ func TestStakeInvariantOverManyEpochs(t *testing.T) {
 	}
 	f.stakePoolBalanced()
 	l := f.ledger()
-	if got, want := stakeSum().Sub(startStake), l.ToStake.Sub(startLedger.ToStake); !got.Equal(want) {
-		t.Fatalf("stake grew by %s, ledger paid %s as stake", got, want)
+	if !l.ToPools.IsPositive() {
+		t.Fatalf("nothing injected into the pools: %+v", l)
 	}
-	if !l.ToStake.IsPositive() || !l.ToOwners.IsPositive() {
-		t.Fatalf("nothing paid: %+v", l)
+	// Every alpha unit the epochs paid is in a position: outstanding alpha equals what left pending.
+	for _, netuid := range subnets {
+		if !f.pool(netuid).AlphaOutstanding.IsPositive() {
+			t.Fatalf("netuid %d paid no alpha", netuid)
+		}
+	}
+	_ = startLedger
+	if got := stakeSum(); !got.Equal(startStake) {
+		t.Fatalf("root stake changed from %s to %s: epochs pay alpha, not root stake", startStake, got)
 	}
 	var rewarded int
 	for _, netuid := range subnets {
@@ -216,20 +258,30 @@ func TestBondsClearedOnReplacement(t *testing.T) {
 	}
 }
 
-// An epoch that cannot pay (here: the owner account refuses funds) changes nothing and keeps its
-// emission pending; the block goes on.
+// An epoch that cannot pay (here: a voice beyond the epoch's 64 bits) changes nothing and keeps its
+// alpha pending; the block goes on.
 func TestFailedEpochKeepsEmissionPending(t *testing.T) {
 	f := newFixture(t, nil)
-	netuid, owner := f.createSubnet("alpha")
-	_, coldkey, uid := f.neuron(netuid, "val", 5_000_000)
-	f.bank.blocked[string(owner)] = true
-	hotkey := f.account("hot-val", 0)
-	stake := f.stakeOf(hotkey, coldkey)
-	f.runToEpoch(netuid)
+	netuid, _ := f.createSubnet("alpha")
+	hotkey, coldkey, uid := f.neuron(netuid, "val", 5_000_000)
+	huge := math.NewIntFromUint64(^uint64(0)).AddRaw(1)
+	key := collections.Join(netuid, hotkey)
+	if err := f.sk.AlphaTotals.Set(f.ctx, key, huge); err != nil {
+		t.Fatal(err)
+	}
+	alpha := f.alphaOf(netuid, hotkey, coldkey)
+	f.ctx = f.ctx.WithBlockHeight(int64(subnettypes.NextEpochBlock(netuid, f.subnetTempo(netuid), uint64(f.height()+1))) - 1)
+	f.ctx = f.ctx.WithBlockHeight(f.height() + 1).WithEventManager(sdk.NewEventManager())
+	if err := f.k.BeginBlock(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.k.EndBlock(f.ctx); err != nil {
+		t.Fatal(err)
+	}
 	if !f.pending(netuid).IsPositive() {
 		t.Fatal("pending emission was lost")
 	}
-	if !f.stakeOf(hotkey, coldkey).Equal(stake) || f.neuronAt(netuid, uid).Scores.ValidatorPermit {
+	if !f.alphaOf(netuid, hotkey, coldkey).Equal(alpha) || f.neuronAt(netuid, uid).Scores.ValidatorPermit {
 		t.Fatal("the failed epoch changed state")
 	}
 	var failed bool
@@ -239,32 +291,39 @@ func TestFailedEpochKeepsEmissionPending(t *testing.T) {
 	if !failed {
 		t.Fatal("no epoch failure event")
 	}
-	delete(f.bank.blocked, string(owner))
+	if err := f.sk.AlphaTotals.Remove(f.ctx, key); err != nil {
+		t.Fatal(err)
+	}
 	f.runToEpoch(netuid)
 	requireEqualInt(t, "pending after a good epoch", f.pending(netuid), 0)
 }
 
-// A dissolved subnet's pending emission is burned and counted as burned.
-func TestDissolvedSubnetBurnsPending(t *testing.T) {
+// A dissolved subnet's pending alpha goes with it: nobody is left to earn it and no umind backs it, so
+// nothing is burned and the supply does not move; the pool's umind goes back to its owner.
+func TestDissolvedSubnetDropsPendingAlpha(t *testing.T) {
 	f := newFixture(t, func(g *subnettypes.GenesisState, _ *types.GenesisState) {
 		g.Params.MaxSubnets = 2
 		g.Params.SubnetImmunityPeriod = 0
 	})
-	netuid, _ := f.createSubnet("alpha")
+	netuid, owner := f.createSubnet("alpha")
 	f.nextBlock()
 	f.nextBlock()
-	pending := f.pending(netuid)
-	if !pending.IsPositive() {
+	if !f.pending(netuid).IsPositive() {
 		t.Fatal("nothing pending")
 	}
-	supply := f.bank.supply
+	supply, ownerBalance, reserve := f.bank.supply, f.bank.balance(owner), f.pool(netuid).MindReserve
 	f.createSubnet("beta") // replaces alpha at the same netuid
 	requireEqualInt(t, "pending after dissolve", f.pending(netuid), 0)
-	// The new owner was funded with 1e9 umind; the burn took pending out of the supply.
-	if want := supply.AddRaw(1_000_000_000).Sub(pending); !f.ledger().Burned.Equal(pending) || !f.bank.supply.Equal(want) {
-		t.Fatalf("burned %s, supply %s; want burned %s, supply %s", f.ledger().Burned, f.bank.supply, pending, want)
+	if !f.ledger().Burned.IsZero() || !f.bank.supply.Equal(supply.AddRaw(1_000_000_000)) {
+		t.Fatalf("burned %s, supply %s; want nothing burned", f.ledger().Burned, f.bank.supply)
+	}
+	if got := f.bank.balance(owner).Sub(ownerBalance); !got.Equal(reserve) {
+		t.Fatalf("old owner got %s back, the pool held %s", got, reserve)
 	}
 	if err := f.k.CheckLedger(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sk.CheckPools(f.ctx); err != nil {
 		t.Fatal(err)
 	}
 }

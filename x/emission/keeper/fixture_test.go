@@ -225,11 +225,14 @@ func newFixtureOpts(t testing.TB, prep func(*fakeBank), edit func(*subnettypes.G
 
 func (f *fixture) height() int64 { return f.ctx.BlockHeight() }
 
-// nextBlock moves to the next height and runs x/emission's begin- and end-blocker there, then checks
-// the ledger.
+// nextBlock moves to the next height and runs the pools' price averages (x/subnet's begin-blocker)
+// and x/emission's begin- and end-blocker there, then checks the ledger and the pools.
 func (f *fixture) nextBlock() {
 	f.t.Helper()
 	f.ctx = f.ctx.WithBlockHeight(f.height() + 1).WithEventManager(sdk.NewEventManager())
+	if err := f.sk.UpdatePriceEMAs(f.ctx); err != nil {
+		f.t.Fatalf("price averages at block %d: %v", f.height(), err)
+	}
 	if err := f.k.BeginBlock(f.ctx); err != nil {
 		f.t.Fatalf("begin block %d: %v", f.height(), err)
 	}
@@ -237,6 +240,9 @@ func (f *fixture) nextBlock() {
 		f.t.Fatalf("end block %d: %v", f.height(), err)
 	}
 	if err := f.k.CheckLedger(f.ctx); err != nil {
+		f.t.Fatalf("block %d: %v", f.height(), err)
+	}
+	if err := f.sk.CheckPools(f.ctx); err != nil {
 		f.t.Fatalf("block %d: %v", f.height(), err)
 	}
 }
@@ -355,6 +361,26 @@ func (f *fixture) neuronAt(netuid, uid uint32) subnettypes.Neuron {
 	return n
 }
 
+// alphaOf is the alpha coldkey holds behind hotkey on netuid.
+func (f *fixture) alphaOf(netuid uint32, hotkey, coldkey sdk.AccAddress) math.Int {
+	f.t.Helper()
+	v, err := f.sk.AlphaStakeOf(f.ctx, netuid, hotkey, coldkey)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return v
+}
+
+// pool is netuid's pool.
+func (f *fixture) pool(netuid uint32) subnettypes.Pool {
+	f.t.Helper()
+	p, err := f.sk.GetPool(f.ctx, netuid)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return p
+}
+
 func (f *fixture) pending(netuid uint32) math.Int {
 	f.t.Helper()
 	v, err := f.k.PendingOf(f.ctx, netuid)
@@ -403,4 +429,13 @@ func requireEqualInt(t testing.TB, what string, got math.Int, want int64) {
 	if !got.Equal(math.NewInt(want)) {
 		t.Fatalf("%s: got %s, want %d", what, got, want)
 	}
+}
+
+func (f *fixture) subnetTempo(netuid uint32) uint64 {
+	f.t.Helper()
+	s, err := f.sk.GetSubnet(f.ctx, netuid)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return s.Hyperparameters.Tempo
 }

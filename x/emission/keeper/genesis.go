@@ -12,8 +12,7 @@ import (
 	"github.com/mindnet/mindnet/x/emission/types"
 )
 
-// InitGenesis loads the module's state. The module account must already hold the pending emission
-// (x/bank's genesis runs first).
+// InitGenesis loads the module's state. Pending emission is alpha; the module account holds no umind.
 func (k *Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err

@@ -68,8 +68,8 @@ func (k *Keeper) clearBonds(ctx context.Context, netuid, uid uint32) error {
 	return nil
 }
 
-// AfterSubnetDissolved burns the subnet's pending emission (nobody is left to earn it; the ledger
-// counts it as burned) and drops its bonds and epoch record before the netuid is reused.
+// AfterSubnetDissolved drops the subnet's pending alpha (nobody is left to earn it, and it is alpha of
+// a pool that no longer exists, not umind) and its bonds and epoch record before the netuid is reused.
 func (h Hooks) AfterSubnetDissolved(ctx context.Context, netuid uint32) error {
 	k := h.k
 	pending, err := k.PendingOf(ctx, netuid)
@@ -77,17 +77,6 @@ func (h Hooks) AfterSubnetDissolved(ctx context.Context, netuid uint32) error {
 		return err
 	}
 	if pending.IsPositive() {
-		if err := k.bank.BurnCoins(ctx, types.ModuleName, k.coins(pending)); err != nil {
-			return fmt.Errorf("burn pending emission of netuid %d: %w", netuid, err)
-		}
-		ledger, err := k.ledger(ctx)
-		if err != nil {
-			return err
-		}
-		ledger.Burned = ledger.Burned.Add(pending)
-		if err := k.Ledger.Set(ctx, ledger); err != nil {
-			return fmt.Errorf("write issuance ledger: %w", err)
-		}
 		if err := k.setPending(ctx, netuid, math.ZeroInt()); err != nil {
 			return err
 		}

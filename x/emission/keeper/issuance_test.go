@@ -21,8 +21,9 @@ func TestMintWithRootOnlyPaysFeeCollectorOnly(t *testing.T) {
 	requireEqualInt(t, "module account", f.bank.moduleBalance(types.ModuleName), 0)
 }
 
-// Each block mints block_emission: 10% to the fee collector, the rest split evenly while no subnet has
-// a share, the remainder of the split to the lowest netuid.
+// Each block mints block_emission: 10% to the fee collector, the rest split among the subnets' pools by
+// their price averages (even while every pool is at its opening price 1), the remainder of the split to
+// the lowest netuid; each subnet accrues its alpha block emission for its epoch.
 func TestMintSplitsFeeAndEvenSubnetShares(t *testing.T) {
 	f := newFixture(t, func(_ *subnettypes.GenesisState, g *types.GenesisState) {
 		g.Params.BlockEmission = math.NewInt(1_000_001)
@@ -30,17 +31,32 @@ func TestMintSplitsFeeAndEvenSubnetShares(t *testing.T) {
 	a, _ := f.createSubnet("alpha")
 	b, _ := f.createSubnet("beta")
 	c, _ := f.createSubnet("gamma")
+	reserves := []math.Int{f.pool(a).MindReserve, f.pool(b).MindReserve, f.pool(c).MindReserve}
+	lockPool := f.bank.moduleBalance(subnettypes.LockPoolName)
 	f.ctx = f.ctx.WithBlockHeight(2)
 	if err := f.k.BeginBlock(f.ctx); err != nil {
 		t.Fatal(err)
 	}
 	// fee = floor(1_000_001 / 10) = 100_000; subnets share 900_001: 300_000 each, 1 left to netuid a.
 	requireEqualInt(t, "fee collector", f.bank.moduleBalance(feeCollector), 100_000)
-	requireEqualInt(t, "pending a", f.pending(a), 300_001)
-	requireEqualInt(t, "pending b", f.pending(b), 300_000)
-	requireEqualInt(t, "pending c", f.pending(c), 300_000)
+	for i, netuid := range []uint32{a, b, c} {
+		want := int64(300_000)
+		if i == 0 {
+			want++
+		}
+		p := f.pool(netuid)
+		requireEqualInt(t, "umind injected into the pool", p.MindReserve.Sub(reserves[i]), want)
+		requireEqualInt(t, "alpha injected alongside at price 1", p.AlphaReserve.Sub(reserves[i]), want)
+		requireEqualInt(t, "pending alpha", f.pending(netuid), types.DefaultAlphaBlockEmission.Int64())
+		requireEqualInt(t, "alpha emitted", p.AlphaEmitted, types.DefaultAlphaBlockEmission.Int64())
+	}
+	requireEqualInt(t, "lock pool account", f.bank.moduleBalance(subnettypes.LockPoolName).Sub(lockPool), 900_001)
 	requireEqualInt(t, "total issued", f.ledger().TotalIssued, 1_000_001)
+	requireEqualInt(t, "to pools", f.ledger().ToPools, 900_001)
 	if err := f.k.CheckLedger(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sk.CheckPools(f.ctx); err != nil {
 		t.Fatal(err)
 	}
 
@@ -48,8 +64,34 @@ func TestMintSplitsFeeAndEvenSubnetShares(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(res.Shares) != 3 || res.Shares[0].EffectiveShare != 333_333 || res.Shares[0].Share != 0 || !res.Shares[0].Pending.Equal(math.NewInt(300_001)) {
+	if len(res.Shares) != 3 || res.Shares[0].EffectiveShare != 333_333 || res.Shares[0].Share != 21_845 ||
+		!res.Shares[0].Pending.Equal(types.DefaultAlphaBlockEmission) {
 		t.Fatalf("shares: %+v", res.Shares)
+	}
+}
+
+// A subnet's alpha block emission halves on its own schedule, as its emitted alpha crosses each half
+// of alpha_issuance_cap, whatever the MIND issuance does.
+func TestAlphaEmissionHalvesPerSubnet(t *testing.T) {
+	f := newFixture(t, func(_ *subnettypes.GenesisState, g *types.GenesisState) {
+		g.Params.AlphaBlockEmission = math.NewInt(1000)
+		g.Params.AlphaIssuanceCap = math.NewInt(4000)
+	})
+	netuid, _ := f.createSubnet("alpha")
+	var accrued []int64
+	for range 8 {
+		before := f.pool(netuid).AlphaEmitted
+		f.ctx = f.ctx.WithBlockHeight(f.height() + 1)
+		if err := f.k.BeginBlock(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		accrued = append(accrued, f.pool(netuid).AlphaEmitted.Sub(before).Int64())
+	}
+	want := []int64{1000, 1000, 500, 500, 250, 250, 125, 125}
+	for i := range want {
+		if accrued[i] != want[i] {
+			t.Fatalf("alpha per block %v, want %v", accrued, want)
+		}
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/mindnet/mindnet/x/emission/types"
 	"github.com/mindnet/mindnet/x/emission/yuma"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
@@ -17,17 +16,23 @@ import (
 // takeScale is the scale of delegate takes: basis points, 10000 = 100%.
 const takeScale = 10_000
 
-// payEmission adds each UID's epoch emission to stake behind its hotkey, as subtensor does:
+// payEmission pays each UID's epoch emission as alpha stake on the subnet, as subtensor does:
 //   - the miner part (ServerEmission) and the epoch's rounding dust go to the hotkey's owner;
 //   - of the validator part (ValidatorEmission), the delegate keeps its take (x/subnet's delegate
-//     take, in basis points) and the rest is shared among everyone with stake behind the hotkey, the
-//     owner included, in proportion to that stake;
-//   - each nominator's share is rounded down and what the rounding leaves goes to the owner too, so
-//     every umind of the epoch's emission is paid.
+//     take, in basis points) and the rest is shared among everyone whose stake makes up the hotkey's
+//     voice, in proportion to their part of it: alpha nominators by their alpha on the subnet, root
+//     nominators by root_weight of their root stake. So root stakers earn from every subnet they back
+//     validators on, in that subnet's alpha;
+//   - each share is rounded down and what the rounding leaves goes to the owner too, so every unit of
+//     the epoch's emission is paid.
 //
-// The coins move once, from this module into the x/subnet stake pool, and the stake records follow.
+// No coin moves: alpha is not a coin. x/subnet records the positions and the pool's outstanding alpha.
 // It returns the amount paid.
-func (k *Keeper) payEmission(ctx context.Context, neurons []epochNeuron, in yuma.Input, out yuma.Output) (math.Int, error) {
+func (k *Keeper) payEmission(ctx context.Context, netuid uint32, neurons []epochNeuron, in yuma.Input, out yuma.Output) (math.Int, error) {
+	rootWeight, err := k.subnets.RootWeight(ctx)
+	if err != nil {
+		return math.Int{}, err
+	}
 	credits := make([]subnettypes.StakeCredit, 0, len(neurons))
 	var total uint64
 	for i, r := range out.Neurons {
@@ -44,29 +49,38 @@ func (k *Keeper) payEmission(ctx context.Context, neurons []epochNeuron, in yuma
 			kept := mulDiv(v, uint64(min(take, takeScale)), takeScale)
 			shared := v - kept
 			owed += kept
-			// The stake yuma saw is the hotkey's total; the nominators' records sum to it.
-			stake := in.Neurons[i].Stake
+			// The voice yuma saw is the hotkey's alpha plus root_weight of its root stake; the
+			// nominators' parts sum to it (up to the rounding of the root part).
+			voice := in.Neurons[i].Stake
 			distributed := uint64(0)
-			if stake > 0 && shared > 0 {
-				err := k.subnets.IterateNominators(ctx, n.hotkey, func(coldkey sdk.AccAddress, amount math.Int) (bool, error) {
-					a := amount.Uint64()
-					if !amount.IsUint64() || a > stake {
-						a = stake
-					}
-					share := mulDiv(shared, a, stake)
-					if share == 0 {
-						return false, nil
-					}
-					distributed += share
-					if coldkey.Equals(n.coldkey) {
-						owed += share
-						return false, nil
-					}
-					credits = append(credits, subnettypes.StakeCredit{Hotkey: n.hotkey, Coldkey: coldkey, Amount: math.NewIntFromUint64(share)})
+			pay := func(coldkey sdk.AccAddress, part uint64) {
+				share := mulDiv(shared, min(part, voice), voice)
+				if share == 0 {
+					return
+				}
+				distributed += share
+				if coldkey.Equals(n.coldkey) {
+					owed += share
+					return
+				}
+				credits = append(credits, subnettypes.StakeCredit{Hotkey: n.hotkey, Coldkey: coldkey, Amount: math.NewIntFromUint64(share)})
+			}
+			if voice > 0 && shared > 0 {
+				err := k.subnets.IterateAlphaNominators(ctx, netuid, n.hotkey, func(coldkey sdk.AccAddress, amount math.Int) (bool, error) {
+					pay(coldkey, clampU64(amount))
 					return false, nil
 				})
 				if err != nil {
 					return math.Int{}, err
+				}
+				if rootWeight > 0 {
+					err = k.subnets.IterateNominators(ctx, n.hotkey, func(coldkey sdk.AccAddress, amount math.Int) (bool, error) {
+						pay(coldkey, clampU64(amount.MulRaw(int64(rootWeight)).QuoRaw(takeScale)))
+						return false, nil
+					})
+					if err != nil {
+						return math.Int{}, err
+					}
 				}
 			}
 			owed += shared - distributed
@@ -77,14 +91,37 @@ func (k *Keeper) payEmission(ctx context.Context, neurons []epochNeuron, in yuma
 	if total == 0 {
 		return math.ZeroInt(), nil
 	}
-	paid := math.NewIntFromUint64(total)
-	if err := k.bank.SendCoinsFromModuleToModule(ctx, types.ModuleName, k.stakePool, k.coins(paid)); err != nil {
-		return math.Int{}, fmt.Errorf("move epoch emission into the stake pool: %w", err)
+	if err := k.subnets.CreditAlpha(ctx, netuid, mergeCredits(credits)); err != nil {
+		return math.Int{}, fmt.Errorf("credit epoch emission as alpha stake: %w", err)
 	}
-	if err := k.subnets.CreditStake(ctx, credits); err != nil {
-		return math.Int{}, fmt.Errorf("credit epoch emission as stake: %w", err)
+	return math.NewIntFromUint64(total), nil
+}
+
+// mergeCredits sums credits to the same (hotkey, coldkey), keeping first-seen order, so a coldkey that
+// is both an alpha and a root nominator gets one credit.
+func mergeCredits(credits []subnettypes.StakeCredit) []subnettypes.StakeCredit {
+	out := make([]subnettypes.StakeCredit, 0, len(credits))
+	at := make(map[string]int, len(credits)) // lookups only, never iterated
+	for _, c := range credits {
+		key := string(c.Hotkey) + "/" + string(c.Coldkey)
+		if i, ok := at[key]; ok {
+			out[i].Amount = out[i].Amount.Add(c.Amount)
+			continue
+		}
+		at[key] = len(out)
+		out = append(out, c)
 	}
-	return paid, nil
+	return out
+}
+
+func clampU64(v math.Int) uint64 {
+	if !v.IsUint64() {
+		if v.IsNegative() {
+			return 0
+		}
+		return ^uint64(0)
+	}
+	return v.Uint64()
 }
 
 // mulDiv returns floor(a*b/c) for b ≤ c, in 128 bits so that nothing overflows.

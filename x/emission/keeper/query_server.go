@@ -82,18 +82,14 @@ func (q queryServer) SubnetShares(ctx context.Context, _ *types.QuerySubnetShare
 	}
 	out := make([]types.SubnetShare, 0, len(weights))
 	for _, w := range weights {
-		s, err := q.k.subnets.GetSubnet(ctx, w.netuid)
-		if err != nil {
-			return nil, internal(err)
-		}
 		pending, err := q.k.PendingOf(ctx, w.netuid)
 		if err != nil {
 			return nil, internal(err)
 		}
 		out = append(out, types.SubnetShare{
 			Netuid:         w.netuid,
-			Share:          s.EmissionShare,
-			EffectiveShare: uint32(mulDiv(w.weight, types.PartsPerMillion, total)),
+			Share:          uint32(w.weight.MulRaw(65_535).Quo(total).Int64()),
+			EffectiveShare: uint32(w.weight.MulRaw(types.PartsPerMillion).Quo(total).Int64()),
 			Pending:        pending,
 		})
 	}

@@ -96,14 +96,13 @@ func (k *Keeper) RootMembers(ctx context.Context) ([]types.RootMember, error) {
 	return members, nil
 }
 
-// runRootEpoch turns the root members' weights over netuids into every subnet's emission share. It
-// runs the Yuma epoch over one matrix whose first rows are the members (stake: their total stake;
-// permit: membership) and whose last columns are the subnets other than root, in netuid order, each
-// with the block it was created at as its registration, so that weights set before a netuid was
-// reused do not count for the new subnet. A subnet's share is its incentive, the stake-weighted
-// consensus of the members' weights clipped at kappa, stored in 1/65535ths. Root pays no emission
-// and keeps no bonds: incentive does not depend on them. With no weights, every share is 0 and the
-// subnets accrue evenly (SplitAmongSubnets).
+// runRootEpoch scores the root members' weights over netuids. It runs the Yuma epoch over one matrix
+// whose first rows are the members (stake: their total stake; permit: membership) and whose last
+// columns are the subnets other than root, in netuid order, each with the block it was created at as
+// its registration, so that weights set before a netuid was reused do not count for the new subnet.
+// The members get their trust and consensus scores. Since subnet markets these weights no longer set
+// the subnets' emission shares (their pools' prices do, see MintBlockEmission): they remain the root
+// members' public signal about the subnets. Root pays no emission and keeps no bonds.
 func (k *Keeper) runRootEpoch(ctx context.Context, root subnettypes.Subnet, params types.Params, height uint64) error {
 	neurons, in, err := k.neuronInputs(ctx, subnettypes.RootNetuid)
 	if err != nil {
@@ -150,14 +149,6 @@ func (k *Keeper) runRootEpoch(ctx context.Context, root subnettypes.Subnet, para
 	out, err := yuma.Epoch(yuma.Input{Block: height, LastEpochBlock: last, Params: p, Neurons: in})
 	if err != nil {
 		return fmt.Errorf("root yuma epoch: %w", err)
-	}
-	for j, s := range subnets {
-		share := uint32(out.Neurons[members+j].Incentive.ToU16Proportion())
-		if share != s.EmissionShare {
-			if err := k.subnets.SetSubnetEmissionShare(ctx, s.Netuid, share); err != nil {
-				return fmt.Errorf("write emission share of netuid %d: %w", s.Netuid, err)
-			}
-		}
 	}
 	for i := range neurons {
 		scores := scoresFrom(out.Neurons[i], math.ZeroInt())

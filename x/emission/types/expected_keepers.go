@@ -22,7 +22,7 @@ type BankKeeper interface {
 }
 
 // SubnetKeeper is the part of x/subnet that x/emission reads, and the writes it makes: epoch results,
-// subnet shares, root seats and stake payouts.
+// subnet shares, root seats, pool injections and alpha payouts.
 type SubnetKeeper interface {
 	GetSubnet(ctx context.Context, netuid uint32) (subnettypes.Subnet, error)
 	IterateSubnets(ctx context.Context, fn func(subnettypes.Subnet) (stop bool, err error)) error
@@ -37,6 +37,11 @@ type SubnetKeeper interface {
 	SetSubnetEmissionShare(ctx context.Context, netuid, share uint32) error
 	RegisterRootNeuron(ctx context.Context, hotkey sdk.AccAddress, replaceUID *uint32) (uint32, error)
 	CreditStake(ctx context.Context, credits []subnettypes.StakeCredit) error
+	GetPool(ctx context.Context, netuid uint32) (subnettypes.Pool, error)
+	RootWeight(ctx context.Context) (uint32, error)
+	IterateAlphaNominators(ctx context.Context, netuid uint32, hotkey sdk.AccAddress, fn func(coldkey sdk.AccAddress, amount math.Int) (stop bool, err error)) error
+	InjectEmission(ctx context.Context, netuid uint32, mind, alphaOut math.Int) error
+	CreditAlpha(ctx context.Context, netuid uint32, credits []subnettypes.StakeCredit) error
 }
 
 // WeightsKeeper is the part of x/weights that x/emission reads: the stored weight rows, visited in UID

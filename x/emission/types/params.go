@@ -30,16 +30,25 @@ var (
 	DefaultBlockEmission = math.NewInt(166_666)
 	// DefaultIssuanceCap is 21 million MIND in umind (1 MIND = 10^6 umind).
 	DefaultIssuanceCap = math.NewInt(21_000_000_000_000)
+	// DefaultAlphaBlockEmission is what the subnets' share of a block's umind is by default (90% of
+	// 166,666), so that a chain with one subnet pays its epochs the same numbers as before markets.
+	DefaultAlphaBlockEmission = math.NewInt(150_000)
+	// MaxAlphaBlockEmission and MaxAlphaIssuanceCap bound governance: an epoch's alpha must fit the
+	// Yuma function's 64 bits with room to spare.
+	MaxAlphaBlockEmission = math.NewInt(1_000_000_000_000)
+	MaxAlphaIssuanceCap   = math.NewInt(1_000_000_000_000_000_000)
 )
 
 // DefaultParams returns the parameters a new chain starts with.
 func DefaultParams() Params {
 	return Params{
-		BlockEmission:     DefaultBlockEmission,
-		IssuanceCap:       DefaultIssuanceCap,
-		FeeCollectorShare: DefaultFeeCollectorShare,
-		OwnerCut:          DefaultOwnerCut,
-		MaxRootMembers:    DefaultMaxRootMembers,
+		BlockEmission:      DefaultBlockEmission,
+		IssuanceCap:        DefaultIssuanceCap,
+		FeeCollectorShare:  DefaultFeeCollectorShare,
+		OwnerCut:           DefaultOwnerCut,
+		MaxRootMembers:     DefaultMaxRootMembers,
+		AlphaBlockEmission: DefaultAlphaBlockEmission,
+		AlphaIssuanceCap:   DefaultIssuanceCap,
 	}
 }
 
@@ -60,7 +69,19 @@ func (p Params) Validate() error {
 	if p.MaxRootMembers == 0 || p.MaxRootMembers > MaxRootMembersLimit {
 		return fmt.Errorf("%w: max_root_members %d must be in [1, %d]", ErrInvalidParams, p.MaxRootMembers, MaxRootMembersLimit)
 	}
+	if p.AlphaBlockEmission.IsNil() || p.AlphaBlockEmission.IsNegative() || p.AlphaBlockEmission.GT(MaxAlphaBlockEmission) {
+		return fmt.Errorf("%w: alpha_block_emission must be 0 to %s", ErrInvalidParams, MaxAlphaBlockEmission)
+	}
+	if p.AlphaIssuanceCap.IsNil() || p.AlphaIssuanceCap.IsNegative() || p.AlphaIssuanceCap.GT(MaxAlphaIssuanceCap) {
+		return fmt.Errorf("%w: alpha_issuance_cap must be 0 to %s", ErrInvalidParams, MaxAlphaIssuanceCap)
+	}
 	return nil
+}
+
+// AlphaBlockEmissionAt is the alpha a subnet's block accrues to its epoch after emitted alpha so far:
+// alpha_block_emission halved at each half of alpha_issuance_cap crossed, never past the cap.
+func AlphaBlockEmissionAt(p Params, emitted math.Int) math.Int {
+	return BlockEmissionAt(Params{BlockEmission: p.AlphaBlockEmission, IssuanceCap: p.AlphaIssuanceCap}, emitted)
 }
 
 // PartOf returns floor(amount * ppm / 1,000,000).

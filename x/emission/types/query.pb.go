@@ -345,12 +345,14 @@ var xxx_messageInfo_QuerySubnetSharesRequest proto.InternalMessageInfo
 // SubnetShare is one subnet's place in the emission split.
 type SubnetShare struct {
 	Netuid uint32 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
-	// share is the subnet's emission share from the latest root epoch, in 1/65535ths.
+	// share is the subnet's emission share, in 1/65535ths: its pool's price moving average over the sum
+	// of every pool's.
 	Share uint32 `protobuf:"varint,2,opt,name=share,proto3" json:"share,omitempty"`
-	// effective_share is the part of the subnets' emission it accrues now, in parts per million: share
-	// normalised over all subnets, or an even split while no subnet has a share.
-	EffectiveShare uint32                `protobuf:"varint,3,opt,name=effective_share,json=effectiveShare,proto3" json:"effective_share,omitempty"`
-	Pending        cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=pending,proto3,customtype=cosmossdk.io/math.Int" json:"pending"`
+	// effective_share is the part of the subnets' umind emission injected into its pool now, in parts per
+	// million: the same split, as SplitAmongSubnets rounds it.
+	EffectiveShare uint32 `protobuf:"varint,3,opt,name=effective_share,json=effectiveShare,proto3" json:"effective_share,omitempty"`
+	// pending is the alpha the subnet has accrued for its next epoch.
+	Pending cosmossdk_io_math.Int `protobuf:"bytes,4,opt,name=pending,proto3,customtype=cosmossdk.io/math.Int" json:"pending"`
 }
 
 func (m *SubnetShare) Reset()         { *m = SubnetShare{} }

@@ -165,3 +165,52 @@ func (k *Keeper) RegisterRootNeuron(ctx context.Context, hotkey sdk.AccAddress, 
 	}
 	return uid, nil
 }
+
+// InjectEmission records a block's emission for a subnet's pool: mind umind (which the caller has
+// already moved into the lock pool account) enters the pool with alpha alongside at the pool's price,
+// rounded down, so the price stays where it was; alphaOut is the alpha the block accrues to the
+// subnet's epoch, counted in alpha_emitted for its halving.
+func (k *Keeper) InjectEmission(ctx context.Context, netuid uint32, mind, alphaOut math.Int) error {
+	pool, err := k.GetPool(ctx, netuid)
+	if err != nil {
+		return err
+	}
+	if mind.IsPositive() {
+		alphaIn := math.ZeroInt()
+		if price := pool.Price(); price.IsPositive() {
+			alphaIn = math.LegacyNewDecFromInt(mind).Quo(price).TruncateInt()
+		} else {
+			// An empty pool (a subnet created with no lock) opens at price 1.
+			alphaIn = mind
+		}
+		pool = pool.Inject(mind, alphaIn)
+	}
+	if pool.AlphaEmitted.IsNil() {
+		pool.AlphaEmitted = math.ZeroInt()
+	}
+	pool.AlphaEmitted = pool.AlphaEmitted.Add(alphaOut)
+	return k.setPool(ctx, pool)
+}
+
+// CreditAlpha adds each credit to the alpha its coldkey holds behind its hotkey on netuid, as new alpha
+// paid by the subnet's epoch, and counts it in the pool's alpha_outstanding. Hotkeys need no owner:
+// the owner's cut is held behind the owner's own address.
+func (k *Keeper) CreditAlpha(ctx context.Context, netuid uint32, credits []types.StakeCredit) error {
+	pool, err := k.GetPool(ctx, netuid)
+	if err != nil {
+		return err
+	}
+	for _, c := range credits {
+		if c.Amount.IsNil() || c.Amount.IsNegative() {
+			return errorsmod.Wrapf(types.ErrInvalidAmount, "alpha credit of %s", c.Amount)
+		}
+		if c.Amount.IsZero() {
+			continue
+		}
+		if err := k.changeAlpha(ctx, netuid, c.Hotkey, c.Coldkey, c.Amount); err != nil {
+			return err
+		}
+		pool.AlphaOutstanding = pool.AlphaOutstanding.Add(c.Amount)
+	}
+	return k.setPool(ctx, pool)
+}

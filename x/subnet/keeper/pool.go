@@ -397,3 +397,12 @@ func (k *Keeper) CheckPools(ctx context.Context) error {
 	}
 	return nil
 }
+
+// RootWeight is the share of root stake, in basis points, that counts in every subnet's voice.
+func (k *Keeper) RootWeight(ctx context.Context) (uint32, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read params: %w", err)
+	}
+	return params.RootWeight, nil
+}

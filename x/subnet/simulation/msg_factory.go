@@ -186,58 +186,154 @@ func MsgServeAxonFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgServe
 	}
 }
 
-// MsgAddStakeFactory puts part of an account's balance behind a registered hotkey.
-func MsgAddStakeFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgAddStake] {
-	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgAddStake) {
+// stakeNetuid picks where to stake: root, or a subnet with a pool, about evenly.
+func stakeNetuid(ctx context.Context, k *keeper.Keeper, r *simsx.XRand) uint32 {
+	var netuids []uint32
+	_ = k.Pools.Walk(ctx, nil, func(netuid uint32, p types.Pool) (bool, error) {
+		if p.MindReserve.IsPositive() {
+			netuids = append(netuids, netuid)
+		}
+		return false, nil
+	})
+	if len(netuids) == 0 || r.Intn(2) == 0 {
+		return types.RootNetuid
+	}
+	return netuids[r.Intn(len(netuids))]
+}
+
+// limitNear returns, one time in three, a limit price within 20% of the pool's current price, which a
+// swap may or may not pass; otherwise no limit.
+func limitNear(ctx context.Context, k *keeper.Keeper, r *simsx.XRand, netuid uint32) *math.LegacyDec {
+	if netuid == types.RootNetuid || r.Intn(3) != 0 {
+		return nil
+	}
+	p, err := k.GetPool(ctx, netuid)
+	if err != nil || !p.Price().IsPositive() {
+		return nil
+	}
+	limit := p.Price().MulInt64(int64(80 + r.Intn(41))).QuoInt64(100)
+	if !limit.IsPositive() {
+		return nil
+	}
+	return &limit
+}
+
+// swapRefusals are the refusals that depend on pool arithmetic the factories do not repeat: a swap too
+// small to give anything, and a limit price the swap would pass.
+var swapRefusals = []error{types.ErrSwapTooSmall, types.ErrPriceLimit}
+
+// MsgAddStakeFactory puts part of an account's balance behind a registered hotkey, as root stake or
+// through a subnet's pool, sometimes with a limit price.
+func MsgAddStakeFactory(k *keeper.Keeper) simsx.FactoryMethodWithDeliveryResultHandler[*types.MsgAddStake] {
+	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgAddStake, simsx.SimDeliveryResultHandler) {
 		hotkeys := registeredHotkeys(ctx, k, reporter)
 		if len(hotkeys) == 0 {
 			reporter.Skip("no registered hotkey")
-			return nil, nil
+			return nil, nil, nil
 		}
-		hotkey := hotkeys[testData.Rand().Intn(len(hotkeys))]
+		r := testData.Rand()
+		hotkey := hotkeys[r.Intn(len(hotkeys))]
 		coldkey := testData.AnyAccount(reporter, simsx.WithDenomBalance(k.Denom()))
 		if reporter.IsSkipped() {
-			return nil, nil
+			return nil, nil, nil
 		}
 		amount := coldkey.LiquidBalance().RandSubsetCoin(reporter, k.Denom())
 		if reporter.IsSkipped() || !amount.IsPositive() {
 			reporter.Skip("nothing to stake")
-			return nil, nil
+			return nil, nil, nil
 		}
-		return []simsx.SimAccount{coldkey}, &types.MsgAddStake{Coldkey: coldkey.AddressBech32, Hotkey: hotkey.String(), Amount: amount.Amount}
+		netuid := stakeNetuid(ctx, k, r)
+		msg := &types.MsgAddStake{Coldkey: coldkey.AddressBech32, Hotkey: hotkey.String(), Amount: amount.Amount,
+			Netuid: netuid, LimitPrice: limitNear(ctx, k, r, netuid)}
+		return []simsx.SimAccount{coldkey}, msg, acceptOnly(swapRefusals...)
 	}
 }
 
-// MsgRemoveStakeFactory takes back part or all of one stake record.
-func MsgRemoveStakeFactory(k *keeper.Keeper) simsx.SimMsgFactoryFn[*types.MsgRemoveStake] {
-	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRemoveStake) {
-		type record struct {
-			hotkey, coldkey sdk.AccAddress
-			amount          math.Int
+// stakeRecord is one position: root stake (netuid 0) or alpha on a subnet.
+type stakeRecord struct {
+	netuid          uint32
+	hotkey, coldkey sdk.AccAddress
+	amount          math.Int
+}
+
+func stakeRecords(ctx context.Context, k *keeper.Keeper) ([]stakeRecord, error) {
+	var records []stakeRecord
+	if err := k.Stakes.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, sdk.AccAddress], amount math.Int) (bool, error) {
+		records = append(records, stakeRecord{types.RootNetuid, key.K1(), key.K2(), amount})
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	err := k.AlphaStakes.Walk(ctx, nil, func(key collections.Triple[uint32, sdk.AccAddress, sdk.AccAddress], amount math.Int) (bool, error) {
+		records = append(records, stakeRecord{key.K1(), key.K2(), key.K3(), amount})
+		return false, nil
+	})
+	return records, err
+}
+
+// pickRecord picks a position whose coldkey is a simulation account, and the account.
+func pickRecord(ctx context.Context, k *keeper.Keeper, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) (stakeRecord, simsx.SimAccount, bool) {
+	records, err := stakeRecords(ctx, k)
+	if err != nil {
+		reporter.Skipf("read stakes: %v", err)
+		return stakeRecord{}, simsx.SimAccount{}, false
+	}
+	var mine []stakeRecord
+	for _, rec := range records {
+		if testData.HasAccount(rec.coldkey.String()) {
+			mine = append(mine, rec)
 		}
-		var records []record
-		if err := k.Stakes.Walk(ctx, nil, func(key collections.Pair[sdk.AccAddress, sdk.AccAddress], amount math.Int) (bool, error) {
-			records = append(records, record{key.K1(), key.K2(), amount})
-			return false, nil
-		}); err != nil {
-			reporter.Skipf("read stakes: %v", err)
-			return nil, nil
-		}
-		if len(records) == 0 {
-			reporter.Skip("no stake")
-			return nil, nil
+	}
+	if len(mine) == 0 {
+		reporter.Skip("no stake")
+		return stakeRecord{}, simsx.SimAccount{}, false
+	}
+	rec := mine[testData.Rand().Intn(len(mine))]
+	coldkey := testData.GetAccountbyAccAddr(reporter, rec.coldkey)
+	return rec, coldkey, !reporter.IsSkipped()
+}
+
+// MsgRemoveStakeFactory takes back part or all of one position, selling alpha through the pool.
+func MsgRemoveStakeFactory(k *keeper.Keeper) simsx.FactoryMethodWithDeliveryResultHandler[*types.MsgRemoveStake] {
+	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgRemoveStake, simsx.SimDeliveryResultHandler) {
+		rec, coldkey, ok := pickRecord(ctx, k, testData, reporter)
+		if !ok {
+			return nil, nil, nil
 		}
 		r := testData.Rand()
-		rec := records[r.Intn(len(records))]
-		coldkey := testData.GetAccountbyAccAddr(reporter, rec.coldkey)
-		if reporter.IsSkipped() {
-			return nil, nil
-		}
 		amount := rec.amount
 		if r.Intn(3) != 0 { // usually a part, sometimes all of it
 			amount = simsxAmount(r, rec.amount)
 		}
-		return []simsx.SimAccount{coldkey}, &types.MsgRemoveStake{Coldkey: coldkey.AddressBech32, Hotkey: rec.hotkey.String(), Amount: amount}
+		msg := &types.MsgRemoveStake{Coldkey: coldkey.AddressBech32, Hotkey: rec.hotkey.String(), Amount: amount,
+			Netuid: rec.netuid, LimitPrice: limitNear(ctx, k, r, rec.netuid)}
+		return []simsx.SimAccount{coldkey}, msg, acceptOnly(swapRefusals...)
+	}
+}
+
+// MsgMoveStakeFactory moves part of a position to another registered hotkey, on the same subnet or
+// another one (root included).
+func MsgMoveStakeFactory(k *keeper.Keeper) simsx.FactoryMethodWithDeliveryResultHandler[*types.MsgMoveStake] {
+	return func(ctx context.Context, testData *simsx.ChainDataSource, reporter simsx.SimulationReporter) ([]simsx.SimAccount, *types.MsgMoveStake, simsx.SimDeliveryResultHandler) {
+		rec, coldkey, ok := pickRecord(ctx, k, testData, reporter)
+		if !ok {
+			return nil, nil, nil
+		}
+		hotkeys := registeredHotkeys(ctx, k, reporter)
+		if len(hotkeys) == 0 {
+			reporter.Skip("no registered hotkey")
+			return nil, nil, nil
+		}
+		r := testData.Rand()
+		dest := hotkeys[r.Intn(len(hotkeys))]
+		destNetuid := stakeNetuid(ctx, k, r)
+		if dest.Equals(rec.hotkey) && destNetuid == rec.netuid {
+			reporter.Skip("moving to the same position")
+			return nil, nil, nil
+		}
+		msg := &types.MsgMoveStake{Coldkey: coldkey.AddressBech32, OriginHotkey: rec.hotkey.String(), OriginNetuid: rec.netuid,
+			DestinationHotkey: dest.String(), DestinationNetuid: destNetuid, Amount: simsxAmount(r, rec.amount)}
+		return []simsx.SimAccount{coldkey}, msg, acceptOnly(swapRefusals...)
 	}
 }
 

@@ -151,7 +151,8 @@ func (gs GenesisState) validateMarket(subnets map[uint32]Subnet, owners map[stri
 		if !ok {
 			return fmt.Errorf("%w: alpha stake on netuid %d, which lists no pool", ErrInvalidGenesis, a.Netuid)
 		}
-		if _, ok := owners[a.Hotkey]; !ok {
+		// Alpha sits behind a registered hotkey, or behind the holder's own address (an owner's cut).
+		if _, ok := owners[a.Hotkey]; !ok && a.Hotkey != a.Coldkey {
 			return fmt.Errorf("%w: alpha stake behind unowned hotkey %s", ErrInvalidGenesis, a.Hotkey)
 		}
 		if a.Amount.IsNil() || !a.Amount.IsPositive() {

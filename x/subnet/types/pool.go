@@ -35,6 +35,7 @@ func NewPool(netuid uint32, lock math.Int) Pool {
 		AlphaReserve:     lock,
 		AlphaOutstanding: math.ZeroInt(),
 		PriceEma:         math.LegacyOneDec(),
+		AlphaEmitted:     math.ZeroInt(),
 	}
 }
 
@@ -169,7 +170,7 @@ func (p Pool) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    math.Int
-	}{{"mind_reserve", p.MindReserve}, {"alpha_reserve", p.AlphaReserve}, {"alpha_outstanding", p.AlphaOutstanding}} {
+	}{{"mind_reserve", p.MindReserve}, {"alpha_reserve", p.AlphaReserve}, {"alpha_outstanding", p.AlphaOutstanding}, {"alpha_emitted", p.AlphaEmitted}} {
 		if f.v.IsNil() || f.v.IsNegative() {
 			return fmt.Errorf("pool of netuid %d: %s must be a non-negative integer", p.Netuid, f.name)
 		}
@@ -188,8 +189,11 @@ func (p Pool) Validate() error {
 func ParseAmount(s, denom string) (math.Int, error) {
 	s = strings.TrimSpace(s)
 	s = strings.TrimSuffix(s, denom)
-	v, ok := math.NewIntFromString(s)
-	if !ok || !v.IsPositive() {
+	// math.NewIntFromString reads Go literals ("0x10", "010" in octal, "1_000", "+5"): only decimal
+	// digits are an amount here, leading zeros dropped.
+	digits := s != "" && strings.Trim(s, "0123456789") == ""
+	v, ok := math.NewIntFromString(strings.TrimLeft(s, "0"))
+	if !digits || !ok || !v.IsPositive() {
 		return math.Int{}, errorsmod.Wrapf(ErrInvalidAmount, "%q: give a positive integer, optionally followed by %s", s, denom)
 	}
 	return v, nil

@@ -25,8 +25,8 @@ const (
 )
 
 // Ledger counts every umind this module has minted and where it went. At all times
-// total_issued = to_fee_collector + to_stake + to_owners + burned + the sum of pending emission, and the
-// module account holds exactly the pending emission.
+// total_issued = to_fee_collector + to_stake + to_owners + burned + to_pools, and the module account
+// holds nothing: since subnet markets, every block's umind leaves it in the block it is minted.
 type Ledger struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// total_issued is every umind minted; the halving schedule and the cap count it.
@@ -38,7 +38,9 @@ type Ledger struct {
 	// to_owners was paid to subnet owners as their cut.
 	ToOwners string `protobuf:"bytes,4,opt,name=to_owners,json=toOwners,proto3" json:"to_owners,omitempty"`
 	// burned is pending emission of dissolved subnets, destroyed with them.
-	Burned        string `protobuf:"bytes,5,opt,name=burned,proto3" json:"burned,omitempty"`
+	Burned string `protobuf:"bytes,5,opt,name=burned,proto3" json:"burned,omitempty"`
+	// to_pools was injected into the subnets' pools, each by its emission share.
+	ToPools       string `protobuf:"bytes,6,opt,name=to_pools,json=toPools,proto3" json:"to_pools,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -108,7 +110,14 @@ func (x *Ledger) GetBurned() string {
 	return ""
 }
 
-// PendingEmission is what a subnet has accrued since its last epoch.
+func (x *Ledger) GetToPools() string {
+	if x != nil {
+		return x.ToPools
+	}
+	return ""
+}
+
+// PendingEmission is the alpha a subnet has accrued since its last epoch (in the subnet's alpha, not umind).
 type PendingEmission struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Netuid        uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
@@ -289,7 +298,7 @@ var File_mindnet_emission_v1_emission_proto protoreflect.FileDescriptor
 
 const file_mindnet_emission_v1_emission_proto_rawDesc = "" +
 	"\n" +
-	"\"mindnet/emission/v1/emission.proto\x12\x13mindnet.emission.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\"\xa5\x03\n" +
+	"\"mindnet/emission/v1/emission.proto\x12\x13mindnet.emission.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\"\xf2\x03\n" +
 	"\x06Ledger\x12S\n" +
 	"\ftotal_issued\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\vtotalIssued\x12Z\n" +
@@ -300,7 +309,9 @@ const file_mindnet_emission_v1_emission_proto_rawDesc = "" +
 	"\tto_owners\x18\x04 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\btoOwners\x12H\n" +
 	"\x06burned\x18\x05 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
-	"cosmos.Int\xa8\xe7\xb0*\x01R\x06burned:\x04\xe8\xa0\x1f\x01\"y\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x06burned\x12K\n" +
+	"\bto_pools\x18\x06 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\atoPools:\x04\xe8\xa0\x1f\x01\"y\n" +
 	"\x0fPendingEmission\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12H\n" +
 	"\x06amount\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +

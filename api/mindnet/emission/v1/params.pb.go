@@ -40,8 +40,14 @@ type Params struct {
 	OwnerCut uint32 `protobuf:"varint,4,opt,name=owner_cut,json=ownerCut,proto3" json:"owner_cut,omitempty"`
 	// max_root_members is how many hotkeys the root subnet (netuid 0) holds.
 	MaxRootMembers uint32 `protobuf:"varint,5,opt,name=max_root_members,json=maxRootMembers,proto3" json:"max_root_members,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// alpha_block_emission is the alpha each subnet emits per block to its epoch (miners, validators,
+	// owner) before any halving; each subnet halves it on its own schedule.
+	AlphaBlockEmission string `protobuf:"bytes,6,opt,name=alpha_block_emission,json=alphaBlockEmission,proto3" json:"alpha_block_emission,omitempty"`
+	// alpha_issuance_cap is the most alpha one subnet's epochs ever emit; the subnet's alpha block
+	// emission halves as its emitted alpha crosses each next half of it, like MIND's issuance.
+	AlphaIssuanceCap string `protobuf:"bytes,7,opt,name=alpha_issuance_cap,json=alphaIssuanceCap,proto3" json:"alpha_issuance_cap,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *Params) Reset() {
@@ -109,11 +115,25 @@ func (x *Params) GetMaxRootMembers() uint32 {
 	return 0
 }
 
+func (x *Params) GetAlphaBlockEmission() string {
+	if x != nil {
+		return x.AlphaBlockEmission
+	}
+	return ""
+}
+
+func (x *Params) GetAlphaIssuanceCap() string {
+	if x != nil {
+		return x.AlphaIssuanceCap
+	}
+	return ""
+}
+
 var File_mindnet_emission_v1_params_proto protoreflect.FileDescriptor
 
 const file_mindnet_emission_v1_params_proto_rawDesc = "" +
 	"\n" +
-	" mindnet/emission/v1/params.proto\x12\x13mindnet.emission.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\"\xd1\x02\n" +
+	" mindnet/emission/v1/params.proto\x12\x13mindnet.emission.v1\x1a\x11amino/amino.proto\x1a\x19cosmos_proto/cosmos.proto\x1a\x14gogoproto/gogo.proto\"\x95\x04\n" +
 	"\x06Params\x12W\n" +
 	"\x0eblock_emission\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\rblockEmission\x12S\n" +
@@ -121,7 +141,11 @@ const file_mindnet_emission_v1_params_proto_rawDesc = "" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\vissuanceCap\x12.\n" +
 	"\x13fee_collector_share\x18\x03 \x01(\rR\x11feeCollectorShare\x12\x1b\n" +
 	"\towner_cut\x18\x04 \x01(\rR\bownerCut\x12(\n" +
-	"\x10max_root_members\x18\x05 \x01(\rR\x0emaxRootMembers:\"\xe8\xa0\x1f\x01\x8a\xe7\xb0*\x19mindnet/x/emission/ParamsB\xd3\x01\n" +
+	"\x10max_root_members\x18\x05 \x01(\rR\x0emaxRootMembers\x12b\n" +
+	"\x14alpha_block_emission\x18\x06 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x12alphaBlockEmission\x12^\n" +
+	"\x12alpha_issuance_cap\x18\a \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x10alphaIssuanceCap:\"\xe8\xa0\x1f\x01\x8a\xe7\xb0*\x19mindnet/x/emission/ParamsB\xd3\x01\n" +
 	"\x17com.mindnet.emission.v1B\vParamsProtoP\x01Z=github.com/mindnet/mindnet/api/mindnet/emission/v1;emissionv1\xa2\x02\x03MEX\xaa\x02\x13Mindnet.Emission.V1\xca\x02\x13Mindnet\\Emission\\V1\xe2\x02\x1fMindnet\\Emission\\V1\\GPBMetadata\xea\x02\x15Mindnet::Emission::V1b\x06proto3"
 
 var (

@@ -360,14 +360,16 @@ func (*QuerySubnetSharesRequest) Descriptor() ([]byte, []int) {
 type SubnetShare struct {
 	state  protoimpl.MessageState `protogen:"open.v1"`
 	Netuid uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
-	// share is the subnet's emission share from the latest root epoch, in 1/65535ths.
+	// share is the subnet's emission share, in 1/65535ths: its pool's price moving average over the sum
+	// of every pool's.
 	Share uint32 `protobuf:"varint,2,opt,name=share,proto3" json:"share,omitempty"`
-	// effective_share is the part of the subnets' emission it accrues now, in parts per million: share
-	// normalised over all subnets, or an even split while no subnet has a share.
+	// effective_share is the part of the subnets' umind emission injected into its pool now, in parts per
+	// million: the same split, as SplitAmongSubnets rounds it.
 	EffectiveShare uint32 `protobuf:"varint,3,opt,name=effective_share,json=effectiveShare,proto3" json:"effective_share,omitempty"`
-	Pending        string `protobuf:"bytes,4,opt,name=pending,proto3" json:"pending,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// pending is the alpha the subnet has accrued for its next epoch.
+	Pending       string `protobuf:"bytes,4,opt,name=pending,proto3" json:"pending,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SubnetShare) Reset() {

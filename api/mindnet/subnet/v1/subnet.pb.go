@@ -1088,7 +1088,10 @@ type Pool struct {
 	AlphaOutstanding string `protobuf:"bytes,4,opt,name=alpha_outstanding,json=alphaOutstanding,proto3" json:"alpha_outstanding,omitempty"`
 	// price_ema is the exponential moving average of the price (umind per alpha unit), updated at the
 	// start of every block with the module's price_ema_half_life.
-	PriceEma      string `protobuf:"bytes,5,opt,name=price_ema,json=priceEma,proto3" json:"price_ema,omitempty"`
+	PriceEma string `protobuf:"bytes,5,opt,name=price_ema,json=priceEma,proto3" json:"price_ema,omitempty"`
+	// alpha_emitted is all the alpha the subnet's emission has accrued to its epochs; its halving
+	// schedule counts it.
+	AlphaEmitted  string `protobuf:"bytes,6,opt,name=alpha_emitted,json=alphaEmitted,proto3" json:"alpha_emitted,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1154,6 +1157,13 @@ func (x *Pool) GetAlphaOutstanding() string {
 func (x *Pool) GetPriceEma() string {
 	if x != nil {
 		return x.PriceEma
+	}
+	return ""
+}
+
+func (x *Pool) GetAlphaEmitted() string {
+	if x != nil {
+		return x.AlphaEmitted
 	}
 	return ""
 }
@@ -1335,7 +1345,7 @@ const file_mindnet_subnet_v1_subnet_proto_rawDesc = "" +
 	"\x0fSubnetLockState\x12M\n" +
 	"\tlast_lock\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\blastLock\x12&\n" +
-	"\x0flast_lock_block\x18\x02 \x01(\x03R\rlastLockBlock:\x04\xe8\xa0\x1f\x01\"\x84\x03\n" +
+	"\x0flast_lock_block\x18\x02 \x01(\x03R\rlastLockBlock:\x04\xe8\xa0\x1f\x01\"\xdb\x03\n" +
 	"\x04Pool\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12S\n" +
 	"\fmind_reserve\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
@@ -1345,7 +1355,9 @@ const file_mindnet_subnet_v1_subnet_proto_rawDesc = "" +
 	"\x11alpha_outstanding\x18\x04 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\x10alphaOutstanding\x12S\n" +
 	"\tprice_ema\x18\x05 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
-	"cosmos.Dec\xa8\xe7\xb0*\x01R\bpriceEma:\x04\xe8\xa0\x1f\x01\"\xda\x01\n" +
+	"cosmos.Dec\xa8\xe7\xb0*\x01R\bpriceEma\x12U\n" +
+	"\ralpha_emitted\x18\x06 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\falphaEmitted:\x04\xe8\xa0\x1f\x01\"\xda\x01\n" +
 	"\n" +
 	"AlphaStake\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x120\n" +
