@@ -111,8 +111,9 @@ func (n *Network) start(ctx context.Context) error {
 	if err := n.cli.tx(ctx, "bob", append(append([]string{"tx", "bank", "multi-send", "bob"}, addrs...), "10000000umind")...); err != nil {
 		return fmt.Errorf("fund hotkeys: %w", err)
 	}
-	cfg.logf("staking %d umind behind the subnet validator (charlie)", cfg.ValidatorStake)
-	if err := n.cli.tx(ctx, "charlie", "tx", "subnet", "add-stake", addrs[0], strconv.FormatUint(cfg.ValidatorStake, 10)); err != nil {
+	// Root stake (netuid 0): plain umind, no swap, and it counts on every subnet at root_weight.
+	cfg.logf("staking %d umind of root stake behind the subnet validator (charlie)", cfg.ValidatorStake)
+	if err := n.cli.tx(ctx, "charlie", "tx", "subnet", "add-stake", addrs[0], "0", strconv.FormatUint(cfg.ValidatorStake, 10)); err != nil {
 		return fmt.Errorf("stake the validator: %w", err)
 	}
 

@@ -6,6 +6,7 @@ import (
 
 	"google.golang.org/grpc"
 
+	emissionv1 "github.com/mindnet/mindnet/api/mindnet/emission/v1"
 	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
 	"github.com/mindnet/mindnet/metagraph"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
@@ -25,5 +26,34 @@ func Fetch(ctx context.Context, conn grpc.ClientConnInterface, netuid uint32) (V
 	tempo := hp.GetHyperparameters().GetTempo()
 	// The epoch of an epoch block has run by the time its height is reported, so look from the next one.
 	next := subnettypes.NextEpochBlock(netuid, tempo, uint64(snap.Height)+1)
-	return View{Snapshot: snap, Tempo: tempo, NextEpoch: next}, nil
+	markets, err := fetchMarkets(ctx, conn)
+	if err != nil {
+		return View{}, err
+	}
+	return View{Snapshot: snap, Tempo: tempo, NextEpoch: next, Markets: markets}, nil
+}
+
+// fetchMarkets reads every subnet's pool and emission share.
+func fetchMarkets(ctx context.Context, conn grpc.ClientConnInterface) ([]Market, error) {
+	pools, err := subnetv1.NewQueryClient(conn).Pools(ctx, &subnetv1.QueryPoolsRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("pools: %w", err)
+	}
+	shares, err := emissionv1.NewQueryClient(conn).SubnetShares(ctx, &emissionv1.QuerySubnetSharesRequest{})
+	if err != nil {
+		return nil, fmt.Errorf("emission shares: %w", err)
+	}
+	share := make(map[uint32]uint32, len(shares.GetShares())) // lookups only
+	for _, s := range shares.GetShares() {
+		share[s.GetNetuid()] = s.GetEffectiveShare()
+	}
+	out := make([]Market, 0, len(pools.GetPools()))
+	for _, p := range pools.GetPools() {
+		pool := p.GetPool()
+		out = append(out, Market{
+			Netuid: pool.GetNetuid(), Price: p.GetPrice(), PriceEMA: pool.GetPriceEma(),
+			MindReserve: pool.GetMindReserve(), AlphaReserve: pool.GetAlphaReserve(), Share: share[pool.GetNetuid()],
+		})
+	}
+	return out, nil
 }

@@ -18,6 +18,19 @@ type View struct {
 	NextEpoch uint64
 	// Labels optionally names hotkeys (for example "miner-1" or "odd-model"), shown in the last column.
 	Labels map[string]string
+	// Markets are every subnet's pool, by netuid, shown under the neurons; empty shows nothing.
+	Markets []Market
+}
+
+// Market is one subnet's pool as the table shows it.
+type Market struct {
+	Netuid uint32
+	// Price and PriceEMA are umind per alpha, as the chain's decimal strings.
+	Price, PriceEMA string
+	// MindReserve and AlphaReserve are the pool's reserves, as the chain's integer strings.
+	MindReserve, AlphaReserve string
+	// Share is the subnet's part of the subnets' umind emission, in parts per million.
+	Share uint32
 }
 
 // Role names what a neuron does on the subnet: it serves an axon (a miner), or it holds a validator
@@ -57,7 +70,7 @@ func Write(w io.Writer, v View) error {
 	}
 	b.WriteString("\n\n")
 	fmt.Fprintf(&b, "%4s  %-9s %14s %8s %9s %9s %9s %12s  %s\n",
-		"UID", "ROLE", "STAKE(umind)", "TRUST", "CONSENSUS", "INCENTIVE", "DIVIDENDS", "EMISSION", "HOTKEY")
+		"UID", "ROLE", "STAKE", "TRUST", "CONSENSUS", "INCENTIVE", "DIVIDENDS", "EMISSION", "HOTKEY")
 	neurons := append([]metagraph.Neuron(nil), s.Neurons...)
 	sort.Slice(neurons, func(i, j int) bool { return neurons[i].UID < neurons[j].UID })
 	for _, n := range neurons {
@@ -71,8 +84,23 @@ func Write(w io.Writer, v View) error {
 	if len(neurons) == 0 {
 		b.WriteString("  (no neurons registered yet)\n")
 	}
+	if len(v.Markets) > 0 {
+		fmt.Fprintf(&b, "\n%6s %12s %12s %18s %18s %8s\n", "NETUID", "PRICE", "PRICE EMA", "POOL(umind)", "POOL(alpha)", "SHARE")
+		for _, m := range v.Markets {
+			fmt.Fprintf(&b, "%6d %12s %12s %18s %18s %7.2f%%\n", m.Netuid, decimal(m.Price, 6), decimal(m.PriceEMA, 6),
+				m.MindReserve, m.AlphaReserve, float64(m.Share)/10_000)
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// decimal cuts a chain decimal string ("1.234567890123456789") to places digits after the point.
+func decimal(s string, places int) string {
+	if i := strings.IndexByte(s, '.'); i >= 0 && len(s) > i+1+places {
+		return s[:i+1+places]
+	}
+	return s
 }
 
 func bar(done, total, width int) string {

@@ -40,6 +40,24 @@ func TestWriteShowsEveryNeuronInUIDOrderWithRolesAndProgress(t *testing.T) {
 	}
 }
 
+func TestWriteShowsEachSubnetsPriceAndPool(t *testing.T) {
+	snap := metagraph.NewSnapshot(1, 5, nil, time.Unix(0, 0))
+	var out strings.Builder
+	markets := []Market{
+		{Netuid: 1, Price: "2.250000000000000000", PriceEMA: "1.062500000000000000", MindReserve: "150000000", AlphaReserve: "66666667", Share: 515_152},
+		{Netuid: 2, Price: "1.000000000000000000", PriceEMA: "1.000000000000000000", MindReserve: "100000000", AlphaReserve: "100000000", Share: 484_848},
+	}
+	if err := Write(&out, View{Snapshot: snap, Markets: markets}); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, want := range []string{"PRICE EMA", "POOL(umind)", "2.250000", "1.062500", "150000000", "66666667", "51.52%", "48.48%"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("table lacks %q:\n%s", want, text)
+		}
+	}
+}
+
 func TestWriteRefusesAMissingSnapshot(t *testing.T) {
 	if err := Write(&strings.Builder{}, View{}); err == nil {
 		t.Fatal("rendered nothing without an error")

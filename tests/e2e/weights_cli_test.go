@@ -288,13 +288,13 @@ func TestWeightsFromTheCLI(t *testing.T) {
 	vali := ln.addKey("validator-hot")
 	idle := ln.addKey("idle-hot")
 
-	// A subnet (alice), a miner (bob's, UID 0), a validator (charlie's, UID 1) with 1,000 MIND staked and
+	// A subnet (alice), a miner (bob's, UID 0), a validator (charlie's, UID 1) with 1,000 MIND of root stake and
 	// a neuron with no stake (bob's, UID 2), which never holds a permit.
 	ln.mustTx("tx", "subnet", "create-subnet", "weights test", "--from", "alice")
 	ln.mustTx("tx", "subnet", "register", netuid, miner, "--from", "bob")
 	ln.mustTx("tx", "subnet", "register", netuid, vali, "--from", "charlie")
 	ln.mustTx("tx", "subnet", "register", netuid, idle, "--from", "bob")
-	ln.mustTx("tx", "subnet", "add-stake", vali, "1000000000", "--from", "charlie")
+	ln.mustTx("tx", "subnet", "add-stake", vali, "0", "1000000000", "--from", "charlie")
 	// The hotkeys sign their own weight transactions, so they need accounts on chain.
 	ln.mustTx("tx", "bank", "send", "charlie", vali, "1000000umind")
 	ln.mustTx("tx", "bank", "send", "bob", idle, "1000000umind")

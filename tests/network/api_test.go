@@ -27,6 +27,7 @@ import (
 
 	sdkmath "cosmossdk.io/math"
 
+	clitestutil "github.com/cosmos/cosmos-sdk/testutil/cli"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	basequery "cosmossdk.io/api/cosmos/base/query/v1beta1"
@@ -37,6 +38,7 @@ import (
 	"github.com/mindnet/mindnet/api/openapi"
 	"github.com/mindnet/mindnet/app"
 	"github.com/mindnet/mindnet/testutil/network"
+	subnetcli "github.com/mindnet/mindnet/x/subnet/client/cli"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 	weightstypes "github.com/mindnet/mindnet/x/weights/types"
 )
@@ -116,6 +118,25 @@ func TestQueryAPIConformance(t *testing.T) {
 	included(t, net, broadcast(t, net, owner, regs[2:]...))
 	included(t, net, broadcast(t, net, owner,
 		&weightstypes.MsgSetWeights{Hotkey: own, Netuid: 1, Uids: []uint32{0}, Weights: []uint32{1}}))
+	// 1 MIND of alpha on subnet 1 as well, staked with the add-stake command, which quotes the buy
+	// before it signs: the owner's positions then hold root stake and alpha.
+	out, err := clitestutil.ExecTestCLICmd(val.ClientCtx, subnetcli.AddStakeCmd(), []string{
+		own, "1", "1000000umind", "--from", owner.name, "--yes", "--gas", fmt.Sprint(txGas),
+		"--chain-id", net.Config.ChainID, "--output", "json",
+	})
+	if err != nil {
+		t.Fatalf("add-stake on subnet 1: %v\n%s", err, out)
+	}
+	var sent struct {
+		Code   uint32 `json:"code"`
+		TxHash string `json:"txhash"`
+	}
+	printed := out.String()
+	if i := strings.Index(printed, "{"); i < 0 || !strings.Contains(printed[:i], "quote on netuid 1 (buy): 1000000umind buys ") ||
+		json.Unmarshal([]byte(printed[i:]), &sent) != nil || sent.Code != 0 {
+		t.Fatalf("add-stake on subnet 1 printed no quote before its result, or was refused:\n%s", printed)
+	}
+	included(t, net, sent.TxHash)
 
 	const (
 		unknown    = "9999"
@@ -192,6 +213,54 @@ func TestQueryAPIConformance(t *testing.T) {
 		},
 		"/mindnet.subnet.v1.Query/SubnetCreationCost": {
 			{"cost", "/mindnet/subnet/v1/subnet_creation_cost", &subnetv1.QuerySubnetCreationCostRequest{}, codes.OK},
+		},
+		"/mindnet.subnet.v1.Query/Pool": {
+			{"pool", "/mindnet/subnet/v1/subnets/1/pool", &subnetv1.QueryPoolRequest{Netuid: 1}, codes.OK},
+			{"unknown netuid", "/mindnet/subnet/v1/subnets/9999/pool", &subnetv1.QueryPoolRequest{Netuid: 9999}, codes.NotFound},
+			// Root holds plain umind stake and has no pool.
+			{"the root subnet", "/mindnet/subnet/v1/subnets/0/pool", &subnetv1.QueryPoolRequest{Netuid: 0}, codes.FailedPrecondition},
+			{"malformed netuid", "/mindnet/subnet/v1/subnets/" + malformed + "/pool", nil, codes.InvalidArgument},
+			{"netuid out of range", "/mindnet/subnet/v1/subnets/" + outOfRange + "/pool", nil, codes.InvalidArgument},
+		},
+		"/mindnet.subnet.v1.Query/Pools": {
+			{"every pool", "/mindnet/subnet/v1/pools", &subnetv1.QueryPoolsRequest{}, codes.OK},
+		},
+		"/mindnet.subnet.v1.Query/Quote": {
+			{"buy", "/mindnet/subnet/v1/subnets/1/quote?side=buy&amount=1000000",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "buy", Amount: "1000000"}, codes.OK},
+			{"buy with the denom", "/mindnet/subnet/v1/subnets/1/quote?side=buy&amount=1000000umind",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "buy", Amount: "1000000umind"}, codes.OK},
+			{"sell", "/mindnet/subnet/v1/subnets/1/quote?side=sell&amount=500000",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "sell", Amount: "500000"}, codes.OK},
+			{"unknown netuid", "/mindnet/subnet/v1/subnets/9999/quote?side=buy&amount=1000000",
+				&subnetv1.QueryQuoteRequest{Netuid: 9999, Side: "buy", Amount: "1000000"}, codes.NotFound},
+			{"the root subnet", "/mindnet/subnet/v1/subnets/0/quote?side=buy&amount=1000000",
+				&subnetv1.QueryQuoteRequest{Netuid: 0, Side: "buy", Amount: "1000000"}, codes.FailedPrecondition},
+			{"malformed netuid", "/mindnet/subnet/v1/subnets/" + malformed + "/quote?side=buy&amount=1000000", nil, codes.InvalidArgument},
+			{"netuid out of range", "/mindnet/subnet/v1/subnets/" + outOfRange + "/quote?side=buy&amount=1000000", nil, codes.InvalidArgument},
+			{"malformed amount", "/mindnet/subnet/v1/subnets/1/quote?side=buy&amount=" + malformed,
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "buy", Amount: malformed}, codes.InvalidArgument},
+			{"another denom", "/mindnet/subnet/v1/subnets/1/quote?side=buy&amount=1000000uatom",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "buy", Amount: "1000000uatom"}, codes.InvalidArgument},
+			{"zero amount", "/mindnet/subnet/v1/subnets/1/quote?side=buy&amount=0",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "buy", Amount: "0"}, codes.InvalidArgument},
+			{"no amount", "/mindnet/subnet/v1/subnets/1/quote?side=buy",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "buy"}, codes.InvalidArgument},
+			// 1 umind is all fee (the 0.3% fee rounds up): nothing would be swapped.
+			{"amount that is all fee", "/mindnet/subnet/v1/subnets/1/quote?side=buy&amount=1",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "buy", Amount: "1"}, codes.InvalidArgument},
+			{"bad side", "/mindnet/subnet/v1/subnets/1/quote?side=hold&amount=1000000",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Side: "hold", Amount: "1000000"}, codes.InvalidArgument},
+			{"no side", "/mindnet/subnet/v1/subnets/1/quote?amount=1000000",
+				&subnetv1.QueryQuoteRequest{Netuid: 1, Amount: "1000000"}, codes.InvalidArgument},
+		},
+		"/mindnet.subnet.v1.Query/Positions": {
+			{"positions", "/mindnet/subnet/v1/coldkeys/" + own + "/positions", &subnetv1.QueryPositionsRequest{Coldkey: own}, codes.OK},
+			// A coldkey that never staked holds no position, which is an answer, not an error.
+			{"coldkey without stake", "/mindnet/subnet/v1/coldkeys/" + stranger + "/positions",
+				&subnetv1.QueryPositionsRequest{Coldkey: stranger}, codes.OK},
+			{"malformed coldkey", "/mindnet/subnet/v1/coldkeys/" + badAddress + "/positions",
+				&subnetv1.QueryPositionsRequest{Coldkey: badAddress}, codes.InvalidArgument},
 		},
 
 		"/mindnet.weights.v1.Query/Params": {

@@ -21,7 +21,8 @@ import (
 // commit-reveal off. A subnet gets two validators (staked 5 and 3 MIND) and three miners with no stake.
 // After the first epoch grants the validators their permits, both weight the miners 3:2:1 by signed
 // transactions; after the next epoch the metagraph over REST shows consensus and incentive in that
-// order, dividends for both validators, and the miners' stake grown in that order from nothing.
+// order, dividends for both validators, and the miners' stake (alpha paid by the epochs) grown in that
+// order from nothing; the pool holds the paid alpha and the owner its cut.
 func TestEmissionThroughEpochs(t *testing.T) {
 	cfg := network.DefaultConfig(1)
 	var subnetGenesis subnettypes.GenesisState
@@ -93,8 +94,23 @@ func TestEmissionThroughEpochs(t *testing.T) {
 
 	var issuance emissionv1.QueryIssuanceResponse
 	getProtoJSON(t, api+"/mindnet/emission/v1/issuance", &issuance)
-	if l := issuance.GetLedger(); l.GetToStake() == "0" || l.GetToOwners() == "0" || l.GetToFeeCollector() == "0" {
+	if l := issuance.GetLedger(); l.GetToPools() == "0" || l.GetToFeeCollector() == "0" || l.GetTotalIssued() == "0" {
 		t.Fatalf("issuance over REST: %v", &issuance)
+	}
+	// The subnets' umind went into the pool, and the owner's cut is alpha held behind its own address.
+	var pool subnetv1.QueryPoolResponse
+	getProtoJSON(t, api+"/mindnet/subnet/v1/subnets/1/pool", &pool)
+	if p := pool.GetPool().GetPool(); p.GetAlphaOutstanding() == "0" || p.GetAlphaEmitted() == "0" {
+		t.Fatalf("pool over REST: %v", &pool)
+	}
+	var positions subnetv1.QueryPositionsResponse
+	getProtoJSON(t, api+"/mindnet/subnet/v1/coldkeys/"+owner.addr.String()+"/positions", &positions)
+	var ownerCut bool
+	for _, p := range positions.GetPositions() {
+		ownerCut = ownerCut || (p.GetNetuid() == 1 && p.GetHotkey() == owner.addr.String() && p.GetAmount() != "0")
+	}
+	if !ownerCut {
+		t.Fatalf("no owner's cut among the owner's positions: %v", &positions)
 	}
 }
 

@@ -200,8 +200,8 @@ func (s *Service) CheckRegistration(ctx context.Context) (*subnetv1.NeuronInfo, 
 	res, err := q.NeuronByHotkey(ctx, &subnetv1.QueryNeuronByHotkeyRequest{Netuid: uint32(s.cfg.Netuid), Hotkey: s.Hotkey()})
 	// Over gRPC the chain's registered error arrives as text; its description is part of the module's API.
 	if err != nil && strings.Contains(status.Convert(err).Message(), subnettypes.ErrHotkeyNotRegistered.Error()) {
-		return nil, fmt.Errorf("%w: %s holds no UID on netuid %d; register it with\n  mindnetd tx subnet register %d %s --from <coldkey>\nand stake behind it with\n  mindnetd tx subnet add-stake %s <amount>umind --from <coldkey>",
-			ErrNotRegistered, s.Hotkey(), s.cfg.Netuid, s.cfg.Netuid, s.Hotkey(), s.Hotkey())
+		return nil, fmt.Errorf("%w: %s holds no UID on netuid %d; register it with\n  mindnetd tx subnet register %d %s --from <coldkey>\nand stake behind it (root stake, netuid 0; netuid %d instead buys alpha on this subnet) with\n  mindnetd tx subnet add-stake %s 0 <amount>umind --from <coldkey>",
+			ErrNotRegistered, s.Hotkey(), s.cfg.Netuid, s.cfg.Netuid, s.Hotkey(), s.cfg.Netuid, s.Hotkey())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("look up neuron: %w", err)

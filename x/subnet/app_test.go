@@ -17,13 +17,19 @@ import (
 
 func query(t *testing.T, c *apptest.Chain, method string, req, res gogoproto.Message) {
 	t.Helper()
+	queryPath(t, c, "/mindnet.subnet.v1.Query/"+method, req, res)
+}
+
+// queryPath runs a gRPC query through ABCI, as a node answers it.
+func queryPath(t *testing.T, c *apptest.Chain, path string, req, res gogoproto.Message) {
+	t.Helper()
 	bz, err := gogoproto.Marshal(req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := c.App.Query(t.Context(), &abci.RequestQuery{Path: "/mindnet.subnet.v1.Query/" + method, Data: bz})
+	out, err := c.App.Query(t.Context(), &abci.RequestQuery{Path: path, Data: bz})
 	if err != nil || out.Code != 0 {
-		t.Fatalf("query %s: %v %s", method, err, out.GetLog())
+		t.Fatalf("query %s: %v %s", path, err, out.GetLog())
 	}
 	if err := gogoproto.Unmarshal(out.Value, res); err != nil {
 		t.Fatal(err)

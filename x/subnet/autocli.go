@@ -34,16 +34,31 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "RegistrationCost", Use: "registration-cost NETUID", Short: "Show what registering on a subnet burns now", PositionalArgs: args("netuid")},
 				{RpcMethod: "SubnetCreationCost", Use: "subnet-creation-cost", Short: "Show what creating a subnet locks now"},
 				{RpcMethod: "Model", Use: "model NETUID", Short: "Show the model a subnet serves (name, digest, precisions, context length) and any change waiting for its next epoch", PositionalArgs: args("netuid")},
+				{RpcMethod: "Pool", Use: "pool NETUID", Short: "Show a subnet's pool: umind and alpha reserves, alpha outstanding, price and its moving average", PositionalArgs: args("netuid")},
+				{RpcMethod: "Pools", Use: "pools", Short: "List every subnet's pool with its price"},
+				{
+					RpcMethod: "Quote", Use: "quote NETUID SIDE AMOUNT", PositionalArgs: args("netuid", "side", "amount"),
+					Short: "Show what a swap on a subnet's pool would give now: SIDE buy spends AMOUNT umind on alpha, sell sells AMOUNT alpha",
+					Long: "Quotes a swap without making it: what it gives, the fee, the price before and after and the slippage. " +
+						"SIDE is buy (AMOUNT umind, as 1000000 or 1000000umind) or sell (AMOUNT alpha, a plain integer). Root (netuid 0) has no pool.",
+					Example: "mindnetd q subnet quote 1 buy 1000000umind\nmindnetd q subnet quote 1 sell 500000",
+				},
+				{RpcMethod: "Positions", Use: "positions COLDKEY", Short: "Show every stake position of a coldkey: root umind and alpha per subnet and hotkey, with their umind value", PositionalArgs: args("coldkey")},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: subnetv1.Msg_ServiceDesc.ServiceName,
-			// set-model is hand-written (client/cli): it spreads the model over positional arguments.
+			// set-model is hand-written (client/cli): it spreads the model over positional arguments. So are
+			// add-stake, remove-stake and move-stake: they read AMOUNT as 1000000 or 1000000umind and, on a
+			// subnet, print the pool's quote before signing.
 			EnhanceCustomCommand: true,
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				// Params change only through governance: `mindnetd tx gov submit-proposal`.
 				{RpcMethod: "UpdateParams", Skip: true},
 				{RpcMethod: "SetSubnetModel", Skip: true},
+				{RpcMethod: "AddStake", Skip: true},
+				{RpcMethod: "RemoveStake", Skip: true},
+				{RpcMethod: "MoveStake", Skip: true},
 				{
 					RpcMethod: "CreateSubnet", Use: "create-subnet NAME", PositionalArgs: args("name"),
 					Short: "Lock the creation cost and open a subnet (signer: --from owner)",
@@ -63,8 +78,6 @@ func (AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 						"protocol": {Usage: "protocol number the axon speaks"},
 					},
 				},
-				{RpcMethod: "AddStake", Use: "add-stake HOTKEY AMOUNT", Short: "Stake AMOUNT umind behind HOTKEY (signer: --from coldkey)", PositionalArgs: args("hotkey", "amount")},
-				{RpcMethod: "RemoveStake", Use: "remove-stake HOTKEY AMOUNT", Short: "Return AMOUNT umind of stake behind HOTKEY (signer: --from coldkey)", PositionalArgs: args("hotkey", "amount")},
 				{RpcMethod: "SetDelegateTake", Use: "set-delegate-take TAKE", Short: "Set the hotkey's take in basis points (signer: --from hotkey)", PositionalArgs: args("take")},
 			},
 		},

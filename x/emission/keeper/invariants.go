@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-
 	"github.com/mindnet/mindnet/x/emission/types"
 )
 

@@ -260,33 +260,6 @@ func (k *Keeper) UpdatePriceEMAs(ctx context.Context) error {
 	return nil
 }
 
-// InjectIntoPool adds mind umind to a subnet's pool with alpha alongside at the pool's price, so the
-// price stays where it was, and credits credit alpha to coldkey behind hotkey as new stake. The caller
-// must already have moved mind into the lock pool account. It returns the alpha credited.
-func (k *Keeper) InjectIntoPool(ctx context.Context, netuid uint32, hotkey, coldkey sdk.AccAddress, mind math.Int) (math.Int, error) {
-	pool, err := k.GetPool(ctx, netuid)
-	if err != nil {
-		return math.Int{}, err
-	}
-	if !mind.IsPositive() {
-		return math.ZeroInt(), nil
-	}
-	price := pool.Price()
-	if !price.IsPositive() {
-		return math.Int{}, types.ErrPoolEmpty
-	}
-	alpha := math.LegacyNewDecFromInt(mind).Quo(price).TruncateInt()
-	pool = pool.Inject(mind, alpha)
-	pool.AlphaOutstanding = pool.AlphaOutstanding.Add(alpha)
-	if err := k.setPool(ctx, pool); err != nil {
-		return math.Int{}, err
-	}
-	if err := k.changeAlpha(ctx, netuid, hotkey, coldkey, alpha); err != nil {
-		return math.Int{}, err
-	}
-	return alpha, nil
-}
-
 // unwindPool pays out a dissolving subnet's pool: each alpha position gets its share of the pool's umind
 // by alpha (positions and the pool's own reserve counted together, rounded down), and the owner gets the
 // rest, which holds the lock that seeded the pool. Positions and the pool are deleted.

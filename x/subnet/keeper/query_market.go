@@ -49,7 +49,12 @@ func (q queryServer) Quote(ctx context.Context, req *types.QueryQuoteRequest) (*
 	if req == nil {
 		return nil, status.Error(codes.InvalidArgument, "empty request")
 	}
-	amount, err := types.ParseAmount(req.Amount, q.k.denom)
+	// A buy spends umind ("1000000" or "1000000umind"); a sell spends alpha, a plain integer.
+	denom := q.k.denom
+	if !strings.EqualFold(req.Side, "buy") {
+		denom = ""
+	}
+	amount, err := types.ParseAmount(req.Amount, denom)
 	if err != nil {
 		return nil, err
 	}

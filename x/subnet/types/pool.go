@@ -184,11 +184,13 @@ func (p Pool) Validate() error {
 	return nil
 }
 
-// ParseAmount reads an amount as a plain integer ("1000000") or with the chain's denom
+// ParseAmount reads an amount as a plain integer ("1000000") or, when denom is not empty, with it
 // ("1000000umind"), and refuses anything else, zero and negatives with ErrInvalidAmount.
 func ParseAmount(s, denom string) (math.Int, error) {
 	s = strings.TrimSpace(s)
-	s = strings.TrimSuffix(s, denom)
+	if denom != "" {
+		s = strings.TrimSuffix(s, denom)
+	}
 	// math.NewIntFromString reads Go literals ("0x10", "010" in octal, "1_000", "+5"): only decimal
 	// digits are an amount here, leading zeros dropped.
 	digits := s != "" && strings.Trim(s, "0123456789") == ""

@@ -12,7 +12,7 @@ var (
 	ErrHotkeyNotRegistered = errorsmod.Register(ModuleName, 11, "hotkey holds no UID on this subnet: register it with `mindnetd tx subnet register`")
 	ErrNoValidatorPermit   = errorsmod.Register(ModuleName, 12, "hotkey holds no validator permit on this subnet: permits go to the top neurons by stake at each epoch")
 	ErrOwnerSelfWeightOnly = errorsmod.Register(ModuleName, 13, "without a validator permit the subnet owner may only set a self-weight (its own UID alone)")
-	ErrInsufficientStake   = errorsmod.Register(ModuleName, 14, "hotkey stake is below the subnet's min_validator_stake: add stake with `mindnetd tx subnet add-stake`")
+	ErrInsufficientStake   = errorsmod.Register(ModuleName, 14, "hotkey stake is below the subnet's min_validator_stake: add root stake with `mindnetd tx subnet add-stake HOTKEY 0 AMOUNT` or alpha on the subnet with `mindnetd tx subnet add-stake HOTKEY NETUID AMOUNT`")
 	ErrLengthMismatch      = errorsmod.Register(ModuleName, 15, "uids and weights differ in length: give one weight per UID")
 	ErrDuplicateUID        = errorsmod.Register(ModuleName, 16, "a UID appears more than once: give each UID one weight")
 	ErrUIDOutOfRange       = errorsmod.Register(ModuleName, 17, "UID not below the subnet's size: see `mindnetd q subnet metagraph`")

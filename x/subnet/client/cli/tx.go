@@ -23,7 +23,7 @@ func NewTxCmd() *cobra.Command {
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,
 	}
-	cmd.AddCommand(SetModelCmd())
+	cmd.AddCommand(SetModelCmd(), AddStakeCmd(), RemoveStakeCmd(), MoveStakeCmd())
 	return cmd
 }
 
