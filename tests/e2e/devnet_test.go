@@ -170,9 +170,11 @@ func amount(t *testing.T, s string) *big.Int {
 	return v
 }
 
-// checkLedger checks x/emission's books against the bank: everything minted went to the fee collector,
-// to stake, to owners, was burned, or is still pending in the emission module account; and the
-// subnet module account holds exactly the stake the metagraph reports. Both are read at one height.
+// checkLedger checks x/emission's and the markets' books against the bank: everything minted went to
+// the fee collector, to stake or owners (before markets), was burned, or went into the subnets' pools,
+// and the emission module account holds nothing; the subnet module account holds exactly the root
+// stake behind the metagraph's hotkeys, and the lock pool account exactly the pools' umind. All are
+// read at one height.
 func checkLedger(t *testing.T, netuid uint32) {
 	t.Helper()
 	for attempt := 0; ; attempt++ {
@@ -196,22 +198,37 @@ func ledgerBalances(t *testing.T, netuid uint32) error {
 			ToStake        string `json:"to_stake"`
 			ToOwners       string `json:"to_owners"`
 			Burned         string `json:"burned"`
+			ToPools        string `json:"to_pools"`
 		} `json:"ledger"`
 	}
-	var shares struct {
-		Shares []struct {
-			Pending string `json:"pending"`
-		} `json:"shares"`
+	var pools struct {
+		Pools []struct {
+			Pool struct {
+				MindReserve string `json:"mind_reserve"`
+			} `json:"pool"`
+		} `json:"pools"`
 	}
 	if err := getJSON(t, devnet.NodeREST+"/mindnet/emission/v1/issuance", &issuance); err != nil {
 		return err
 	}
-	if err := getJSON(t, devnet.NodeREST+"/mindnet/emission/v1/shares", &shares); err != nil {
+	if err := getJSON(t, devnet.NodeREST+"/mindnet/subnet/v1/pools", &pools); err != nil {
 		return err
 	}
 	m, err := restMetagraph(t, netuid)
 	if err != nil {
 		return err
+	}
+	rootStake := new(big.Int)
+	for _, n := range m.Neurons {
+		var st struct {
+			Total string `json:"total"`
+		}
+		if err := getJSON(t, devnet.NodeREST+"/mindnet/subnet/v1/hotkeys/"+n.Hotkey+"/stake", &st); err != nil {
+			return err
+		}
+		if st.Total != "" {
+			rootStake.Add(rootStake, amount(t, st.Total))
+		}
 	}
 	emissionBalance, err := moduleBalance(t, "emission")
 	if err != nil {
@@ -221,30 +238,33 @@ func ledgerBalances(t *testing.T, netuid uint32) error {
 	if err != nil {
 		return err
 	}
+	lockBalance, err := moduleBalance(t, "subnet_lock")
+	if err != nil {
+		return err
+	}
 	if height(t, 26657) != h {
 		return fmt.Errorf("a block landed between the reads")
 	}
 	l := issuance.Ledger
 	out := new(big.Int)
-	for _, s := range []string{l.ToFeeCollector, l.ToStake, l.ToOwners, l.Burned} {
+	for _, s := range []string{l.ToFeeCollector, l.ToStake, l.ToOwners, l.Burned, l.ToPools} {
 		out.Add(out, amount(t, s))
 	}
-	pending := new(big.Int)
-	for _, s := range shares.Shares {
-		pending.Add(pending, amount(t, s.Pending))
+	if out.Cmp(amount(t, l.TotalIssued)) != 0 {
+		t.Fatalf("ledger does not balance: issued %s, paid out %s", l.TotalIssued, out)
 	}
-	if total := new(big.Int).Add(out, pending); total.Cmp(amount(t, l.TotalIssued)) != 0 {
-		t.Fatalf("ledger does not balance: issued %s, paid out %s + pending %s = %s", l.TotalIssued, out, pending, total)
+	if emissionBalance.Sign() != 0 {
+		t.Fatalf("emission module holds %s umind, which should all have left it", emissionBalance)
 	}
-	if emissionBalance.Cmp(pending) != 0 {
-		t.Fatalf("emission module holds %s umind, pending emission is %s", emissionBalance, pending)
+	if stakeBalance.Cmp(rootStake) != 0 {
+		t.Fatalf("subnet module (the root stake pool) holds %s umind, root stake behind the metagraph's hotkeys sums to %s", stakeBalance, rootStake)
 	}
-	stake := new(big.Int)
-	for _, n := range m.Neurons {
-		stake.Add(stake, amount(t, n.Stake))
+	reserves := new(big.Int)
+	for _, p := range pools.Pools {
+		reserves.Add(reserves, amount(t, p.Pool.MindReserve))
 	}
-	if stakeBalance.Cmp(stake) != 0 {
-		t.Fatalf("subnet module (the stake pool) holds %s umind, the metagraph's stakes sum to %s", stakeBalance, stake)
+	if lockBalance.Cmp(reserves) != 0 {
+		t.Fatalf("lock pool holds %s umind, the pools' reserves sum to %s", lockBalance, reserves)
 	}
 	return nil
 }

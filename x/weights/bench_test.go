@@ -93,6 +93,10 @@ func seedFullSubnet(b testing.TB, c *apptest.Chain, size, validators int, edit .
 	}); err != nil {
 		b.Fatal(err)
 	}
+	// Every subnet but root has a pool; this one opened with no lock, so its pool is empty.
+	if err := k.Pools.Set(ctx, 1, subnettypes.NewPool(1, math.ZeroInt())); err != nil {
+		b.Fatal(err)
+	}
 	for uid := range size {
 		hotkey := sdk.AccAddress(fmt.Appendf(nil, "bench-miner-%08d", uid))
 		if uid < validators {
