@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"errors"
 	"testing"
 
 	"cosmossdk.io/math"
@@ -177,4 +178,30 @@ func TestUpdateParams(t *testing.T) {
 	if f.params().OwnerCut != 0 {
 		t.Fatal("params not updated")
 	}
+}
+
+// The alpha emission schedule is under governance with bounds: nil, negative or oversized values are
+// refused through MsgUpdateParams, and a new schedule takes effect at the next block.
+func TestAlphaEmissionParamsBounds(t *testing.T) {
+	f := newFixture(t, nil)
+	for _, edit := range []func(*types.Params){
+		func(p *types.Params) { p.AlphaBlockEmission = math.NewInt(-1) },
+		func(p *types.Params) { p.AlphaBlockEmission = types.MaxAlphaBlockEmission.AddRaw(1) },
+		func(p *types.Params) { p.AlphaIssuanceCap = types.MaxAlphaIssuanceCap.AddRaw(1) },
+		func(p *types.Params) { p.AlphaIssuanceCap = math.Int{} },
+	} {
+		bad := f.params()
+		edit(&bad)
+		if _, err := f.msgs.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: bad}); !errors.Is(err, types.ErrInvalidParams) {
+			t.Fatalf("accepted alpha schedule %s / %s: %v", bad.AlphaBlockEmission, bad.AlphaIssuanceCap, err)
+		}
+	}
+	p := f.params()
+	p.AlphaBlockEmission = math.NewInt(7)
+	if _, err := f.msgs.UpdateParams(f.ctx, &types.MsgUpdateParams{Authority: f.authority, Params: p}); err != nil {
+		t.Fatal(err)
+	}
+	netuid, _ := f.createSubnet("alpha")
+	f.nextBlock()
+	requireEqualInt(t, "alpha accrued at the new schedule", f.pending(netuid), 7)
 }

@@ -79,15 +79,7 @@ func (k *Keeper) CreditStake(ctx context.Context, credits []types.StakeCredit) e
 		} else if !has {
 			return errorsmod.Wrapf(types.ErrUnknownHotkey, "%s", k.addrString(c.Hotkey))
 		}
-		stake, err := k.StakeOf(ctx, c.Hotkey, c.Coldkey)
-		if err != nil {
-			return err
-		}
-		total, err := k.TotalStakeOf(ctx, c.Hotkey)
-		if err != nil {
-			return err
-		}
-		if err := k.writeStake(ctx, c.Hotkey, c.Coldkey, stake.Add(c.Amount), total.Add(c.Amount)); err != nil {
+		if _, err := k.creditRootStake(ctx, c.Coldkey, c.Hotkey, c.Amount); err != nil {
 			return err
 		}
 	}

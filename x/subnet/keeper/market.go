@@ -199,7 +199,7 @@ func (m stakeMove) apply(ctx context.Context, k *Keeper) error {
 		if err := k.applySwap(ctx, "sell", m.origin, m.coldkey, m.amount, m.amount.Neg(), *m.sell); err != nil {
 			return err
 		}
-	} else if err := k.debitRootStake(ctx, m.coldkey, m.origin, m.amount); err != nil {
+	} else if _, err := k.debitRootStake(ctx, m.coldkey, m.origin, m.amount); err != nil {
 		return err
 	}
 	// The umind in between sits in the lock pool after a sale and in the stake pool for root stake.
@@ -218,7 +218,8 @@ func (m stakeMove) apply(ctx context.Context, k *Keeper) error {
 	if m.buy != nil {
 		return k.applySwap(ctx, "buy", m.dest, m.coldkey, m.mind, m.buy.Out, *m.buy)
 	}
-	return k.creditRootStake(ctx, m.coldkey, m.dest, m.mind)
+	_, err := k.creditRootStake(ctx, m.coldkey, m.dest, m.mind)
+	return err
 }
 
 func (k *Keeper) requireHotkey(ctx context.Context, hotkey sdk.AccAddress) error {
@@ -232,35 +233,40 @@ func (k *Keeper) requireHotkey(ctx context.Context, hotkey sdk.AccAddress) error
 
 // moveRootStake moves root stake between two hotkeys of one coldkey's; the umind stays in the stake pool.
 func (k *Keeper) moveRootStake(ctx context.Context, coldkey, from, to sdk.AccAddress, amount math.Int) error {
-	if err := k.debitRootStake(ctx, coldkey, from, amount); err != nil {
+	if _, err := k.debitRootStake(ctx, coldkey, from, amount); err != nil {
 		return err
 	}
-	return k.creditRootStake(ctx, coldkey, to, amount)
+	_, err := k.creditRootStake(ctx, coldkey, to, amount)
+	return err
 }
 
-func (k *Keeper) debitRootStake(ctx context.Context, coldkey, hotkey sdk.AccAddress, amount math.Int) error {
+// debitRootStake takes amount off coldkey's root stake behind hotkey, refusing more than it holds, and
+// returns the hotkey's new total. It moves no coin.
+func (k *Keeper) debitRootStake(ctx context.Context, coldkey, hotkey sdk.AccAddress, amount math.Int) (math.Int, error) {
 	stake, err := k.StakeOf(ctx, hotkey, coldkey)
 	if err != nil {
-		return err
+		return math.Int{}, err
 	}
 	if stake.LT(amount) {
-		return errorsmod.Wrapf(types.ErrInsufficientStake, "staked %s, asked %s", stake, amount)
+		return math.Int{}, errorsmod.Wrapf(types.ErrInsufficientStake, "staked %s, asked %s", stake, amount)
 	}
 	total, err := k.TotalStakeOf(ctx, hotkey)
 	if err != nil {
-		return err
+		return math.Int{}, err
 	}
-	return k.writeStake(ctx, hotkey, coldkey, stake.Sub(amount), total.Sub(amount))
+	return total.Sub(amount), k.writeStake(ctx, hotkey, coldkey, stake.Sub(amount), total.Sub(amount))
 }
 
-func (k *Keeper) creditRootStake(ctx context.Context, coldkey, hotkey sdk.AccAddress, amount math.Int) error {
+// creditRootStake adds amount to coldkey's root stake behind hotkey and returns the hotkey's new total.
+// It moves no coin.
+func (k *Keeper) creditRootStake(ctx context.Context, coldkey, hotkey sdk.AccAddress, amount math.Int) (math.Int, error) {
 	stake, err := k.StakeOf(ctx, hotkey, coldkey)
 	if err != nil {
-		return err
+		return math.Int{}, err
 	}
 	total, err := k.TotalStakeOf(ctx, hotkey)
 	if err != nil {
-		return err
+		return math.Int{}, err
 	}
-	return k.writeStake(ctx, hotkey, coldkey, stake.Add(amount), total.Add(amount))
+	return total.Add(amount), k.writeStake(ctx, hotkey, coldkey, stake.Add(amount), total.Add(amount))
 }

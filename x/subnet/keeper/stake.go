@@ -47,21 +47,14 @@ func (k *Keeper) AddStake(ctx context.Context, coldkey, hotkey sdk.AccAddress, a
 	} else if !has {
 		return errorsmod.Wrapf(types.ErrUnknownHotkey, "%s", k.addrString(hotkey))
 	}
-	stake, err := k.StakeOf(ctx, hotkey, coldkey)
-	if err != nil {
-		return err
-	}
-	total, err := k.TotalStakeOf(ctx, hotkey)
-	if err != nil {
-		return err
-	}
 	if err := k.bank.SendCoinsFromAccountToModule(ctx, coldkey, types.ModuleName, k.coins(amount)); err != nil {
 		return errorsmod.Wrapf(types.ErrInsufficientFundsForStake, "stake %s%s: %v", amount, k.denom, err)
 	}
-	if err := k.writeStake(ctx, hotkey, coldkey, stake.Add(amount), total.Add(amount)); err != nil {
+	total, err := k.creditRootStake(ctx, coldkey, hotkey, amount)
+	if err != nil {
 		return err
 	}
-	k.emitStake(ctx, types.EventTypeAddStake, hotkey, coldkey, amount, total.Add(amount))
+	k.emitStake(ctx, types.EventTypeAddStake, hotkey, coldkey, amount, total)
 	return nil
 }
 
@@ -70,24 +63,16 @@ func (k *Keeper) RemoveStake(ctx context.Context, coldkey, hotkey sdk.AccAddress
 	if !amount.IsPositive() {
 		return errorsmod.Wrapf(types.ErrInvalidAmount, "got %s", amount)
 	}
-	stake, err := k.StakeOf(ctx, hotkey, coldkey)
-	if err != nil {
-		return err
-	}
-	if stake.LT(amount) {
-		return errorsmod.Wrapf(types.ErrInsufficientStake, "staked %s, asked %s", stake, amount)
-	}
-	total, err := k.TotalStakeOf(ctx, hotkey)
+	// debitRootStake checks the holding before it writes; the coins follow, from the stake pool that
+	// holds exactly the records.
+	total, err := k.debitRootStake(ctx, coldkey, hotkey, amount)
 	if err != nil {
 		return err
 	}
 	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, coldkey, k.coins(amount)); err != nil {
 		return fmt.Errorf("return stake to coldkey: %w", err)
 	}
-	if err := k.writeStake(ctx, hotkey, coldkey, stake.Sub(amount), total.Sub(amount)); err != nil {
-		return err
-	}
-	k.emitStake(ctx, types.EventTypeRemoveStake, hotkey, coldkey, amount, total.Sub(amount))
+	k.emitStake(ctx, types.EventTypeRemoveStake, hotkey, coldkey, amount, total)
 	return nil
 }
 

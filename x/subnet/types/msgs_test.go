@@ -220,3 +220,33 @@ func FuzzRegisterAndTakeValidate(f *testing.F) {
 		}
 	})
 }
+
+// The market's parameters are bounded: a swap fee above 10%, a zero or over-long price half-life and a
+// root weight above 100% are refused; the bounds themselves are accepted.
+func TestMarketParamsBounds(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*types.Params)
+		ok   bool
+	}{
+		{"swap fee at its bound", func(p *types.Params) { p.SwapFee = types.MaxSwapFee }, true},
+		{"swap fee above 10%", func(p *types.Params) { p.SwapFee = types.MaxSwapFee + 1 }, false},
+		{"no swap fee", func(p *types.Params) { p.SwapFee = 0 }, true},
+		{"half-life of one block", func(p *types.Params) { p.PriceEmaHalfLife = 1 }, true},
+		{"half-life zero", func(p *types.Params) { p.PriceEmaHalfLife = 0 }, false},
+		{"half-life at its bound", func(p *types.Params) { p.PriceEmaHalfLife = types.MaxPriceEMAHalfLife }, true},
+		{"half-life above its bound", func(p *types.Params) { p.PriceEmaHalfLife = types.MaxPriceEMAHalfLife + 1 }, false},
+		{"root weight zero", func(p *types.Params) { p.RootWeight = 0 }, true},
+		{"root weight above 100%", func(p *types.Params) { p.RootWeight = types.TakeDenominator + 1 }, false},
+	} {
+		p := types.DefaultParams()
+		c.edit(&p)
+		err := p.Validate()
+		if c.ok && err != nil {
+			t.Errorf("%s: refused: %v", c.name, err)
+		}
+		if !c.ok && !errors.Is(err, types.ErrInvalidParams) {
+			t.Errorf("%s: got %v, want ErrInvalidParams", c.name, err)
+		}
+	}
+}
