@@ -36,7 +36,6 @@ type SubnetKeeper interface {
 	SetNeuronScores(ctx context.Context, netuid, uid uint32, scores subnettypes.NeuronScores) error
 	SetSubnetEmissionShare(ctx context.Context, netuid, share uint32) error
 	RegisterRootNeuron(ctx context.Context, hotkey sdk.AccAddress, replaceUID *uint32) (uint32, error)
-	CreditStake(ctx context.Context, credits []subnettypes.StakeCredit) error
 	GetPool(ctx context.Context, netuid uint32) (subnettypes.Pool, error)
 	RootWeight(ctx context.Context) (uint32, error)
 	IterateAlphaNominators(ctx context.Context, netuid uint32, hotkey sdk.AccAddress, fn func(coldkey sdk.AccAddress, amount math.Int) (stop bool, err error)) error

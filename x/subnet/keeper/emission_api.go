@@ -63,29 +63,6 @@ func (k *Keeper) IterateNominators(ctx context.Context, hotkey sdk.AccAddress, f
 	return nil
 }
 
-// CreditStake adds each credit to the stake its coldkey holds behind its hotkey. The caller must
-// already have moved the credits' sum into the x/subnet module account, so that the stake pool's
-// balance keeps equalling the sum of stake records. Hotkeys must have an owner.
-func (k *Keeper) CreditStake(ctx context.Context, credits []types.StakeCredit) error {
-	for _, c := range credits {
-		if c.Amount.IsNil() || c.Amount.IsNegative() {
-			return errorsmod.Wrapf(types.ErrInvalidAmount, "stake credit of %s", c.Amount)
-		}
-		if c.Amount.IsZero() {
-			continue
-		}
-		if has, err := k.HotkeyOwners.Has(ctx, c.Hotkey); err != nil {
-			return fmt.Errorf("read hotkey owner: %w", err)
-		} else if !has {
-			return errorsmod.Wrapf(types.ErrUnknownHotkey, "%s", k.addrString(c.Hotkey))
-		}
-		if _, err := k.creditRootStake(ctx, c.Coldkey, c.Hotkey, c.Amount); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // RegisterRootNeuron seats hotkey on the root subnet (netuid 0) without a burn: in the next free UID
 // when replaceUID is nil, otherwise in place of the neuron at *replaceUID. Who may join and whom to
 // replace is x/emission's rule (the root subnet admits the largest stakes); this method only keeps

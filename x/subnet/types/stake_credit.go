@@ -5,8 +5,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
-// StakeCredit is stake that another module pays in behind a hotkey on a coldkey's behalf: x/emission
-// pays epoch emission this way.
+// StakeCredit is alpha that another module pays in behind a hotkey on a coldkey's behalf, on one
+// subnet: x/emission pays epoch emission this way (Keeper.CreditAlpha).
 type StakeCredit struct {
 	Hotkey  sdk.AccAddress
 	Coldkey sdk.AccAddress
