@@ -37,7 +37,7 @@
 //   - a reported log-probability drifts from the reference's by more than
 //     LogprobTolerance.
 //
-// Tolerances come from the GPU check of issue 7: Hugging Face transformers
+// Tolerances come from the GPU check (scripts/model/gpu_check.py): Hugging Face transformers
 // (5.17, PyTorch 2.11, SDPA attention) ran the shipped model on an NVIDIA
 // H100 over 16 Go prompts with 64 greedy tokens each (1024 positions), and
 // scripts/model/gpu_check.py compared it with the built-in Go engine.

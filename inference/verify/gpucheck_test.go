@@ -14,7 +14,7 @@ import (
 	"github.com/mindnet/mindnet/inference/builtin"
 )
 
-// The GPU check (issue 7) compares the built-in Go engine with Hugging Face
+// The GPU check (scripts/model/gpu_check.py) compares the built-in Go engine with Hugging Face
 // transformers on a GPU. The Go side is computed here and committed as
 // testdata/gpu-check-go.json, so that the GPU machine needs no Go toolchain;
 // scripts/model/gpu_check.py reads it there and writes

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""GPU check (issue 7): run the shipped model with Hugging Face transformers
+"""GPU check: run the shipped model with Hugging Face transformers
 on a GPU and compare it with the built-in Go engine.
 
 The Go side (prompts, token ids, greedy continuations and their

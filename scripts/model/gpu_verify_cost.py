@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""What verification costs next to generation on a GPU (issue 7).
+"""What verification costs next to generation on a GPU.
 
 A miner generates an answer token by token with a KV cache; a validator
 checks it with one prefill over prompt plus answer (inference/verify). On the

@@ -274,7 +274,7 @@ type pendingJSON struct {
 	} `json:"commits"`
 }
 
-// TestWeightsFromTheCLI is issue 5's localnet acceptance, with the commands of docs/validating.md
+// TestWeightsFromTheCLI is the weights walkthrough on a localnet, with the commands of docs/validating.md
 // ("Weights by hand") and docs/governance.md: a validator commits and reveals weights on a new subnet
 // (commit-reveal on), bad reveals are refused with a message that says what to fix and store nothing,
 // governance turns commit-reveal off with MsgSetHyperparameters, and set-weights then lands directly,

@@ -169,9 +169,13 @@ func (k *Keeper) epochInput(ctx context.Context, s subnettypes.Subnet, height, e
 
 // neuronInputs reads a subnet's neurons in UID order with their total stake.
 func (k *Keeper) neuronInputs(ctx context.Context, netuid uint32) ([]epochNeuron, []yuma.Neuron, error) {
+	rootWeight, err := k.subnets.RootWeight(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	var neurons []epochNeuron
 	var in []yuma.Neuron
-	err := k.subnets.IterateNeurons(ctx, netuid, func(n subnettypes.Neuron) (bool, error) {
+	err = k.subnets.IterateNeurons(ctx, netuid, func(n subnettypes.Neuron) (bool, error) {
 		if int(n.Uid) != len(neurons) {
 			return true, fmt.Errorf("netuid %d: UIDs are not dense at %d", netuid, n.Uid)
 		}
@@ -184,7 +188,7 @@ func (k *Keeper) neuronInputs(ctx context.Context, netuid uint32) ([]epochNeuron
 			return true, err
 		}
 		// A hotkey's voice: its alpha on the subnet plus root_weight of its root stake.
-		stake, err := k.subnets.VoiceOf(ctx, netuid, hotkey)
+		stake, err := k.subnets.Voice(ctx, netuid, hotkey, rootWeight)
 		if err != nil {
 			return true, err
 		}

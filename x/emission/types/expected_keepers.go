@@ -30,7 +30,7 @@ type SubnetKeeper interface {
 	UIDOf(ctx context.Context, netuid uint32, hotkey sdk.AccAddress) (uint32, error)
 	HotkeyOwner(ctx context.Context, hotkey sdk.AccAddress) (sdk.AccAddress, bool, error)
 	TotalStakeOf(ctx context.Context, hotkey sdk.AccAddress) (math.Int, error)
-	VoiceOf(ctx context.Context, netuid uint32, hotkey sdk.AccAddress) (math.Int, error)
+	Voice(ctx context.Context, netuid uint32, hotkey sdk.AccAddress, rootWeight uint32) (math.Int, error)
 	DelegateTake(ctx context.Context, hotkey sdk.AccAddress) (uint32, error)
 	IterateNominators(ctx context.Context, hotkey sdk.AccAddress, fn func(coldkey sdk.AccAddress, amount math.Int) (stop bool, err error)) error
 	SetNeuronScores(ctx context.Context, netuid, uid uint32, scores subnettypes.NeuronScores) error

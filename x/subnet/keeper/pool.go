@@ -50,19 +50,25 @@ func (k *Keeper) AlphaTotalOf(ctx context.Context, netuid uint32, hotkey sdk.Acc
 // VoiceOf is hotkey's stake as a subnet's Yuma epoch and validator permits count it: its alpha on the
 // subnet plus root_weight of its root stake. On root itself it is the root stake.
 func (k *Keeper) VoiceOf(ctx context.Context, netuid uint32, hotkey sdk.AccAddress) (math.Int, error) {
+	rootWeight, err := k.RootWeight(ctx)
+	if err != nil {
+		return math.Int{}, err
+	}
+	return k.Voice(ctx, netuid, hotkey, rootWeight)
+}
+
+// Voice is VoiceOf with root_weight (basis points) given, for callers that read it once for a whole
+// subnet: alpha(netuid, hotkey) + floor(root stake · rootWeight / 10000).
+func (k *Keeper) Voice(ctx context.Context, netuid uint32, hotkey sdk.AccAddress, rootWeight uint32) (math.Int, error) {
 	root, err := k.TotalStakeOf(ctx, hotkey)
 	if err != nil || netuid == types.RootNetuid {
 		return root, err
-	}
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return math.Int{}, fmt.Errorf("read params: %w", err)
 	}
 	alpha, err := k.AlphaTotalOf(ctx, netuid, hotkey)
 	if err != nil {
 		return math.Int{}, err
 	}
-	return alpha.Add(root.MulRaw(int64(params.RootWeight)).QuoRaw(types.TakeDenominator)), nil
+	return alpha.Add(root.MulRaw(int64(rootWeight)).QuoRaw(types.TakeDenominator)), nil
 }
 
 // IterateAlphaNominators calls fn for every coldkey with alpha behind hotkey on netuid, in address

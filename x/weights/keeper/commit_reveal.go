@@ -17,7 +17,7 @@ import (
 	"github.com/mindnet/mindnet/x/weights/types"
 )
 
-// Commit-reveal (issue 5, subtensor's commit_weights / reveal_weights): a validator first commits the
+// Commit-reveal (subtensor's commit_weights / reveal_weights): a validator first commits the
 // hash of its row, and shows the row only commit_reveal_period tempos later, when copying it is worth
 // nothing. Expired commits are dropped lazily, by the next commit or reveal of the same UID: the work is
 // bounded by max_pending_commits per message, and nothing runs in blocks where no one commits.
