@@ -42,7 +42,7 @@ func TestExplorerAgainstADevnet(t *testing.T) {
 	}
 	root := repoRoot(t)
 	bin := t.TempDir()
-	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/mindnetd", "./cmd/mindnet-miner", "./cmd/mindnet-validator", "./cmd/mindnet-explorer")
+	build := exec.Command("go", "build", "-o", bin+"/", "./cmd/mindnetd", "./cmd/mindnet-miner", "./cmd/mindnet-validator", "./cmd/mindnet-serve", "./cmd/mindnet-explorer")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
