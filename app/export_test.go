@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"cosmossdk.io/log/v2"
+	sdkmath "cosmossdk.io/math"
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
 
@@ -17,15 +18,27 @@ import (
 
 	"github.com/mindnet/mindnet/app"
 	"github.com/mindnet/mindnet/testutil/apptest"
+	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 )
 
 // A chain's exported state, imported into a fresh node, must give back the same state: the same
 // export byte for byte, and the same hash for every module store.
 func TestExportImportReproducesState(t *testing.T) {
 	chain := apptest.New(t, 3)
-	// Put something beyond genesis into state: a signed transfer in a block.
+	// Put something beyond genesis into state: a signed transfer, a subnet with its pool, a neuron and an
+	// alpha position bought through the pool (so the export carries pools, positions and a moving price
+	// average).
 	amount := sdk.NewCoins(sdk.NewInt64Coin(app.BondDenom, 12345))
 	chain.NextBlock(t, chain.SignedTx(t, 0, banktypes.NewMsgSend(chain.Accounts[0], chain.Accounts[1], amount)))
+	owner := chain.Accounts[0].String()
+	chain.NextBlock(t, chain.SignedTx(t, 0, &subnettypes.MsgCreateSubnet{Owner: owner, Name: "exported"}))
+	chain.NextBlock(t, chain.SignedTx(t, 0, &subnettypes.MsgRegisterNeuron{Coldkey: owner, Hotkey: owner, Netuid: 1}))
+	chain.NextBlock(t, chain.SignedTx(t, 2, &subnettypes.MsgAddStake{Coldkey: chain.Accounts[2].String(), Hotkey: owner, Netuid: 1,
+		Amount: sdkmath.NewInt(5_000_000)}))
+	pos, err := chain.App.SubnetKeeper.AlphaStakeOf(chain.App.NewContext(true), 1, chain.Accounts[0], chain.Accounts[2])
+	if err != nil || !pos.IsPositive() {
+		t.Fatalf("setup: no alpha position (%s, %v)", pos, err)
+	}
 	for range 3 {
 		chain.NextBlock(t)
 	}
