@@ -77,7 +77,10 @@ type Reader interface {
 	Metagraph(ctx context.Context, netuid uint32, height int64) (*metagraph.Snapshot, error)
 	Weights(ctx context.Context, netuid uint32) ([]*weightsv1.WeightRow, error)
 	Stake(ctx context.Context, hotkey string) (*subnetv1.QueryStakeResponse, error)
-	StakesByColdkey(ctx context.Context, coldkey string) ([]*subnetv1.Stake, error)
+	// Positions is every stake position a coldkey holds: root stake and alpha per subnet, valued in umind.
+	Positions(ctx context.Context, coldkey string) (*subnetv1.QueryPositionsResponse, error)
+	// Pools is every subnet's pool with its price.
+	Pools(ctx context.Context) ([]*subnetv1.PoolInfo, error)
 
 	Issuance(ctx context.Context) (*emissionv1.QueryIssuanceResponse, error)
 	Shares(ctx context.Context) ([]*emissionv1.SubnetShare, error)

@@ -281,12 +281,20 @@ func (c *Client) Stake(ctx context.Context, hotkey string) (*subnetv1.QueryStake
 	return res, classify("stake of "+hotkey, err)
 }
 
-// StakesByColdkey implements Reader.
-func (c *Client) StakesByColdkey(ctx context.Context, coldkey string) ([]*subnetv1.Stake, error) {
+// Positions implements Reader.
+func (c *Client) Positions(ctx context.Context, coldkey string) (*subnetv1.QueryPositionsResponse, error) {
 	ctx, cancel := c.deadline(ctx)
 	defer cancel()
-	res, err := c.subnet.StakesByColdkey(ctx, &subnetv1.QueryStakesByColdkeyRequest{Coldkey: coldkey})
-	return res.GetStakes(), classify("stakes of "+coldkey, err)
+	res, err := c.subnet.Positions(ctx, &subnetv1.QueryPositionsRequest{Coldkey: coldkey})
+	return res, classify("stake positions of "+coldkey, err)
+}
+
+// Pools implements Reader.
+func (c *Client) Pools(ctx context.Context) ([]*subnetv1.PoolInfo, error) {
+	ctx, cancel := c.deadline(ctx)
+	defer cancel()
+	res, err := c.subnet.Pools(ctx, &subnetv1.QueryPoolsRequest{})
+	return res.GetPools(), classify("pools", err)
 }
 
 // Issuance implements Reader.

@@ -21,10 +21,10 @@ type accountBody struct {
 	Address  string
 	Label    string
 	Balances []*basev1beta1.Coin
-	Stakes   []*subnetv1.Stake            // positions this address holds as a coldkey
-	AsHotkey *subnetv1.QueryStakeResponse // set when the address is a registered hotkey
-	Owned    []placement                  // neurons whose coldkey is this address
-	Held     []placement                  // neurons whose hotkey is this address
+	Stakes   *subnetv1.QueryPositionsResponse // positions this address holds as a coldkey
+	AsHotkey *subnetv1.QueryStakeResponse     // set when the address is a registered hotkey
+	Owned    []placement                      // neurons whose coldkey is this address
+	Held     []placement                      // neurons whose hotkey is this address
 }
 
 type placement struct {
@@ -50,7 +50,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	var subnets []*subnetv1.Subnet
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { body.Balances, err = s.cfg.Node.Balances(gctx, addr); return })
-	g.Go(func() (err error) { body.Stakes, err = s.cfg.Node.StakesByColdkey(gctx, addr); return })
+	g.Go(func() (err error) { body.Stakes, err = s.cfg.Node.Positions(gctx, addr); return })
 	g.Go(func() (err error) { body.AsHotkey, err = s.cfg.Node.Stake(gctx, addr); return })
 	g.Go(func() (err error) { subnets, err = s.cfg.Node.Subnets(gctx); return })
 	if err := g.Wait(); err != nil {
@@ -88,7 +88,7 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 	if body.AsHotkey != nil && body.AsHotkey.GetOwner() == "" {
 		body.AsHotkey = nil
 	}
-	if len(body.Balances) == 0 && len(body.Stakes) == 0 && body.AsHotkey == nil && len(body.Owned) == 0 && len(body.Held) == 0 {
+	if len(body.Balances) == 0 && len(body.Stakes.GetPositions()) == 0 && body.AsHotkey == nil && len(body.Owned) == 0 && len(body.Held) == 0 {
 		return notFound(fmt.Sprintf("The chain knows nothing of %s: no balance, no stake, no hotkeys.", addr))
 	}
 	p := s.newPage("Account "+short(addr), "")

@@ -93,8 +93,14 @@ func newFixture(t testing.TB) *fixture {
 		Stakes: map[string]*subnetv1.QueryStakeResponse{
 			f.hot[0]: {Hotkey: f.hot[0], Owner: f.owner, Total: "10000000000", Take: 1800, Nominators: []*subnetv1.Stake{{Hotkey: f.hot[0], Coldkey: addr(t, 3), Amount: "10000000000"}}},
 		},
-		Cold:  map[string][]*subnetv1.Stake{addr(t, 3): {{Hotkey: f.hot[0], Coldkey: addr(t, 3), Amount: "10000000000"}}},
-		Iss:   &emissionv1.QueryIssuanceResponse{Ledger: &emissionv1.Ledger{TotalIssued: "123456789", ToStake: "1000", ToOwners: "200", ToFeeCollector: "300", Burned: "0"}, BlockEmission: "1000000", NextHalvingIssuance: "10500000000000000", NextHalvingHeight: 9_000_000},
+		Pos: map[string]*subnetv1.QueryPositionsResponse{addr(t, 3): {Positions: []*subnetv1.Position{
+			{Netuid: 0, Hotkey: f.hot[0], Amount: "10000000000", MindValue: "10000000000"},
+			{Netuid: 1, Hotkey: f.hot[0], Amount: "2500000", MindValue: "5000000"},
+		}, TotalMindValue: "10005000000"}},
+		Pool: []*subnetv1.PoolInfo{{Pool: &subnetv1.Pool{Netuid: 1, MindReserve: "200000000", AlphaReserve: "100000000", AlphaOutstanding: "2500000",
+			PriceEma: "1.500000000000000000", AlphaEmitted: "4000000"}, Price: "2.000000000000000000"}},
+		Iss: &emissionv1.QueryIssuanceResponse{Ledger: &emissionv1.Ledger{TotalIssued: "123456789", ToStake: "0", ToOwners: "0", ToFeeCollector: "300", Burned: "0", ToPools: "123456489"},
+			BlockEmission: "1000000", NextHalvingIssuance: "10500000000000000", NextHalvingHeight: 9_000_000},
 		Share: []*emissionv1.SubnetShare{{Netuid: 1, Share: 65535, EffectiveShare: 1_000_000, Pending: "4000000"}},
 		Pend:  map[uint32]*emissionv1.QueryPendingEmissionResponse{1: {Amount: "4000000", NextEpochBlock: 108}},
 		Bal:   map[string][]*basev1beta1.Coin{f.owner: {{Denom: "umind", Amount: "1500000"}}},

@@ -14,6 +14,10 @@ import (
 var funcs = template.FuncMap{
 	"mind":     mind,
 	"mindU":    func(v uint64) string { return mind(strconv.FormatUint(v, 10)) },
+	"alpha":    alpha,
+	"alphaU":   func(v uint64) string { return alpha(strconv.FormatUint(v, 10)) },
+	"voiceU":   func(v uint64) string { return amount(strconv.FormatUint(v, 10), "") },
+	"price":    price,
 	"frac":     func(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) },
 	"u16":      func(v uint16) string { return strconv.FormatFloat(float64(v)/65535, 'f', 4, 64) },
 	"ppm":      func(v uint32) string { return strconv.FormatFloat(float64(v)/1e4, 'f', 2, 64) + "%" },
@@ -24,13 +28,35 @@ var funcs = template.FuncMap{
 }
 
 // mind formats an amount of umind (a decimal integer string) as MIND with up to six decimals.
-func mind(umind string) string {
-	v, ok := new(big.Int).SetString(strings.TrimSpace(umind), 10)
+func mind(umind string) string { return amount(umind, "MIND") }
+
+// alpha formats an amount of a subnet's alpha in its smallest unit (10⁻⁶ α, as umind is of MIND).
+func alpha(units string) string { return amount(units, "α") }
+
+// price formats a pool price (umind per alpha unit, the chain's 18-decimal string) with six decimals.
+func price(dec string) string {
+	if i := strings.IndexByte(dec, '.'); i >= 0 && len(dec) > i+7 {
+		return dec[:i+7]
+	}
+	return dec
+}
+
+// amount formats an integer count of millionths (a decimal string) with up to six decimals and unit
+// (none when empty): a stake that mixes alpha and root MIND, as a voice does, has no single unit.
+func amount(millionths, unit string) string {
+	suffix := ""
+	if unit != "" {
+		suffix = " " + unit
+	}
+	v, ok := new(big.Int).SetString(strings.TrimSpace(millionths), 10)
 	if !ok {
-		if umind == "" {
-			return "0 MIND"
+		if millionths == "" {
+			return "0" + suffix
 		}
-		return umind + " umind"
+		if unit == "MIND" {
+			return millionths + " umind"
+		}
+		return millionths
 	}
 	neg := v.Sign() < 0
 	v.Abs(v)
@@ -42,7 +68,7 @@ func mind(umind string) string {
 	if neg {
 		s = "-" + s
 	}
-	return s + " MIND"
+	return s + suffix
 }
 
 func thousands(v any) string {

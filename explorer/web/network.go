@@ -29,6 +29,7 @@ type subnetRow struct {
 	Tempo     uint64
 	MaxUIDs   uint32
 	Share     *emissionv1.SubnetShare
+	Pool      *subnetv1.PoolInfo // nil for root, which has no pool
 	NextEpoch int64
 	InBlocks  int64
 	Root      bool
@@ -43,10 +44,12 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) error {
 	body := networkBody{Status: st}
 	var subnets []*subnetv1.Subnet
 	var shares []*emissionv1.SubnetShare
+	var pools []*subnetv1.PoolInfo
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { subnets, err = s.cfg.Node.Subnets(gctx); return })
 	g.Go(func() (err error) { body.Issuance, err = s.cfg.Node.Issuance(gctx); return })
 	g.Go(func() (err error) { shares, err = s.cfg.Node.Shares(gctx); return })
+	g.Go(func() (err error) { pools, err = s.cfg.Node.Pools(gctx); return })
 	if st.Height > blockTimeWindow && st.Height-blockTimeWindow >= st.EarliestHeight {
 		g.Go(func() error {
 			b, err := s.cfg.Node.Block(gctx, st.Height-blockTimeWindow)
@@ -63,9 +66,13 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) error {
 	for _, sh := range shares {
 		byNetuid[sh.GetNetuid()] = sh
 	}
+	poolOf := map[uint32]*subnetv1.PoolInfo{}
+	for _, p := range pools {
+		poolOf[p.GetPool().GetNetuid()] = p
+	}
 	for _, sn := range subnets {
 		row := subnetRow{Subnet: sn, Tempo: sn.GetHyperparameters().GetTempo(), MaxUIDs: sn.GetHyperparameters().GetMaxAllowedUids(),
-			Share: byNetuid[sn.GetNetuid()], Root: sn.GetNetuid() == subnettypes.RootNetuid}
+			Share: byNetuid[sn.GetNetuid()], Pool: poolOf[sn.GetNetuid()], Root: sn.GetNetuid() == subnettypes.RootNetuid}
 		if next := subnettypes.NextEpochBlock(sn.GetNetuid(), row.Tempo, uint64(st.Height+1)); next > 0 {
 			row.NextEpoch = int64(next)
 			row.InBlocks = row.NextEpoch - st.Height

@@ -124,7 +124,7 @@ func (s *Server) neuron(w http.ResponseWriter, r *http.Request) error {
 			{Label: "trust", Values: values(heights, pts, frac(func(n store.Neuron) uint16 { return n.Trust }))},
 			{Label: "consensus", Values: values(heights, pts, frac(func(n store.Neuron) uint16 { return n.Consensus }))},
 		}},
-		{ID: "chart-emission", Title: "Emission and stake", Unit: "MIND", X: heights, Series: []series{
+		{ID: "chart-emission", Title: "Emission (α) and stake (voice)", Unit: "α", X: heights, Series: []series{
 			{Label: "emission", Values: values(heights, pts, func(n store.Neuron) float64 { return float64(n.Emission) / 1e6 })},
 			{Label: "stake", Values: values(heights, pts, func(n store.Neuron) float64 { return float64(n.Stake) / 1e6 })},
 		}},

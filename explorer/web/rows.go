@@ -33,13 +33,13 @@ func metagraphHTML(netuid string, rows []neuronRow) template.HTML {
 		}
 		b.WriteString(`<td class="mono"><a href="/accounts/` + esc(n.Hotkey) + `" title="` + esc(n.Hotkey) + `">` + esc(name) + `</a></td>`)
 		b.WriteString(`<td class="mono"><a href="/accounts/` + esc(n.Coldkey) + `" title="` + esc(n.Coldkey) + `">` + esc(short(n.Coldkey)) + `</a></td>`)
-		num(esc(mind(strconv.FormatUint(n.Stake, 10))))
+		num(esc(amount(strconv.FormatUint(n.Stake, 10), "")))
 		for _, f := range []float64{n.Rank, n.Trust, n.Consensus} {
 			num(strconv.FormatFloat(f, 'f', 4, 64))
 		}
 		b.WriteString(`<td class="num" data-col="incentive">` + strconv.FormatFloat(n.Incentive, 'f', 4, 64) + `</td>`)
 		num(strconv.FormatFloat(n.Dividends, 'f', 4, 64))
-		num(esc(mind(strconv.FormatUint(n.Emission, 10))))
+		num(esc(alpha(strconv.FormatUint(n.Emission, 10))))
 		num(strconv.FormatFloat(n.ValidatorTrust, 'f', 4, 64))
 		if n.Active {
 			b.WriteString(`<td>yes</td>`)

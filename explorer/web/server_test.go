@@ -18,12 +18,14 @@ import (
 func TestEveryPageRendersItsContent(t *testing.T) {
 	f := newFixture(t)
 	cases := map[string][]string{
-		"/":                           {"mindnet-local-1", "Subnets", `href="/subnets/1"`, "mindnet-demo", "100.00%", "4 MIND", "123.456789 MIND", "about block 9,000,000"},
-		"/subnets/1":                  {`id="metagraph-table"`, "miner-1", "odd-1", `id="chart-incentive-data"`, `"x":[78,89,100]`, `<rect `, "commit_reveal_enabled", "Latest epochs", "0.82 MIND", `id="subnet-model">gocode-tiny · <span class="mono" title="510dc52f`, "float32, half · context 256"},
+		"/": {"mindnet-local-1", "Subnets", `href="/subnets/1"`, "mindnet-demo", "100.00%", "4 α", "123.456789 MIND", "about block 9,000,000",
+			"Into subnet pools", "123.456489 MIND", "2.000000", "(1.500000)", "200 MIND · 100 α"},
+		"/subnets/1":                  {`id="metagraph-table"`, "miner-1", "odd-1", `id="chart-incentive-data"`, `"x":[78,89,100]`, `<rect `, "commit_reveal_enabled", "Latest epochs", "0.82 α", `id="subnet-model">gocode-tiny · <span class="mono" title="510dc52f`, "float32, half · context 256"},
 		"/subnets/1/neurons/1":        {"UID 1 · miner-1", f.hot[1], `id="chart-scores-data"`, `id="history-table"`, `id="weights-received"`},
 		"/subnets/1/neurons/0":        {"validator (holds a permit)", "take 1800 basis points", addr(t, 3), `id="weights-given"`},
 		"/accounts/" + f.owner:        {"1.5 MIND", `id="owned-table"`, "miner-2"},
 		"/accounts/" + f.hot[0]:       {"As a hotkey", "10,000 MIND"},
+		"/accounts/" + addr(t, 3):     {`id="stakes-table"`, "10,000 MIND", "2.5 α", "5 MIND", "10,005 MIND"},
 		"/proposals":                  {"#2 ·", "voting period", "passed", "/mindnet.subnet.v1.MsgUpdateParams", "Running tally", "Final tally", "yes"},
 		"/blocks/80":                  {"Block 80", "emission_epoch", "paid=820"},
 		"/search?q=" + f.hot[1]:       nil, // redirects

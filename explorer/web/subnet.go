@@ -64,7 +64,7 @@ func metagraphColumns() []column {
 		}},
 		{Key: "hotkey", Label: "Hotkey", cmp: func(a, b *neuronRow) int { return cmp.Compare(a.Label+a.Hotkey, b.Label+b.Hotkey) }},
 		{Key: "coldkey", Label: "Coldkey", cmp: func(a, b *neuronRow) int { return cmp.Compare(a.Coldkey, b.Coldkey) }},
-		{Key: "stake", Label: "Stake", Numeric: true, cmp: func(a, b *neuronRow) int { return cmp.Compare(a.Stake, b.Stake) }},
+		{Key: "stake", Label: "Stake", Title: "voice: alpha on this subnet plus root_weight of root stake", Numeric: true, cmp: func(a, b *neuronRow) int { return cmp.Compare(a.Stake, b.Stake) }},
 		{Key: "rank", Label: "Rank", Numeric: true, cmp: byFloat(func(n *neuronRow) float64 { return n.Rank })},
 		{Key: "trust", Label: "Trust", Numeric: true, cmp: byFloat(func(n *neuronRow) float64 { return n.Trust })},
 		{Key: "consensus", Label: "Consensus", Numeric: true, cmp: byFloat(func(n *neuronRow) float64 { return n.Consensus })},
@@ -261,7 +261,7 @@ func (s *Server) subnetCharts(netuid uint32, snap *metagraph.Snapshot, epochs []
 	}{
 		{"incentive", "Incentive per UID", "share", func(n metagraph.Neuron) float64 { return n.Incentive }, func(n store.Neuron) float64 { return float64(n.Incentive) / 65535 }},
 		{"dividends", "Dividends per UID", "share", func(n metagraph.Neuron) float64 { return n.Dividends }, func(n store.Neuron) float64 { return float64(n.Dividends) / 65535 }},
-		{"emission", "Emission per UID", "MIND", func(n metagraph.Neuron) float64 { return float64(n.Emission) }, func(n store.Neuron) float64 { return float64(n.Emission) / 1e6 }},
+		{"emission", "Emission per UID", "α", func(n metagraph.Neuron) float64 { return float64(n.Emission) }, func(n store.Neuron) float64 { return float64(n.Emission) / 1e6 }},
 	}
 	picked := make([][]uint32, len(metrics))
 	union := map[uint32]bool{}

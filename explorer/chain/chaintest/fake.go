@@ -28,8 +28,9 @@ type Fake struct {
 	Graphs  map[uint32]*metagraph.Snapshot // the latest metagraph of each subnet
 	GraphAt func(netuid uint32, height int64) (*metagraph.Snapshot, error)
 	Rows    map[uint32][]*weightsv1.WeightRow
-	Stakes  map[string]*subnetv1.QueryStakeResponse // by hotkey
-	Cold    map[string][]*subnetv1.Stake            // by coldkey
+	Stakes  map[string]*subnetv1.QueryStakeResponse     // by hotkey
+	Pos     map[string]*subnetv1.QueryPositionsResponse // by coldkey
+	Pool    []*subnetv1.PoolInfo
 	Iss     *emissionv1.QueryIssuanceResponse
 	Share   []*emissionv1.SubnetShare
 	Pend    map[uint32]*emissionv1.QueryPendingEmissionResponse
@@ -152,13 +153,25 @@ func (f *Fake) Stake(ctx context.Context, hotkey string) (*subnetv1.QueryStakeRe
 	return &subnetv1.QueryStakeResponse{Hotkey: hotkey, Total: "0"}, nil
 }
 
-func (f *Fake) StakesByColdkey(ctx context.Context, coldkey string) ([]*subnetv1.Stake, error) {
+func (f *Fake) Positions(ctx context.Context, coldkey string) (*subnetv1.QueryPositionsResponse, error) {
 	f.Lock()
 	defer f.Unlock()
-	if err := f.enter(ctx, "StakesByColdkey"); err != nil {
+	if err := f.enter(ctx, "Positions"); err != nil {
 		return nil, err
 	}
-	return f.Cold[coldkey], nil
+	if p, ok := f.Pos[coldkey]; ok {
+		return p, nil
+	}
+	return &subnetv1.QueryPositionsResponse{TotalMindValue: "0"}, nil
+}
+
+func (f *Fake) Pools(ctx context.Context) ([]*subnetv1.PoolInfo, error) {
+	f.Lock()
+	defer f.Unlock()
+	if err := f.enter(ctx, "Pools"); err != nil {
+		return nil, err
+	}
+	return f.Pool, nil
 }
 
 func (f *Fake) Issuance(ctx context.Context) (*emissionv1.QueryIssuanceResponse, error) {
