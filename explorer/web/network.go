@@ -68,7 +68,7 @@ func (s *Server) network(w http.ResponseWriter, r *http.Request) error {
 	}
 	poolOf := map[uint32]*subnetv1.PoolInfo{}
 	for _, p := range pools {
-		poolOf[p.GetPool().GetNetuid()] = p
+		poolOf[p.GetNetuid()] = p
 	}
 	for _, sn := range subnets {
 		row := subnetRow{Subnet: sn, Tempo: sn.GetHyperparameters().GetTempo(), MaxUIDs: sn.GetHyperparameters().GetMaxAllowedUids(),

@@ -49,10 +49,9 @@ func fetchMarkets(ctx context.Context, conn grpc.ClientConnInterface) ([]Market,
 	}
 	out := make([]Market, 0, len(pools.GetPools()))
 	for _, p := range pools.GetPools() {
-		pool := p.GetPool()
 		out = append(out, Market{
-			Netuid: pool.GetNetuid(), Price: p.GetPrice(), PriceEMA: pool.GetPriceEma(),
-			MindReserve: pool.GetMindReserve(), AlphaReserve: pool.GetAlphaReserve(), Share: share[pool.GetNetuid()],
+			Netuid: p.GetNetuid(), Price: p.GetPrice(), PriceEMA: p.GetPriceEma(),
+			MindReserve: p.GetMindReserve(), AlphaReserve: p.GetAlphaReserve(), Share: share[p.GetNetuid()],
 		})
 	}
 	return out, nil

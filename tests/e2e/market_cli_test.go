@@ -12,12 +12,10 @@ import (
 
 type poolJSON struct {
 	Pool struct {
-		Pool struct {
-			MindReserve  string `json:"mind_reserve"`
-			AlphaReserve string `json:"alpha_reserve"`
-			PriceEma     string `json:"price_ema"`
-		} `json:"pool"`
-		Price string `json:"price"`
+		MindReserve  string `json:"mind_reserve"`
+		AlphaReserve string `json:"alpha_reserve"`
+		Price        string `json:"price"`
+		PriceEma     string `json:"price_ema"`
 	} `json:"pool"`
 }
 
@@ -99,7 +97,7 @@ func TestSubnetMarketFromTheCLI(t *testing.T) {
 	if !dec(t, after.Pool.Price).GT(dec(t, before.Pool.Price)) {
 		t.Fatalf("price %s after the buy, %s before", after.Pool.Price, before.Pool.Price)
 	}
-	t.Logf("charlie holds %s alpha on netuid 1; price %s, average %s", held, after.Pool.Price, after.Pool.Pool.PriceEma)
+	t.Logf("charlie holds %s alpha on netuid 1; price %s, average %s", held, after.Pool.Price, after.Pool.PriceEma)
 
 	deadline := time.Now().Add(time.Minute)
 	for {

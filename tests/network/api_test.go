@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -362,6 +363,28 @@ func TestQueryAPIConformance(t *testing.T) {
 			})
 		}
 	}
+
+	t.Run("prices answer as decimal strings", func(t *testing.T) {
+		// A cosmos.Dec field carries 10^18-scaled integers on the wire ("1000000000000000000" for 1);
+		// the market's queries answer prices as decimals a client can read as they are.
+		for _, path := range []string{"/mindnet/subnet/v1/subnets/1/pool", "/mindnet/subnet/v1/pools",
+			"/mindnet/subnet/v1/subnets/1/quote?side=buy&amount=1000000"} {
+			status, body := get(t, client, val.APIAddress+path)
+			if status != http.StatusOK {
+				t.Fatalf("GET %s: %d %s", path, status, body)
+			}
+			prices := regexp.MustCompile(`"(price|price_ema|price_before|price_after|slippage)":"([^"]*)"`).FindAllStringSubmatch(string(body), -1)
+			if len(prices) == 0 {
+				t.Fatalf("GET %s: no price in %s", path, body)
+			}
+			for _, m := range prices {
+				d, err := sdkmath.LegacyNewDecFromStr(m[2])
+				if err != nil || !strings.Contains(m[2], ".") || d.GT(sdkmath.LegacyNewDec(1000)) {
+					t.Errorf("GET %s: %s = %q is not a plain decimal price", path, m[1], m[2])
+				}
+			}
+		}
+	})
 
 	t.Run("REST reads at the height the x-cosmos-block-height header asks for", func(t *testing.T) {
 		for _, tc := range []struct {

@@ -100,7 +100,7 @@ func TestEmissionThroughEpochs(t *testing.T) {
 	// The subnets' umind went into the pool, and the owner's cut is alpha held behind its own address.
 	var pool subnetv1.QueryPoolResponse
 	getProtoJSON(t, api+"/mindnet/subnet/v1/subnets/1/pool", &pool)
-	if p := pool.GetPool().GetPool(); p.GetAlphaOutstanding() == "0" || p.GetAlphaEmitted() == "0" {
+	if p := pool.GetPool(); p.GetAlphaOutstanding() == "0" || p.GetAlphaEmitted() == "0" {
 		t.Fatalf("pool over REST: %v", &pool)
 	}
 	var positions subnetv1.QueryPositionsResponse

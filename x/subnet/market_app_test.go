@@ -57,12 +57,13 @@ func TestStakingRaisesPriceAndEmissionShare(t *testing.T) {
 	if a, b := shares(); a != b {
 		t.Fatalf("shares at the opening price: %d and %d, want equal", a, b)
 	}
-	priceBefore := pool(1).Price
+	dec := func(s string) math.LegacyDec { return math.LegacyMustNewDecFromStr(s) }
+	priceBefore := dec(pool(1).Price)
 
 	// Quote, then stake 100 MIND into subnet 1 with a limit the quote says it meets.
 	var quote types.QueryQuoteResponse
 	query(t, c, "Quote", &types.QueryQuoteRequest{Netuid: 1, Side: "buy", Amount: "100000000umind"}, &quote)
-	limit := quote.PriceAfter
+	limit := dec(quote.PriceAfter)
 	c.NextBlock(t, c.SignedTx(t, 2, &types.MsgAddStake{Coldkey: staker.String(), Hotkey: ownerA.String(), Netuid: 1,
 		Amount: math.NewInt(100_000_000), LimitPrice: &limit}))
 	var positions types.QueryPositionsResponse
@@ -74,11 +75,11 @@ func TestStakingRaisesPriceAndEmissionShare(t *testing.T) {
 		t.Fatalf("positions after staking for a quote of %s alpha: %+v", quote.AmountOut, positions.Positions)
 	}
 	after := pool(1)
-	if !after.Price.GT(priceBefore) {
+	if !dec(after.Price).GT(priceBefore) {
 		t.Fatalf("price %s after staking, %s before", after.Price, priceBefore)
 	}
-	if !after.Pool.PriceEma.LT(after.Price) {
-		t.Fatalf("the average %s jumped to the price %s in one block", after.Pool.PriceEma, after.Price)
+	if !dec(after.PriceEma).LT(dec(after.Price)) {
+		t.Fatalf("the average %s jumped to the price %s in one block", after.PriceEma, after.Price)
 	}
 
 	for range 40 {
@@ -89,14 +90,14 @@ func TestStakingRaisesPriceAndEmissionShare(t *testing.T) {
 		t.Fatalf("after 40 blocks subnet 1's share %d is not above subnet 2's %d", a, b)
 	}
 	// The share is what the pools receive: subnet 1's pool now gets more of each block's umind.
-	reserve1, reserve2 := pool(1).Pool.MindReserve, pool(2).Pool.MindReserve
+	reserve1, reserve2 := pool(1).MindReserve, pool(2).MindReserve
 	c.NextBlock(t)
-	if in1, in2 := pool(1).Pool.MindReserve.Sub(reserve1), pool(2).Pool.MindReserve.Sub(reserve2); !in1.GT(in2) {
+	if in1, in2 := pool(1).MindReserve.Sub(reserve1), pool(2).MindReserve.Sub(reserve2); !in1.GT(in2) {
 		t.Fatalf("one block injected %s into subnet 1's pool and %s into subnet 2's", in1, in2)
 	}
 
 	// Sell everything with a limit above the current price: refused, nothing moves.
-	high := pool(1).Price.MulInt64(2)
+	high := dec(pool(1).Price).MulInt64(2)
 	held := positions.Positions[0].Amount
 	res := c.NextBlockResults(t, c.SignedTx(t, 2, &types.MsgRemoveStake{Coldkey: staker.String(), Hotkey: ownerA.String(), Netuid: 1,
 		Amount: held, LimitPrice: &high}))

@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"maps"
+	"strings"
 	"testing"
 
 	"cosmossdk.io/math"
@@ -634,13 +635,14 @@ func TestQuoteQuery(t *testing.T) {
 	after.MindReserve, after.AlphaReserve = math.NewInt(lock1+buy1), math.NewInt(lock1-buy1Alpha)
 	// Slippage: 1 − 987158 alpha × price 1 / 1000000 umind = 0.012842.
 	if !res.AmountOut.Equal(math.NewInt(buy1Alpha)) || !res.Fee.Equal(math.NewInt(3_000)) ||
-		!res.PriceBefore.Equal(math.LegacyOneDec()) || !res.PriceAfter.Equal(after.Price()) ||
-		!res.Slippage.Equal(math.LegacyMustNewDecFromStr("0.012842")) {
+		res.PriceBefore != "1.000000000000000000" || res.PriceAfter != after.Price().String() ||
+		res.Slippage != "0.012842000000000000" {
 		t.Fatalf("quote = %+v", res)
 	}
 	sell, err := f.queries.Quote(f.ctx, &types.QueryQuoteRequest{Netuid: f.netuid, Side: "sell", Amount: "1000"})
 	// Selling 1000 at price 1: fee 3, net 997, out floor(1e8·997/100000997) = 996.
-	if err != nil || !sell.AmountOut.Equal(math.NewInt(996)) || !sell.Slippage.Equal(math.LegacyMustNewDecFromStr("0.004")) || !sell.PriceAfter.LT(sell.PriceBefore) {
+	if err != nil || !sell.AmountOut.Equal(math.NewInt(996)) || sell.Slippage != "0.004000000000000000" ||
+		!math.LegacyMustNewDecFromStr(sell.PriceAfter).LT(math.LegacyMustNewDecFromStr(sell.PriceBefore)) {
 		t.Fatalf("quote sell = %+v, %v", sell, err)
 	}
 	_, err = f.queries.Quote(f.ctx, &types.QueryQuoteRequest{Netuid: f.netuid, Side: "hold", Amount: "1000"})
@@ -661,7 +663,9 @@ func TestPoolAndPoolsQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := f.pool(f.netuid)
-	if !one.Pool.Pool.MindReserve.Equal(p.MindReserve) || !one.Pool.Pool.AlphaOutstanding.Equal(math.NewInt(buy1Alpha)) || !one.Pool.Price.Equal(p.Price()) || !one.Pool.Price.GT(math.LegacyOneDec()) {
+	// Prices answer as decimal strings, not the 10^18-scaled integers a cosmos.Dec carries on the wire.
+	if !one.Pool.MindReserve.Equal(p.MindReserve) || !one.Pool.AlphaOutstanding.Equal(math.NewInt(buy1Alpha)) || one.Pool.Price != p.Price().String() ||
+		!strings.HasPrefix(one.Pool.Price, "1.") || one.Pool.PriceEma != p.PriceEma.String() {
 		t.Fatalf("pool query = %+v", one)
 	}
 	_, err = f.queries.Pool(f.ctx, &types.QueryPoolRequest{Netuid: types.RootNetuid})
@@ -673,8 +677,8 @@ func TestPoolAndPoolsQueries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all.Pools) != 2 || all.Pools[0].Pool.Netuid != f.netuid || all.Pools[1].Pool.Netuid != two ||
-		!all.Pools[1].Price.Equal(math.LegacyOneDec()) || !all.Pools[0].Price.Equal(p.Price()) {
+	if len(all.Pools) != 2 || all.Pools[0].Netuid != f.netuid || all.Pools[1].Netuid != two ||
+		all.Pools[1].Price != "1.000000000000000000" || all.Pools[0].Price != p.Price().String() {
 		t.Fatalf("pools query = %+v", all)
 	}
 }

@@ -14,7 +14,13 @@ import (
 	"github.com/mindnet/mindnet/x/subnet/types"
 )
 
-func poolInfo(p types.Pool) types.PoolInfo { return types.PoolInfo{Pool: p, Price: p.Price()} }
+// poolInfo is a pool as queries answer it, with prices as decimal strings.
+func poolInfo(p types.Pool) types.PoolInfo {
+	return types.PoolInfo{
+		Netuid: p.Netuid, MindReserve: p.MindReserve, AlphaReserve: p.AlphaReserve, AlphaOutstanding: p.AlphaOutstanding,
+		AlphaEmitted: p.AlphaEmitted, Price: p.Price().String(), PriceEma: p.PriceEma.String(),
+	}
+}
 
 // Pool returns one subnet's pool with its price.
 func (q queryServer) Pool(ctx context.Context, req *types.QueryPoolRequest) (*types.QueryPoolResponse, error) {
@@ -76,7 +82,7 @@ func (q queryServer) Quote(ctx context.Context, req *types.QueryQuoteRequest) (*
 			slippage = math.LegacyOneDec().Sub(rate)
 		}
 	}
-	return &types.QueryQuoteResponse{AmountOut: res.Out, Fee: res.Fee, PriceBefore: before.Price(), PriceAfter: after, Slippage: slippage}, nil
+	return &types.QueryQuoteResponse{AmountOut: res.Out, Fee: res.Fee, PriceBefore: before.Price().String(), PriceAfter: after.String(), Slippage: slippage.String()}, nil
 }
 
 // Positions returns every stake position of a coldkey: root stake first, then alpha by netuid and

@@ -1408,11 +1408,19 @@ func (x *QueryPoolRequest) GetNetuid() uint32 {
 	return 0
 }
 
-// PoolInfo is a pool with its current price (mind_reserve / alpha_reserve, umind per alpha unit).
+// PoolInfo is a subnet's pool as clients read it. Prices are decimal strings ("1.250000000000000000",
+// umind per alpha unit), not the 10^18-scaled integers a cosmos.Dec field carries on the wire.
 type PoolInfo struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Pool          *Pool                  `protobuf:"bytes,1,opt,name=pool,proto3" json:"pool,omitempty"`
-	Price         string                 `protobuf:"bytes,2,opt,name=price,proto3" json:"price,omitempty"`
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	Netuid           uint32                 `protobuf:"varint,1,opt,name=netuid,proto3" json:"netuid,omitempty"`
+	MindReserve      string                 `protobuf:"bytes,2,opt,name=mind_reserve,json=mindReserve,proto3" json:"mind_reserve,omitempty"`
+	AlphaReserve     string                 `protobuf:"bytes,3,opt,name=alpha_reserve,json=alphaReserve,proto3" json:"alpha_reserve,omitempty"`
+	AlphaOutstanding string                 `protobuf:"bytes,4,opt,name=alpha_outstanding,json=alphaOutstanding,proto3" json:"alpha_outstanding,omitempty"`
+	AlphaEmitted     string                 `protobuf:"bytes,5,opt,name=alpha_emitted,json=alphaEmitted,proto3" json:"alpha_emitted,omitempty"`
+	// price is mind_reserve / alpha_reserve, truncated to 18 decimals.
+	Price string `protobuf:"bytes,6,opt,name=price,proto3" json:"price,omitempty"`
+	// price_ema is the price's moving average that sets the subnet's emission share.
+	PriceEma      string `protobuf:"bytes,7,opt,name=price_ema,json=priceEma,proto3" json:"price_ema,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1447,16 +1455,51 @@ func (*PoolInfo) Descriptor() ([]byte, []int) {
 	return file_mindnet_subnet_v1_query_proto_rawDescGZIP(), []int{26}
 }
 
-func (x *PoolInfo) GetPool() *Pool {
+func (x *PoolInfo) GetNetuid() uint32 {
 	if x != nil {
-		return x.Pool
+		return x.Netuid
 	}
-	return nil
+	return 0
+}
+
+func (x *PoolInfo) GetMindReserve() string {
+	if x != nil {
+		return x.MindReserve
+	}
+	return ""
+}
+
+func (x *PoolInfo) GetAlphaReserve() string {
+	if x != nil {
+		return x.AlphaReserve
+	}
+	return ""
+}
+
+func (x *PoolInfo) GetAlphaOutstanding() string {
+	if x != nil {
+		return x.AlphaOutstanding
+	}
+	return ""
+}
+
+func (x *PoolInfo) GetAlphaEmitted() string {
+	if x != nil {
+		return x.AlphaEmitted
+	}
+	return ""
 }
 
 func (x *PoolInfo) GetPrice() string {
 	if x != nil {
 		return x.Price
+	}
+	return ""
+}
+
+func (x *PoolInfo) GetPriceEma() string {
+	if x != nil {
+		return x.PriceEma
 	}
 	return ""
 }
@@ -1652,10 +1695,12 @@ type QueryQuoteResponse struct {
 	// amount_out is what the swap would give: alpha for a buy, umind for a sell.
 	AmountOut string `protobuf:"bytes,1,opt,name=amount_out,json=amountOut,proto3" json:"amount_out,omitempty"`
 	// fee is the part of the input that stays in the pool.
-	Fee         string `protobuf:"bytes,2,opt,name=fee,proto3" json:"fee,omitempty"`
+	Fee string `protobuf:"bytes,2,opt,name=fee,proto3" json:"fee,omitempty"`
+	// price_before and price_after are decimal strings, umind per alpha unit.
 	PriceBefore string `protobuf:"bytes,3,opt,name=price_before,json=priceBefore,proto3" json:"price_before,omitempty"`
 	PriceAfter  string `protobuf:"bytes,4,opt,name=price_after,json=priceAfter,proto3" json:"price_after,omitempty"`
-	// slippage is how far the swap's own rate falls short of price_before, fee included, as a fraction.
+	// slippage is how far the swap's own rate falls short of price_before, fee included, as a decimal
+	// fraction ("0.012842000000000000" is 1.28%).
 	Slippage      string `protobuf:"bytes,5,opt,name=slippage,proto3" json:"slippage,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1991,11 +2036,19 @@ const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\apending\x18\x03 \x01(\v2\x1e.mindnet.subnet.v1.SubnetModelR\apending\x12'\n" +
 	"\x0feffective_block\x18\x04 \x01(\x03R\x0eeffectiveBlock\"*\n" +
 	"\x10QueryPoolRequest\x12\x16\n" +
-	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"\x90\x01\n" +
-	"\bPoolInfo\x126\n" +
-	"\x04pool\x18\x01 \x01(\v2\x17.mindnet.subnet.v1.PoolB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04pool\x12L\n" +
-	"\x05price\x18\x02 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
-	"cosmos.Dec\xa8\xe7\xb0*\x01R\x05price\"O\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\"\xb7\x03\n" +
+	"\bPoolInfo\x12\x16\n" +
+	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12S\n" +
+	"\fmind_reserve\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\vmindReserve\x12U\n" +
+	"\ralpha_reserve\x18\x03 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\falphaReserve\x12]\n" +
+	"\x11alpha_outstanding\x18\x04 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x10alphaOutstanding\x12U\n" +
+	"\ralpha_emitted\x18\x05 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\falphaEmitted\x12\x14\n" +
+	"\x05price\x18\x06 \x01(\tR\x05price\x12\x1b\n" +
+	"\tprice_ema\x18\a \x01(\tR\bpriceEma\"O\n" +
 	"\x11QueryPoolResponse\x12:\n" +
 	"\x04pool\x18\x01 \x01(\v2\x1b.mindnet.subnet.v1.PoolInfoB\t\xc8\xde\x1f\x00\xa8\xe7\xb0*\x01R\x04pool\"\x13\n" +
 	"\x11QueryPoolsRequest\"R\n" +
@@ -2004,20 +2057,17 @@ const file_mindnet_subnet_v1_query_proto_rawDesc = "" +
 	"\x11QueryQuoteRequest\x12\x16\n" +
 	"\x06netuid\x18\x01 \x01(\rR\x06netuid\x12\x12\n" +
 	"\x04side\x18\x02 \x01(\tR\x04side\x12\x16\n" +
-	"\x06amount\x18\x03 \x01(\tR\x06amount\"\xb1\x03\n" +
+	"\x06amount\x18\x03 \x01(\tR\x06amount\"\x89\x02\n" +
 	"\x12QueryQuoteResponse\x12O\n" +
 	"\n" +
 	"amount_out\x18\x01 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
 	"cosmos.Int\xa8\xe7\xb0*\x01R\tamountOut\x12B\n" +
 	"\x03fee\x18\x02 \x01(\tB0\xc8\xde\x1f\x00\xda\xde\x1f\x15cosmossdk.io/math.IntҴ-\n" +
-	"cosmos.Int\xa8\xe7\xb0*\x01R\x03fee\x12Y\n" +
-	"\fprice_before\x18\x03 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
-	"cosmos.Dec\xa8\xe7\xb0*\x01R\vpriceBefore\x12W\n" +
-	"\vprice_after\x18\x04 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
-	"cosmos.Dec\xa8\xe7\xb0*\x01R\n" +
-	"priceAfter\x12R\n" +
-	"\bslippage\x18\x05 \x01(\tB6\xc8\xde\x1f\x00\xda\xde\x1f\x1bcosmossdk.io/math.LegacyDecҴ-\n" +
-	"cosmos.Dec\xa8\xe7\xb0*\x01R\bslippage\"K\n" +
+	"cosmos.Int\xa8\xe7\xb0*\x01R\x03fee\x12!\n" +
+	"\fprice_before\x18\x03 \x01(\tR\vpriceBefore\x12\x1f\n" +
+	"\vprice_after\x18\x04 \x01(\tR\n" +
+	"priceAfter\x12\x1a\n" +
+	"\bslippage\x18\x05 \x01(\tR\bslippage\"K\n" +
 	"\x15QueryPositionsRequest\x122\n" +
 	"\acoldkey\x18\x01 \x01(\tB\x18Ҵ-\x14cosmos.AddressStringR\acoldkey\"\xef\x01\n" +
 	"\bPosition\x12\x16\n" +
@@ -2109,7 +2159,6 @@ var file_mindnet_subnet_v1_query_proto_goTypes = []any{
 	(*AxonInfo)(nil),                        // 40: mindnet.subnet.v1.AxonInfo
 	(*SubnetModel)(nil),                     // 41: mindnet.subnet.v1.SubnetModel
 	(*Stake)(nil),                           // 42: mindnet.subnet.v1.Stake
-	(*Pool)(nil),                            // 43: mindnet.subnet.v1.Pool
 }
 var file_mindnet_subnet_v1_query_proto_depIdxs = []int32{
 	35, // 0: mindnet.subnet.v1.QueryParamsResponse.params:type_name -> mindnet.subnet.v1.Params
@@ -2127,47 +2176,46 @@ var file_mindnet_subnet_v1_query_proto_depIdxs = []int32{
 	42, // 12: mindnet.subnet.v1.QueryStakesByColdkeyResponse.stakes:type_name -> mindnet.subnet.v1.Stake
 	41, // 13: mindnet.subnet.v1.QueryModelResponse.model:type_name -> mindnet.subnet.v1.SubnetModel
 	41, // 14: mindnet.subnet.v1.QueryModelResponse.pending:type_name -> mindnet.subnet.v1.SubnetModel
-	43, // 15: mindnet.subnet.v1.PoolInfo.pool:type_name -> mindnet.subnet.v1.Pool
-	26, // 16: mindnet.subnet.v1.QueryPoolResponse.pool:type_name -> mindnet.subnet.v1.PoolInfo
-	26, // 17: mindnet.subnet.v1.QueryPoolsResponse.pools:type_name -> mindnet.subnet.v1.PoolInfo
-	33, // 18: mindnet.subnet.v1.QueryPositionsResponse.positions:type_name -> mindnet.subnet.v1.Position
-	0,  // 19: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
-	2,  // 20: mindnet.subnet.v1.Query.Subnets:input_type -> mindnet.subnet.v1.QuerySubnetsRequest
-	4,  // 21: mindnet.subnet.v1.Query.Subnet:input_type -> mindnet.subnet.v1.QuerySubnetRequest
-	6,  // 22: mindnet.subnet.v1.Query.Hyperparameters:input_type -> mindnet.subnet.v1.QueryHyperparametersRequest
-	9,  // 23: mindnet.subnet.v1.Query.Metagraph:input_type -> mindnet.subnet.v1.QueryMetagraphRequest
-	11, // 24: mindnet.subnet.v1.Query.Neuron:input_type -> mindnet.subnet.v1.QueryNeuronRequest
-	13, // 25: mindnet.subnet.v1.Query.NeuronByHotkey:input_type -> mindnet.subnet.v1.QueryNeuronByHotkeyRequest
-	15, // 26: mindnet.subnet.v1.Query.Stake:input_type -> mindnet.subnet.v1.QueryStakeRequest
-	17, // 27: mindnet.subnet.v1.Query.StakesByColdkey:input_type -> mindnet.subnet.v1.QueryStakesByColdkeyRequest
-	19, // 28: mindnet.subnet.v1.Query.RegistrationCost:input_type -> mindnet.subnet.v1.QueryRegistrationCostRequest
-	23, // 29: mindnet.subnet.v1.Query.Model:input_type -> mindnet.subnet.v1.QueryModelRequest
-	21, // 30: mindnet.subnet.v1.Query.SubnetCreationCost:input_type -> mindnet.subnet.v1.QuerySubnetCreationCostRequest
-	25, // 31: mindnet.subnet.v1.Query.Pool:input_type -> mindnet.subnet.v1.QueryPoolRequest
-	28, // 32: mindnet.subnet.v1.Query.Pools:input_type -> mindnet.subnet.v1.QueryPoolsRequest
-	30, // 33: mindnet.subnet.v1.Query.Quote:input_type -> mindnet.subnet.v1.QueryQuoteRequest
-	32, // 34: mindnet.subnet.v1.Query.Positions:input_type -> mindnet.subnet.v1.QueryPositionsRequest
-	1,  // 35: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
-	3,  // 36: mindnet.subnet.v1.Query.Subnets:output_type -> mindnet.subnet.v1.QuerySubnetsResponse
-	5,  // 37: mindnet.subnet.v1.Query.Subnet:output_type -> mindnet.subnet.v1.QuerySubnetResponse
-	7,  // 38: mindnet.subnet.v1.Query.Hyperparameters:output_type -> mindnet.subnet.v1.QueryHyperparametersResponse
-	10, // 39: mindnet.subnet.v1.Query.Metagraph:output_type -> mindnet.subnet.v1.QueryMetagraphResponse
-	12, // 40: mindnet.subnet.v1.Query.Neuron:output_type -> mindnet.subnet.v1.QueryNeuronResponse
-	14, // 41: mindnet.subnet.v1.Query.NeuronByHotkey:output_type -> mindnet.subnet.v1.QueryNeuronByHotkeyResponse
-	16, // 42: mindnet.subnet.v1.Query.Stake:output_type -> mindnet.subnet.v1.QueryStakeResponse
-	18, // 43: mindnet.subnet.v1.Query.StakesByColdkey:output_type -> mindnet.subnet.v1.QueryStakesByColdkeyResponse
-	20, // 44: mindnet.subnet.v1.Query.RegistrationCost:output_type -> mindnet.subnet.v1.QueryRegistrationCostResponse
-	24, // 45: mindnet.subnet.v1.Query.Model:output_type -> mindnet.subnet.v1.QueryModelResponse
-	22, // 46: mindnet.subnet.v1.Query.SubnetCreationCost:output_type -> mindnet.subnet.v1.QuerySubnetCreationCostResponse
-	27, // 47: mindnet.subnet.v1.Query.Pool:output_type -> mindnet.subnet.v1.QueryPoolResponse
-	29, // 48: mindnet.subnet.v1.Query.Pools:output_type -> mindnet.subnet.v1.QueryPoolsResponse
-	31, // 49: mindnet.subnet.v1.Query.Quote:output_type -> mindnet.subnet.v1.QueryQuoteResponse
-	34, // 50: mindnet.subnet.v1.Query.Positions:output_type -> mindnet.subnet.v1.QueryPositionsResponse
-	35, // [35:51] is the sub-list for method output_type
-	19, // [19:35] is the sub-list for method input_type
-	19, // [19:19] is the sub-list for extension type_name
-	19, // [19:19] is the sub-list for extension extendee
-	0,  // [0:19] is the sub-list for field type_name
+	26, // 15: mindnet.subnet.v1.QueryPoolResponse.pool:type_name -> mindnet.subnet.v1.PoolInfo
+	26, // 16: mindnet.subnet.v1.QueryPoolsResponse.pools:type_name -> mindnet.subnet.v1.PoolInfo
+	33, // 17: mindnet.subnet.v1.QueryPositionsResponse.positions:type_name -> mindnet.subnet.v1.Position
+	0,  // 18: mindnet.subnet.v1.Query.Params:input_type -> mindnet.subnet.v1.QueryParamsRequest
+	2,  // 19: mindnet.subnet.v1.Query.Subnets:input_type -> mindnet.subnet.v1.QuerySubnetsRequest
+	4,  // 20: mindnet.subnet.v1.Query.Subnet:input_type -> mindnet.subnet.v1.QuerySubnetRequest
+	6,  // 21: mindnet.subnet.v1.Query.Hyperparameters:input_type -> mindnet.subnet.v1.QueryHyperparametersRequest
+	9,  // 22: mindnet.subnet.v1.Query.Metagraph:input_type -> mindnet.subnet.v1.QueryMetagraphRequest
+	11, // 23: mindnet.subnet.v1.Query.Neuron:input_type -> mindnet.subnet.v1.QueryNeuronRequest
+	13, // 24: mindnet.subnet.v1.Query.NeuronByHotkey:input_type -> mindnet.subnet.v1.QueryNeuronByHotkeyRequest
+	15, // 25: mindnet.subnet.v1.Query.Stake:input_type -> mindnet.subnet.v1.QueryStakeRequest
+	17, // 26: mindnet.subnet.v1.Query.StakesByColdkey:input_type -> mindnet.subnet.v1.QueryStakesByColdkeyRequest
+	19, // 27: mindnet.subnet.v1.Query.RegistrationCost:input_type -> mindnet.subnet.v1.QueryRegistrationCostRequest
+	23, // 28: mindnet.subnet.v1.Query.Model:input_type -> mindnet.subnet.v1.QueryModelRequest
+	21, // 29: mindnet.subnet.v1.Query.SubnetCreationCost:input_type -> mindnet.subnet.v1.QuerySubnetCreationCostRequest
+	25, // 30: mindnet.subnet.v1.Query.Pool:input_type -> mindnet.subnet.v1.QueryPoolRequest
+	28, // 31: mindnet.subnet.v1.Query.Pools:input_type -> mindnet.subnet.v1.QueryPoolsRequest
+	30, // 32: mindnet.subnet.v1.Query.Quote:input_type -> mindnet.subnet.v1.QueryQuoteRequest
+	32, // 33: mindnet.subnet.v1.Query.Positions:input_type -> mindnet.subnet.v1.QueryPositionsRequest
+	1,  // 34: mindnet.subnet.v1.Query.Params:output_type -> mindnet.subnet.v1.QueryParamsResponse
+	3,  // 35: mindnet.subnet.v1.Query.Subnets:output_type -> mindnet.subnet.v1.QuerySubnetsResponse
+	5,  // 36: mindnet.subnet.v1.Query.Subnet:output_type -> mindnet.subnet.v1.QuerySubnetResponse
+	7,  // 37: mindnet.subnet.v1.Query.Hyperparameters:output_type -> mindnet.subnet.v1.QueryHyperparametersResponse
+	10, // 38: mindnet.subnet.v1.Query.Metagraph:output_type -> mindnet.subnet.v1.QueryMetagraphResponse
+	12, // 39: mindnet.subnet.v1.Query.Neuron:output_type -> mindnet.subnet.v1.QueryNeuronResponse
+	14, // 40: mindnet.subnet.v1.Query.NeuronByHotkey:output_type -> mindnet.subnet.v1.QueryNeuronByHotkeyResponse
+	16, // 41: mindnet.subnet.v1.Query.Stake:output_type -> mindnet.subnet.v1.QueryStakeResponse
+	18, // 42: mindnet.subnet.v1.Query.StakesByColdkey:output_type -> mindnet.subnet.v1.QueryStakesByColdkeyResponse
+	20, // 43: mindnet.subnet.v1.Query.RegistrationCost:output_type -> mindnet.subnet.v1.QueryRegistrationCostResponse
+	24, // 44: mindnet.subnet.v1.Query.Model:output_type -> mindnet.subnet.v1.QueryModelResponse
+	22, // 45: mindnet.subnet.v1.Query.SubnetCreationCost:output_type -> mindnet.subnet.v1.QuerySubnetCreationCostResponse
+	27, // 46: mindnet.subnet.v1.Query.Pool:output_type -> mindnet.subnet.v1.QueryPoolResponse
+	29, // 47: mindnet.subnet.v1.Query.Pools:output_type -> mindnet.subnet.v1.QueryPoolsResponse
+	31, // 48: mindnet.subnet.v1.Query.Quote:output_type -> mindnet.subnet.v1.QueryQuoteResponse
+	34, // 49: mindnet.subnet.v1.Query.Positions:output_type -> mindnet.subnet.v1.QueryPositionsResponse
+	34, // [34:50] is the sub-list for method output_type
+	18, // [18:34] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_mindnet_subnet_v1_query_proto_init() }

@@ -406,9 +406,9 @@ func writeQuote(b *strings.Builder, netuid uint32, side string, amount math.Int,
 	}
 	fmt.Fprintf(b, "quote on netuid %d (%s): %s %s %s\n", netuid, side, withUnit(amount, in), verb, withUnit(res.AmountOut, out))
 	fmt.Fprintf(b, "  fee:          %s (stays in the pool)\n", withUnit(res.Fee, in))
-	fmt.Fprintf(b, "  price before: %s umind/alpha\n", decText(res.PriceBefore))
-	fmt.Fprintf(b, "  price after:  %s umind/alpha\n", decText(res.PriceAfter))
-	fmt.Fprintf(b, "  slippage:     %s\n", percent(res.Slippage))
+	fmt.Fprintf(b, "  price before: %s umind/alpha\n", decText(parseDec(res.PriceBefore)))
+	fmt.Fprintf(b, "  price after:  %s umind/alpha\n", decText(parseDec(res.PriceAfter)))
+	fmt.Fprintf(b, "  slippage:     %s\n", percent(parseDec(res.Slippage)))
 }
 
 // writeLimit says whether the quoted swap keeps within --limit-price.
@@ -416,9 +416,13 @@ func writeLimit(b *strings.Builder, side string, res *types.QueryQuoteResponse, 
 	if limit == nil {
 		return
 	}
-	bound, passed := "at most", res.PriceAfter.GT(*limit)
+	after := parseDec(res.PriceAfter)
+	if after.IsNil() {
+		return // the node sent no price to compare: say nothing rather than guess
+	}
+	bound, passed := "at most", after.GT(*limit)
 	if side == "sell" {
-		bound, passed = "at least", res.PriceAfter.LT(*limit)
+		bound, passed = "at least", after.LT(*limit)
 	}
 	verdict := "met"
 	if passed {
@@ -442,6 +446,16 @@ func unitAmount(netuid uint32, v math.Int) string {
 }
 
 // decText writes a decimal without trailing zeros: 1.05, not 1.050000000000000000.
+// parseDec reads a decimal string from a query answer; a malformed or empty one gives a nil LegacyDec,
+// which decText and percent show as zero.
+func parseDec(s string) math.LegacyDec {
+	d, err := math.LegacyNewDecFromStr(s)
+	if err != nil {
+		return math.LegacyDec{}
+	}
+	return d
+}
+
 func decText(d math.LegacyDec) string {
 	if d.IsNil() {
 		return "0"

@@ -165,8 +165,8 @@ func (f *fakeQuoter) Quote(_ context.Context, in *types.QueryQuoteRequest, _ ...
 func quoteRes(out, fee int64, before, after, slippage string) *types.QueryQuoteResponse {
 	return &types.QueryQuoteResponse{
 		AmountOut: math.NewInt(out), Fee: math.NewInt(fee),
-		PriceBefore: math.LegacyMustNewDecFromStr(before), PriceAfter: math.LegacyMustNewDecFromStr(after),
-		Slippage: math.LegacyMustNewDecFromStr(slippage),
+		PriceBefore: math.LegacyMustNewDecFromStr(before).String(), PriceAfter: math.LegacyMustNewDecFromStr(after).String(),
+		Slippage: math.LegacyMustNewDecFromStr(slippage).String(),
 	}
 }
 
