@@ -203,9 +203,7 @@ func ledgerBalances(t *testing.T, netuid uint32) error {
 	}
 	var pools struct {
 		Pools []struct {
-			Pool struct {
-				MindReserve string `json:"mind_reserve"`
-			} `json:"pool"`
+			MindReserve string `json:"mind_reserve"`
 		} `json:"pools"`
 	}
 	if err := getJSON(t, devnet.NodeREST+"/mindnet/emission/v1/issuance", &issuance); err != nil {
@@ -261,7 +259,7 @@ func ledgerBalances(t *testing.T, netuid uint32) error {
 	}
 	reserves := new(big.Int)
 	for _, p := range pools.Pools {
-		reserves.Add(reserves, amount(t, p.Pool.MindReserve))
+		reserves.Add(reserves, amount(t, p.MindReserve))
 	}
 	if lockBalance.Cmp(reserves) != 0 {
 		t.Fatalf("lock pool holds %s umind, the pools' reserves sum to %s", lockBalance, reserves)
