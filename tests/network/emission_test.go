@@ -1,8 +1,12 @@
 package network_test
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 
 	sdkmath "cosmossdk.io/math"
 
@@ -12,6 +16,7 @@ import (
 	emissionv1 "github.com/mindnet/mindnet/api/mindnet/emission/v1"
 	subnetv1 "github.com/mindnet/mindnet/api/mindnet/subnet/v1"
 	"github.com/mindnet/mindnet/app"
+	"github.com/mindnet/mindnet/metagraph/table"
 	"github.com/mindnet/mindnet/testutil/network"
 	subnettypes "github.com/mindnet/mindnet/x/subnet/types"
 	weightstypes "github.com/mindnet/mindnet/x/weights/types"
@@ -111,6 +116,26 @@ func TestEmissionThroughEpochs(t *testing.T) {
 	}
 	if !ownerCut {
 		t.Fatalf("no owner's cut among the owner's positions: %v", &positions)
+	}
+
+	// mindnet-top and make demo draw their table from the same node over gRPC: the subnet's market row
+	// carries its decimal price and the whole emission share.
+	conn, err := grpc.NewClient(val.AppConfig.GRPC.Address, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	view, err := table.Fetch(t.Context(), conn, 1)
+	if err != nil {
+		t.Fatalf("table over gRPC: %v", err)
+	}
+	if len(view.Markets) != 1 || view.Markets[0].Netuid != 1 || view.Markets[0].Share != 1_000_000 ||
+		!strings.Contains(view.Markets[0].Price, ".") || view.Markets[0].MindReserve == "" {
+		t.Fatalf("market rows: %+v", view.Markets)
+	}
+	var out strings.Builder
+	if err := table.Write(&out, view); err != nil || !strings.Contains(out.String(), "PRICE EMA") {
+		t.Fatalf("table: %v\n%s", err, out.String())
 	}
 }
 
