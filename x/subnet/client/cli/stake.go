@@ -10,11 +10,13 @@ import (
 	"github.com/spf13/cobra"
 	"google.golang.org/grpc"
 
+	"cosmossdk.io/core/address"
 	"cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/client"
 	"github.com/cosmos/cosmos-sdk/client/flags"
 	"github.com/cosmos/cosmos-sdk/client/tx"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/mindnet/mindnet/x/subnet/types"
 )
@@ -46,29 +48,9 @@ is swapped and --limit-price is refused.`,
 mindnetd tx subnet add-stake mind1… 1 100000000 --limit-price 1.05 --from coldkey`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			clientCtx, err := client.GetClientTxContext(cmd)
-			if err != nil {
-				return err
-			}
-			limit, err := cmd.Flags().GetString(FlagLimitPrice)
-			if err != nil {
-				return err
-			}
-			coldkey, err := signer(clientCtx)
-			if err != nil {
-				return err
-			}
-			msg, err := NewAddStakeMsg(coldkey, args[0], args[1], args[2], limit)
-			if err != nil {
-				return err
-			}
-			if err := msg.Validate(clientCtx.InterfaceRegistry.SigningContext().AddressCodec()); err != nil {
-				return err
-			}
-			if err := preview(cmd, clientCtx, func(q Quoter) (string, error) { return AddStakeQuote(cmd.Context(), q, msg) }, msg.Netuid != types.RootNetuid); err != nil {
-				return err
-			}
-			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+			return runStakeTx(cmd, func(coldkey, limit string) (*types.MsgAddStake, error) {
+				return NewAddStakeMsg(coldkey, args[0], args[1], args[2], limit)
+			}, AddStakeQuote, func(m *types.MsgAddStake) bool { return m.Netuid != types.RootNetuid })
 		},
 	}
 	cmd.Flags().String(FlagLimitPrice, "", "refuse the buy if it would move the pool's price above this many umind per alpha (subnets only)")
@@ -91,29 +73,9 @@ price below P. On netuid 0 nothing is swapped and --limit-price is refused.`,
 mindnetd tx subnet remove-stake mind1… 1 5000000 --limit-price 0.95 --from coldkey`,
 		Args: cobra.ExactArgs(3),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			clientCtx, err := client.GetClientTxContext(cmd)
-			if err != nil {
-				return err
-			}
-			limit, err := cmd.Flags().GetString(FlagLimitPrice)
-			if err != nil {
-				return err
-			}
-			coldkey, err := signer(clientCtx)
-			if err != nil {
-				return err
-			}
-			msg, err := NewRemoveStakeMsg(coldkey, args[0], args[1], args[2], limit)
-			if err != nil {
-				return err
-			}
-			if err := msg.Validate(clientCtx.InterfaceRegistry.SigningContext().AddressCodec()); err != nil {
-				return err
-			}
-			if err := preview(cmd, clientCtx, func(q Quoter) (string, error) { return RemoveStakeQuote(cmd.Context(), q, msg) }, msg.Netuid != types.RootNetuid); err != nil {
-				return err
-			}
-			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+			return runStakeTx(cmd, func(coldkey, limit string) (*types.MsgRemoveStake, error) {
+				return NewRemoveStakeMsg(coldkey, args[0], args[1], args[2], limit)
+			}, RemoveStakeQuote, func(m *types.MsgRemoveStake) bool { return m.Netuid != types.RootNetuid })
 		},
 	}
 	cmd.Flags().String(FlagLimitPrice, "", "refuse the sale if it would move the pool's price below this many umind per alpha (subnets only)")
@@ -138,35 +100,52 @@ the move if it would give fewer than P destination units per unit moved.`,
 mindnetd tx subnet move-stake mind1… 1 mind1… 2 5000000 --limit-price 0.9 --from coldkey`,
 		Args: cobra.ExactArgs(5),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			clientCtx, err := client.GetClientTxContext(cmd)
-			if err != nil {
-				return err
-			}
-			limit, err := cmd.Flags().GetString(FlagLimitPrice)
-			if err != nil {
-				return err
-			}
-			coldkey, err := signer(clientCtx)
-			if err != nil {
-				return err
-			}
-			msg, err := NewMoveStakeMsg(coldkey, args[0], args[1], args[2], args[3], args[4], limit)
-			if err != nil {
-				return err
-			}
-			if err := msg.Validate(clientCtx.InterfaceRegistry.SigningContext().AddressCodec()); err != nil {
-				return err
-			}
-			swaps := msg.OriginNetuid != msg.DestinationNetuid
-			if err := preview(cmd, clientCtx, func(q Quoter) (string, error) { return MoveStakeQuote(cmd.Context(), q, msg) }, swaps); err != nil {
-				return err
-			}
-			return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
+			return runStakeTx(cmd, func(coldkey, limit string) (*types.MsgMoveStake, error) {
+				return NewMoveStakeMsg(coldkey, args[0], args[1], args[2], args[3], args[4], limit)
+			}, MoveStakeQuote, func(m *types.MsgMoveStake) bool { return m.OriginNetuid != m.DestinationNetuid })
 		},
 	}
 	cmd.Flags().String(FlagLimitPrice, "", "refuse the move if it gives fewer destination units than this per unit moved")
 	flags.AddTxFlagsToCmd(cmd)
 	return cmd
+}
+
+// stakeMsg is a stake message the commands build, check and sign.
+type stakeMsg interface {
+	sdk.Msg
+	Validate(address.Codec) error
+}
+
+// runStakeTx is what add-stake, remove-stake and move-stake share: build the message from the signer
+// and --limit-price, check it without state, print the quote when it swaps, then generate or
+// broadcast it as any SDK tx command does.
+func runStakeTx[M stakeMsg](cmd *cobra.Command, build func(coldkey, limit string) (M, error),
+	quote func(context.Context, Quoter, M) (string, error), swaps func(M) bool,
+) error {
+	clientCtx, err := client.GetClientTxContext(cmd)
+	if err != nil {
+		return err
+	}
+	limit, err := cmd.Flags().GetString(FlagLimitPrice)
+	if err != nil {
+		return err
+	}
+	coldkey, err := signer(clientCtx)
+	if err != nil {
+		return err
+	}
+	msg, err := build(coldkey, limit)
+	if err != nil {
+		return err
+	}
+	if err := msg.Validate(clientCtx.InterfaceRegistry.SigningContext().AddressCodec()); err != nil {
+		return err
+	}
+	show := func(q Quoter) (string, error) { return quote(cmd.Context(), q, msg) }
+	if err := preview(cmd, clientCtx, show, swaps(msg)); err != nil {
+		return err
+	}
+	return tx.GenerateOrBroadcastTxCLI(clientCtx, cmd.Flags(), msg)
 }
 
 // signer is the --from address in the chain's address form.
